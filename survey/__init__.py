@@ -1,0 +1,44 @@
+"""Khảo sát sự hài lòng (SIPAS) tại Bộ phận Một cửa."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from survey.config import Defaults, from_environment, normalise_database_url
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Assemble the application: config, extensions, blueprints, CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(from_environment())
+    else:
+        app.config.update(test_config)
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"] or "sqlite:///" + os.path.join(app.instance_path, "sipas.sqlite")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if not app.config["SECRET_KEY"]:
+        raise RuntimeError(
+            "SECRET_KEY chưa được đặt: đặt biến môi trường SECRET_KEY hoặc ghi vào instance/config.py "
+            "(make run tạo sẵn một khoá cho máy phát triển)."
+        )
+
+    from survey import database, errors, public
+    from survey.cli import register_commands
+    from survey.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    csrf.init_app(app)
+    database.init_app(app)
+
+    app.register_blueprint(errors.bp)
+    app.register_blueprint(public.bp)
+    register_commands(app)
+    return app

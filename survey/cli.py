@@ -1,0 +1,139 @@
+"""Thin click commands: parse options, call services, commit once."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Counter, Unit
+from survey.services import counters as counter_service
+from survey.services import demo, exchange
+from survey.services.errors import ImportRejected
+from survey.services.periods import VN
+from survey.services.units import subtree_ids
+
+
+def _unit_or_fail(code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise click.ClickException(f"Không có đơn vị mã {code}.")
+    return unit
+
+
+def _active_counters(unit_code: str | None) -> list[Counter]:
+    stmt = select(Counter).where(Counter.is_active.is_(True)).order_by(Counter.code)
+    if unit_code:
+        stmt = stmt.where(Counter.unit_id.in_(subtree_ids(_unit_or_fail(unit_code).id)))
+    return list(db.session.scalars(stmt))
+
+
+qr = click.Group("qr", help="Mã QR của các quầy tiếp nhận.")
+
+
+@qr.command("list")
+@click.option("--unit", "unit_code", help="Chỉ các quầy của đơn vị này (và đơn vị trực thuộc).")
+def qr_list(unit_code: str | None) -> None:
+    """In danh sách quầy đang hoạt động (CSV: counter_code, unit_code, field_code, url)."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["counter_code", "unit_code", "field_code", "url"])
+    base = current_app.config["PUBLIC_BASE_URL"]
+    for counter in _active_counters(unit_code):
+        field_code = counter.field.code if counter.field else ""
+        writer.writerow([counter.code, counter.unit.code, field_code, counter_service.survey_url(counter, base)])
+
+
+@qr.command("posters")
+@click.option("--unit", "unit_code", help="Chỉ các quầy của đơn vị này (và đơn vị trực thuộc).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+def qr_posters(unit_code: str | None, out_dir: Path) -> None:
+    """Tạo áp phích A4 (PDF) và ảnh mã QR (PNG, SVG) cho từng quầy."""
+    from survey.qrcodes import write_counter_files
+
+    base = current_app.config["PUBLIC_BASE_URL"]
+    counters = _active_counters(unit_code)
+    with click.progressbar(counters, label="Đang tạo áp phích") as bar:
+        for counter in bar:
+            write_counter_files(counter, counter_service.survey_url(counter, base), out_dir)
+    click.echo(f"Đã tạo {len(counters)} áp phích trong {out_dir}.")
+
+
+responses = click.Group("responses", help="Xuất, nhập phiếu khảo sát theo định dạng trao đổi (CSV).")
+
+
+def _day(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"ngày phải có dạng YYYY-MM-DD, nhận được {value!r}", param_hint=name) from exc
+    return datetime(day.year, day.month, day.day, tzinfo=VN)
+
+
+@responses.command("export")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "date_from", help="Từ ngày (YYYY-MM-DD, giờ Việt Nam), tính cả ngày này.")
+@click.option("--to", "date_to", help="Đến ngày (YYYY-MM-DD, giờ Việt Nam), tính cả ngày này.")
+@click.option("--unit", "unit_code", help="Chỉ phiếu của đơn vị này (và đơn vị trực thuộc).")
+def responses_export(out_file: Path, date_from: str | None, date_to: str | None, unit_code: str | None) -> None:
+    """Xuất phiếu ra tệp CSV (UTF-8)."""
+    from datetime import timedelta
+
+    end = _day(date_to, "--to")
+    unit_ids = subtree_ids(_unit_or_fail(unit_code).id) if unit_code else None
+    stmt = exchange.export_query(
+        start=_day(date_from, "--from"), end=end + timedelta(days=1) if end else None, unit_ids=unit_ids
+    )
+    with out_file.open("w", encoding="utf-8", newline="") as out:
+        count = exchange.write_csv(out, stmt)
+    click.echo(f"Đã xuất {count} phiếu ra {out_file}.")
+
+
+@responses.command("import")
+@click.argument("in_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def responses_import(in_file: Path) -> None:
+    """Nhập phiếu từ tệp CSV: nhập tất cả hoặc không nhập gì."""
+    from survey.services.importer import import_csv
+
+    try:
+        count = import_csv(in_file)
+        db.session.commit()
+    except ImportRejected as exc:
+        db.session.rollback()
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Đã nhập {count} phiếu từ {in_file}.")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Tạo dữ liệu mẫu (huyện Bình Sơn, 12 tháng phiếu giả lập) nếu chưa có."""
+    if demo.is_seeded():
+        click.echo("Dữ liệu mẫu đã có, không tạo lại.")
+        return
+    counts = demo.seed_demo()
+    db.session.commit()
+    click.echo(f"Đã tạo dữ liệu mẫu: {counts['units']} đơn vị, {counts['counters']} quầy, {counts['responses']} phiếu.")
+
+
+@click.command("demo-info")
+def demo_info() -> None:
+    """In một đường dẫn khảo sát để thử."""
+    counter = db.session.scalar(select(Counter).where(Counter.is_active.is_(True)).order_by(Counter.code))
+    if counter is None:
+        click.echo("Chưa có quầy nào.")
+        return
+    click.echo(f"Phiếu khảo sát ({counter.unit.name}, {counter.name}):")
+    click.echo(f"  {counter_service.survey_url(counter, current_app.config['PUBLIC_BASE_URL'])}")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (qr, responses, seed_demo, demo_info):
+        app.cli.add_command(command)

@@ -1,0 +1,41 @@
+"""What every form of the app shares: Vietnamese messages for WTForms' built-in checks.
+
+WTForms ships no Vietnamese catalogue, so the few messages its fields and
+validators produce by themselves are translated here.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+MESSAGES = {
+    "Not a valid choice.": "Lựa chọn không hợp lệ, xin vui lòng chọn lại.",
+    "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ, xin vui lòng chọn lại.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": "Lựa chọn không hợp lệ.",
+    "Not a valid integer value.": "Phải là một số nguyên.",
+    "Not a valid date value.": "Ngày không hợp lệ (dd/mm/yyyy).",
+    "This field is required.": "Xin vui lòng điền mục này.",
+    "Invalid input.": "Giá trị không hợp lệ.",
+    "Invalid email address.": "Địa chỉ email không hợp lệ.",
+    "The CSRF token is missing.": "Thiếu mã bảo mật của biểu mẫu.",
+    "The CSRF token is invalid.": "Mã bảo mật của biểu mẫu không hợp lệ.",
+    "The CSRF token has expired.": "Mã bảo mật của biểu mẫu đã hết hạn.",
+    "The CSRF session token is missing.": "Phiên làm việc đã hết hạn.",
+    "The CSRF tokens do not match.": "Mã bảo mật không khớp.",
+}
+
+
+class VietnameseTranslations:
+    def gettext(self, string: str) -> str:
+        return MESSAGES.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+class Form(FlaskForm):
+    """Base form: Flask-WTF (CSRF) with Vietnamese built-in messages."""
+
+    class Meta:
+        def get_translations(self, form):
+            return VietnameseTranslations()

@@ -1,0 +1,107 @@
+"""Survey responses: one row per ballot, one small-integer column per question.
+
+A wide row keeps a ballot in one place (inserted in one statement, checked by
+the database column by column) and lets SQL count answers per group in a single
+scan. Codes of every shipped method profile share these columns; a response's
+``profile`` says how to read them, and different profiles are never pooled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+from survey.models.counters import Counter
+from survey.models.types import UTCDateTime, utcnow
+from survey.models.units import Field, Procedure, Unit
+
+CHANNELS = ("qr", "paper", "kiosk", "web")
+
+#: satisfaction questions of every shipped profile (items and "in general" questions): 0–5
+SATISFACTION_CODES = (
+    "A0", "A1", "A2", "A3", "A4",
+    "B0", "B1", "B2", "B3", "B4", "B5",
+    "C0", "C1", "C2", "C3", "C4", "C5", "C6",
+    "D0", "D1", "D2", "D3",
+    "E0", "E1", "E2", "E3", "E4",
+    "S0",
+)  # fmt: skip
+#: perception questions: 1–3
+PERCEPTION_CODES = ("P1", "P2")
+#: expectation questions: 1–4
+EXPECTATION_CODES = tuple(f"X{i}" for i in range(1, 11))
+ANSWER_CODES = SATISFACTION_CODES + PERCEPTION_CODES + EXPECTATION_CODES
+
+#: optional respondent profile, coded as in analysis/profiles/respondent.json
+RESPONDENT_FIELDS = {"sex": 3, "age_band": 5, "ethnicity": 2, "education": 5, "occupation": 7}
+
+
+def answer_column(code: str) -> str:
+    """The database column holding the answer to question ``code``."""
+    return code.lower()
+
+
+def _answer_checks() -> list[CheckConstraint]:
+    ranges = [(c, 0, 5) for c in SATISFACTION_CODES]
+    ranges += [(c, 1, 3) for c in PERCEPTION_CODES] + [(c, 1, 4) for c in EXPECTATION_CODES]
+    checks = [
+        CheckConstraint(f"{answer_column(c)} BETWEEN {lo} AND {hi}", name=f"{answer_column(c)}_range")
+        for c, lo, hi in ranges
+    ]
+    checks += [CheckConstraint(f"{f} BETWEEN 1 AND {hi}", name=f"{f}_range") for f, hi in RESPONDENT_FIELDS.items()]
+    channels = ", ".join(f"'{c}'" for c in CHANNELS)
+    checks.append(CheckConstraint(f"channel IN ({channels})", name="channel_known"))
+    return checks
+
+
+class Response(db.Model):
+    __tablename__ = "responses"
+    __table_args__ = (
+        *_answer_checks(),
+        Index("ix_responses_unit_month", "unit_id", "period_month"),
+        Index("ix_responses_month_unit", "period_month", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: idempotency key: set by the form when it is shown (or taken from an imported
+    #: file), so a double tap or a retry stores one response
+    response_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: method profile code the ballot was answered on (e.g. sipas-2024)
+    profile: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), index=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"), index=True)
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"))
+    #: one of CHANNELS
+    channel: Mapped[str] = mapped_column(String(10))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: calendar month of submitted_at in Vietnam time, as YYYYMM: what reports group by
+    period_month: Mapped[int] = mapped_column(Integer)
+    #: when the row reached the database (differs from submitted_at for imports)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    # One nullable column per question; NULL = not answered, 0 = not applicable.
+    for _code in ANSWER_CODES:
+        vars()[answer_column(_code)] = mapped_column(SmallInteger)
+    del _code
+
+    sex: Mapped[int | None] = mapped_column(SmallInteger)
+    age_band: Mapped[int | None] = mapped_column(SmallInteger)
+    ethnicity: Mapped[int | None] = mapped_column(SmallInteger)
+    education: Mapped[int | None] = mapped_column(SmallInteger)
+    occupation: Mapped[int | None] = mapped_column(SmallInteger)
+
+    unit: Mapped[Unit] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+    field: Mapped[Field] = relationship()
+    procedure: Mapped[Procedure | None] = relationship()
+
+    def answer(self, code: str) -> int | None:
+        return getattr(self, answer_column(code))
+
+    def __repr__(self) -> str:
+        return f"<Response {self.id} {self.profile} unit={self.unit_id}>"

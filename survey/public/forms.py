@@ -1,0 +1,91 @@
+"""The citizen's form, built from a method profile."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+from flask import current_app
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from analysis.profile import Profile, load_profile, respondent_questions
+from survey.forms import Form
+
+REQUIRED = "Xin vui lòng chọn một mức đánh giá cho câu này (hoặc “Không đánh giá”)."
+
+
+def _nfc(value: str | None) -> str | None:
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+
+
+def _optional_int(value):
+    return None if value in (None, "", "None") else int(value)
+
+
+class BaseSurveyForm(Form):
+    #: idempotency key issued with the form; one response per key
+    key = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+    field_code = RadioField(
+        "Ông/Bà vừa thực hiện thủ tục thuộc lĩnh vực nào?",
+        validators=[InputRequired("Xin vui lòng chọn lĩnh vực thủ tục Ông/Bà vừa thực hiện.")],
+    )
+    procedure_code = SelectField("Thủ tục cụ thể (không bắt buộc)", validators=[Optional()])
+    comment = TextAreaField(
+        "Ý kiến góp ý khác (không bắt buộc)",
+        filters=[_nfc],
+        validators=[Optional(), Length(max=1000, message="Ý kiến quá dài: tối đa %(max)d ký tự.")],
+    )
+
+
+def _satisfaction_field(profile: Profile, code: str, required: bool) -> RadioField:
+    choices = [SelectChoice(str(v), label) for v, label in profile.scale]
+    choices.append(SelectChoice("0", profile.not_applicable_label))
+    validators = [InputRequired(REQUIRED)] if required else [Optional()]
+    return RadioField(profile.text_of(code), choices=choices, coerce=_optional_int, validators=validators)
+
+
+def _choice_field(text: str, options) -> RadioField:
+    return RadioField(text, choices=[SelectChoice(str(v), label) for v, label in options], coerce=_optional_int, validators=[Optional()])
+
+
+@cache
+def form_class(profile_code: str) -> type[BaseSurveyForm]:
+    """A form class with one field per question of the profile (built once per profile)."""
+    profile = load_profile(profile_code)
+    attrs: dict[str, object] = {}
+    for code in profile.item_codes:
+        attrs[f"q_{code}"] = _satisfaction_field(profile, code, required=True)
+    for code in profile.general_codes:
+        attrs[f"q_{code}"] = _satisfaction_field(profile, code, required=False)
+    for item in profile.perception:
+        attrs[f"q_{item.code}"] = _choice_field(item.text, item.options)
+    for item in profile.expectations:
+        attrs[f"q_{item.code}"] = _choice_field(item.text, profile.expectation_scale)
+    for item in respondent_questions():
+        attrs[f"r_{item.code}"] = _choice_field(item.text, item.options)
+    return type(f"SurveyForm_{profile_code.replace('-', '_')}", (BaseSurveyForm,), attrs)
+
+
+def make_form(profile_code: str, field_choices: list[tuple[str, str]] | None, procedures) -> BaseSurveyForm:
+    """The form for one counter: without the field question when the QR fixes the field."""
+    form = form_class(profile_code)()
+    form.comment.validators[1].max = current_app.config["COMMENT_MAX_LENGTH"]
+    if field_choices is None:
+        del form.field_code
+    else:
+        form.field_code.choices = [SelectChoice(code, name) for code, name in field_choices]
+    if procedures:
+        form.procedure_code.choices = [SelectChoice("", "— Không chọn —")]
+        form.procedure_code.choices += [SelectChoice(p.code, p.name) for p in procedures]
+    else:
+        del form.procedure_code
+    return form
+
+
+def answers_from(form: BaseSurveyForm, profile: Profile) -> dict[str, int | None]:
+    return {code: form[f"q_{code}"].data for code in profile.question_codes}
+
+
+def respondent_from(form: BaseSurveyForm) -> dict[str, int | None]:
+    return {item.code: form[f"r_{item.code}"].data for item in respondent_questions()}

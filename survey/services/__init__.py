@@ -1,0 +1,1 @@
+"""Domain operations: plain functions that change objects and flush, never commit."""

@@ -1,0 +1,107 @@
+"""Storing a response."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from analysis.profile import load_profile
+from survey.extensions import db
+from survey.models import Counter, Response
+from survey.models.responses import CHANNELS, RESPONDENT_FIELDS, answer_column
+from survey.models.types import utcnow
+from survey.services.errors import InvalidSubmission
+from survey.services.periods import period_month
+
+
+@dataclass
+class Ballot:
+    """What one citizen answered, already parsed into integers."""
+
+    key: str
+    profile: str
+    unit_id: int
+    field_id: int
+    channel: str = "qr"
+    counter_id: int | None = None
+    procedure_id: int | None = None
+    #: question code → answer (None = not answered)
+    answers: dict[str, int | None] = field(default_factory=dict)
+    respondent: dict[str, int | None] = field(default_factory=dict)
+    comment: str | None = None
+    submitted_at: datetime | None = None
+
+
+def clean_text(text: str | None) -> str | None:
+    """NFC-normalised, stripped text; None when empty."""
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFC", text).strip()
+    return text or None
+
+
+def existing_response(key: str) -> Response | None:
+    return db.session.scalar(select(Response).where(Response.response_key == key))
+
+
+def check_ballot(ballot: Ballot) -> None:
+    """Apply the rules the form and the import share; raise InvalidSubmission on a break."""
+    try:
+        profile = load_profile(ballot.profile)
+    except ValueError as exc:
+        raise InvalidSubmission(f"Mẫu phiếu không hợp lệ: {ballot.profile}") from exc
+    if ballot.channel not in CHANNELS:
+        raise InvalidSubmission(f"Kênh không hợp lệ: {ballot.channel}")
+    unknown = set(ballot.answers) - set(profile.question_codes)
+    if unknown:
+        raise InvalidSubmission(f"Câu hỏi không thuộc mẫu phiếu {profile.code}: {', '.join(sorted(unknown))}")
+    for code, value in ballot.answers.items():
+        if value is not None and value not in profile.allowed_values(code):
+            raise InvalidSubmission(f"Câu {code}: giá trị {value} không hợp lệ")
+    for name, value in ballot.respondent.items():
+        if name not in RESPONDENT_FIELDS or (value is not None and not 1 <= value <= RESPONDENT_FIELDS[name]):
+            raise InvalidSubmission(f"Thông tin người trả lời không hợp lệ: {name}")
+
+
+def build_response(ballot: Ballot) -> Response:
+    """A Response object for a checked ballot (not added to the session)."""
+    submitted_at = ballot.submitted_at or utcnow()
+    response = Response(
+        response_key=ballot.key,
+        profile=ballot.profile,
+        unit_id=ballot.unit_id,
+        counter_id=ballot.counter_id,
+        field_id=ballot.field_id,
+        procedure_id=ballot.procedure_id,
+        channel=ballot.channel,
+        submitted_at=submitted_at,
+        period_month=period_month(submitted_at),
+        comment=clean_text(ballot.comment),
+    )
+    for code, value in ballot.answers.items():
+        setattr(response, answer_column(code), value)
+    for name, value in ballot.respondent.items():
+        setattr(response, name, value)
+    return response
+
+
+def submit_response(counter: Counter, ballot: Ballot) -> tuple[Response, bool]:
+    """Store a ballot given at a counter, once.
+
+    Returns the response and whether it was created now; a ballot whose key is
+    already stored (double tap, back and resubmit) returns the stored one.
+    """
+    found = existing_response(ballot.key)
+    if found is not None:
+        return found, False
+    if ballot.field_id not in {f.id for f in counter.unit.fields} and ballot.field_id != counter.field_id:
+        raise InvalidSubmission("Lĩnh vực không thuộc đơn vị này")
+    ballot.unit_id, ballot.counter_id = counter.unit_id, counter.id
+    check_ballot(ballot)
+    response = build_response(ballot)
+    db.session.add(response)
+    db.session.flush()
+    return response, True
