@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from survey.extensions import db
@@ -34,7 +35,7 @@ def _active_counters(unit_code: str | None) -> list[Counter]:
     return list(db.session.scalars(stmt))
 
 
-qr = click.Group("qr", help="Mã QR của các quầy tiếp nhận.")
+qr = AppGroup("qr", help="Mã QR của các quầy tiếp nhận.")
 
 
 @qr.command("list")
@@ -64,7 +65,7 @@ def qr_posters(unit_code: str | None, out_dir: Path) -> None:
     click.echo(f"Đã tạo {len(counters)} áp phích trong {out_dir}.")
 
 
-responses = click.Group("responses", help="Xuất, nhập phiếu khảo sát theo định dạng trao đổi (CSV).")
+responses = AppGroup("responses", help="Xuất, nhập phiếu khảo sát theo định dạng trao đổi (CSV).")
 
 
 def _day(value: str | None, name: str) -> datetime | None:
@@ -113,6 +114,7 @@ def responses_import(in_file: Path) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Tạo dữ liệu mẫu (huyện Bình Sơn, 12 tháng phiếu giả lập) nếu chưa có."""
     if demo.is_seeded():
@@ -124,6 +126,7 @@ def seed_demo() -> None:
 
 
 @click.command("demo-info")
+@with_appcontext
 def demo_info() -> None:
     """In một đường dẫn khảo sát để thử."""
     counter = db.session.scalar(select(Counter).where(Counter.is_active.is_(True)).order_by(Counter.code))

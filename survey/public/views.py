@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import IntegrityError
 
 from analysis.profile import load_profile, respondent_questions
@@ -46,7 +46,7 @@ def _open_sections(form, profile) -> set[str]:
     return {name for name, fields in sections.items() if any(f in form.errors for f in fields)}
 
 
-def _render(counter, profile, form, status: int = 200):
+def _render(counter, profile, form, status: int = 200, already_sent: bool = False):
     return (
         render_template(
             "public/form.html",
@@ -55,14 +55,31 @@ def _render(counter, profile, form, status: int = 200):
             form=form,
             respondent=respondent_questions(),
             open_sections=_open_sections(form, profile),
+            already_sent=already_sent,
         ),
         status,
     )
 
 
+#: how many counters' last keys a browser remembers (the session is a signed cookie)
+REMEMBERED_KEYS = 5
+
+
+def _remember_sent(token: str, key: str) -> None:
+    sent = {t: k for t, k in session.get("sent", {}).items() if t != token}
+    sent[token] = key
+    session["sent"] = dict(list(sent.items())[-REMEMBERED_KEYS:])
+
+
 @bp.get("/s/<token>")
 def survey_form(token: str):
     counter, profile, form = _load(token)
+    sent_key = session.get("sent", {}).get(token)
+    if sent_key and request.args.get("moi") != "1":
+        # Back after sending: the page comes again with the key already used, so sending
+        # it again stores nothing new; a new ballot is one deliberate tap away.
+        form.key.data = sent_key
+        return _render(counter, profile, form, already_sent=True)
     form.key.data = secrets.token_urlsafe(18)
     return _render(counter, profile, form)
 
@@ -106,6 +123,7 @@ def survey_submit(token: str):
         db.session.rollback()
         if existing_response(ballot.key) is None:
             raise
+    _remember_sent(token, ballot.key)
     return redirect(url_for("public.thanks", token=token), code=303)
 
 

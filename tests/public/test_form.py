@@ -114,10 +114,11 @@ def test_double_tap_and_back_resubmit_store_one_response(app, client, make_count
     second = client.post(f"/s/{counter.token}", data=data)
     assert first.status_code == second.status_code == 303
     assert count_responses(app) == 1
-    # a fresh form (a new visit) is a new response
-    _, again = open_form(counter)
+    # another phone is another ballot
+    other = app.test_client()
+    again = hidden_fields(other.get(f"/s/{counter.token}").get_data(as_text=True))
     assert again["key"] != hidden["key"]
-    client.post(f"/s/{counter.token}", data={**again, **full_answers(), "field_code": "HT"})
+    other.post(f"/s/{counter.token}", data={**again, **full_answers(), "field_code": "HT"})
     assert count_responses(app) == 2
 
 
@@ -182,3 +183,17 @@ def test_vietnamese_text_is_stored_nfc_and_escaped(app, client, make_counter, op
     data = {**hidden, "key": "k" * 20, "field_code": "HT", "comment": '"><img src=x onerror=alert(1)>'}
     html = client.post(f"/s/{counter.token}", data=data).get_data(as_text=True)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_back_after_sending_reuses_the_key_until_a_new_ballot_is_asked_for(app, client, make_counter, open_form):
+    counter = make_counter()
+    _, hidden = open_form(counter)
+    assert client.post(f"/s/{counter.token}", data={**hidden, **full_answers(), "field_code": "HT"}).status_code == 303
+    html, again = open_form(counter)  # the browser went back and loaded the page again
+    assert again["key"] == hidden["key"] and "Ông/Bà đã gửi phiếu đánh giá tại quầy này" in html
+    client.post(f"/s/{counter.token}", data={**again, **full_answers(), "field_code": "HT"})
+    assert count_responses(app) == 1
+    fresh = hidden_fields(client.get(f"/s/{counter.token}?moi=1").get_data(as_text=True))
+    assert fresh["key"] != hidden["key"]
+    client.post(f"/s/{counter.token}", data={**fresh, **full_answers(), "field_code": "HT"})
+    assert count_responses(app) == 2
