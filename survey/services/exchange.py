@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from analysis.profile import all_question_codes, load_profile
 from survey.extensions import db
 from survey.models import Counter, Field, Procedure, Response, Unit
-from survey.models.responses import answer_column
+from survey.models.responses import RESPONDENT_FIELDS, answer_column
 from survey.services.periods import VN
 from survey.services.spreadsheet import neutralise
 
@@ -43,7 +43,8 @@ def export_rows(stmt) -> Iterator[list[str]]:
     """Header then one row a response, streamed in batches."""
     profiles = set(db.session.scalars(stmt.with_only_columns(Response.profile).distinct().order_by(None)))
     codes = question_columns(profiles or {load_profile().code})
-    yield [*HEAD, *codes, "comment"]
+    respondent = list(RESPONDENT_FIELDS)
+    yield [*HEAD, *codes, *respondent, "comment"]
     counter, field, procedure = aliased(Counter), aliased(Field), aliased(Procedure)
     rows = db.session.execute(
         stmt.add_columns(Unit.code, counter.code, field.code, procedure.code)
@@ -65,6 +66,7 @@ def export_rows(stmt) -> Iterator[list[str]]:
             procedure_code or "",
             response.channel,
             *("" if a is None else str(a) for a in answers),
+            *("" if getattr(response, r) is None else str(getattr(response, r)) for r in respondent),
             neutralise(response.comment) or "",
         ]
 

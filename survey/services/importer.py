@@ -1,0 +1,125 @@
+"""Importing the exchange CSV: every row checked, the whole file or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import insert, select
+
+from analysis.errors import InputError
+from analysis.io import read_responses
+from analysis.profile import respondent_questions
+from survey.extensions import db
+from survey.models import Counter, Field, Procedure, Response, Unit
+from survey.models.responses import ANSWER_CODES, answer_column
+from survey.models.types import utcnow
+from survey.services.errors import ImportRejected
+from survey.services.periods import period_month
+from survey.services.responses import clean_text
+from survey.services.spreadsheet import restore
+
+#: a response_id at least this long is taken as globally unique (as our exports write them);
+#: a shorter one is a ballot number, unique only within its unit
+GLOBAL_ID_LENGTH = 16
+
+
+def response_key(unit_code: str, response_id: str) -> str:
+    return response_id if len(response_id) >= GLOBAL_ID_LENGTH else f"{unit_code}/{response_id}"
+
+
+def _lookup(model, codes: set[str]) -> dict[str, object]:
+    if not codes:
+        return {}
+    return {obj.code: obj for obj in db.session.scalars(select(model).where(model.code.in_(codes)))}
+
+
+def _present(value) -> bool:
+    return value is not None and value is not pd.NA and value == value and value != ""
+
+
+def check_references(df: pd.DataFrame) -> tuple[list[tuple[int | None, str | None, str]], list[dict]]:
+    """Check codes against the database; return the problems and the rows ready to insert."""
+    units = _lookup(Unit, set(df["unit_code"]))
+    counters = _lookup(Counter, set(df["counter_code"]) - {""})
+    fields = _lookup(Field, set(df["field_code"]) - {""})
+    procedures = _lookup(Procedure, set(df["procedure_code"]) - {""})
+    keys = [response_key(u, r) for u, r in zip(df["unit_code"], df["response_id"], strict=True)]
+    existing = set()
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        existing |= set(db.session.scalars(select(Response.response_key).where(Response.response_key.in_(chunk))))
+
+    question_columns = [c for c in ANSWER_CODES if c in df.columns]
+    respondent = [q.code for q in respondent_questions() if q.code in df.columns]
+    problems: list[tuple[int | None, str | None, str]] = []
+    rows: list[dict] = []
+    now = utcnow()
+    for position, (record, key) in enumerate(zip(df.to_dict("records"), keys, strict=True)):
+        line = position + 2  # the header is line 1, as read_responses counts
+        unit = units.get(record["unit_code"])
+        if unit is None:
+            problems.append((line, "unit_code", f"không có đơn vị mã {record['unit_code']!r}"))
+        counter = counters.get(record["counter_code"]) if record["counter_code"] else None
+        if record["counter_code"] and counter is None:
+            problems.append((line, "counter_code", f"không có quầy mã {record['counter_code']!r}"))
+        elif counter is not None and unit is not None and counter.unit_id != unit.id:
+            problems.append((line, "counter_code", f"quầy {counter.code} không thuộc đơn vị {unit.code}"))
+        field = fields.get(record["field_code"])
+        if not record["field_code"]:
+            problems.append((line, "field_code", "ô không được để trống"))
+        elif field is None:
+            problems.append((line, "field_code", f"không có lĩnh vực mã {record['field_code']!r}"))
+        procedure = procedures.get(record["procedure_code"]) if record["procedure_code"] else None
+        if record["procedure_code"] and procedure is None:
+            problems.append((line, "procedure_code", f"không có thủ tục mã {record['procedure_code']!r}"))
+        elif procedure is not None and field is not None and procedure.field_id != field.id:
+            problems.append((line, "procedure_code", f"thủ tục {procedure.code} không thuộc lĩnh vực {field.code}"))
+        if len(key) > 64:
+            problems.append((line, "response_id", "mã phiếu quá dài (tối đa 64 ký tự)"))
+        elif key in existing:
+            problems.append((line, "response_id", f"phiếu {record['response_id']!r} đã được nhập trước đây"))
+        if unit is None or field is None:
+            continue
+        submitted_at = record["submitted_at"].to_pydatetime()
+        row = {
+            "response_key": key,
+            "profile": record["profile"],
+            "unit_id": unit.id,
+            "counter_id": counter.id if counter else None,
+            "field_id": field.id,
+            "procedure_id": procedure.id if procedure else None,
+            "channel": record["channel"],
+            "submitted_at": submitted_at,
+            "period_month": period_month(submitted_at),
+            "received_at": now,
+            "comment": clean_text(restore(record.get("comment") or None)),
+        }
+        for code in question_columns:
+            row[answer_column(code)] = int(record[code]) if _present(record[code]) else None
+        for name in respondent:
+            row[name] = int(record[name]) if _present(record[name]) else None
+        rows.append(row)
+    return problems, rows
+
+
+def import_csv(path: Path) -> int:
+    """Validate the whole file, then insert every row; raise ImportRejected listing each problem.
+
+    Nothing is written unless every row is good. Flushes; the caller commits.
+    """
+    try:
+        df = read_responses(path)
+    except InputError as exc:
+        raise ImportRejected([(p.row, p.column or None, p.reason) for p in exc.problems]) from exc
+    if df.empty:
+        raise ImportRejected([(None, None, "tệp không có dòng dữ liệu nào")])
+    problems, rows = check_references(df)
+    if problems:
+        raise ImportRejected(problems)
+    keys = {k for row in rows for k in row}
+    rows = [{k: row.get(k) for k in keys} for row in rows]
+    for start in range(0, len(rows), 2000):
+        db.session.execute(insert(Response), rows[start : start + 2000])
+    db.session.flush()
+    return len(rows)
