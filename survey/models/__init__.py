@@ -1,7 +1,12 @@
 """The models, one aggregate a module; importing this package registers them all."""
 
 from survey.models.counters import Counter
+from survey.models.feedback import FeedbackEvent, FeedbackItem
+from survey.models.reports import Report
 from survey.models.responses import Response
+from survey.models.trust import ReceiptCode, ResponseReview
 from survey.models.units import Field, Procedure, Unit
+from survey.models.users import User
 
-__all__ = ["Counter", "Field", "Procedure", "Response", "Unit"]
+__all__ = ["Counter", "FeedbackEvent", "FeedbackItem", "Field", "Procedure", "ReceiptCode", "Report", "Response",
+           "ResponseReview", "Unit", "User"]  # fmt: skip

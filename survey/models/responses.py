@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -83,6 +83,14 @@ class Response(db.Model):
     #: when the row reached the database (differs from submitted_at for imports)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str | None] = mapped_column(Text)
+    #: why the response looks suspicious (comma-separated: rate, device, burst, hours); None if clean
+    flags: Mapped[str | None] = mapped_column(String(100))
+    #: left out of indices; set with flags, cleared when a reviewer restores the response
+    is_excluded: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: keyed hash of the browser's device cookie, to see a second ballot from one phone; purged
+    device_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: keyed, rotating hash of the client address (never the address itself); purged
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
 
     # One nullable column per question; NULL = not answered, 0 = not applicable.
     for _code in ANSWER_CODES:
