@@ -29,16 +29,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "(make run tạo sẵn một khoá cho máy phát triển)."
         )
 
-    from survey import database, errors, public
+    from survey import admin, database, errors, formatting, public
     from survey.cli import register_commands
-    from survey.extensions import csrf, db, migrate
+    from survey.extensions import csrf, db, login_manager, migrate
+    from survey.services.users import load_user
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
     database.init_app(app)
+    app.jinja_env.filters.update(formatting.FILTERS)
 
     app.register_blueprint(errors.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(admin.bp)
     register_commands(app)
     return app

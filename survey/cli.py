@@ -15,8 +15,11 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Counter, Unit
 from survey.services import counters as counter_service
+from survey.models.users import ROLE_NAMES, ROLES
 from survey.services import demo, exchange
-from survey.services.errors import ImportRejected
+from survey.services import feedback as feedback_service
+from survey.services import users as user_service
+from survey.services.errors import DomainError, ImportRejected
 from survey.services.periods import VN
 from survey.services.units import subtree_ids
 
@@ -128,15 +131,52 @@ def seed_demo() -> None:
 @click.command("demo-info")
 @with_appcontext
 def demo_info() -> None:
-    """In một đường dẫn khảo sát để thử."""
+    """In một đường dẫn khảo sát và các tài khoản mẫu để thử."""
     counter = db.session.scalar(select(Counter).where(Counter.is_active.is_(True)).order_by(Counter.code))
     if counter is None:
         click.echo("Chưa có quầy nào.")
         return
+    base = current_app.config["PUBLIC_BASE_URL"]
     click.echo(f"Phiếu khảo sát ({counter.unit.name}, {counter.name}):")
-    click.echo(f"  {counter_service.survey_url(counter, current_app.config['PUBLIC_BASE_URL'])}")
+    click.echo(f"  {counter_service.survey_url(counter, base)}")
+    if demo.is_seeded():
+        click.echo(f"Bảng điều khiển: {base.rstrip('/')}/admin/  — tài khoản mẫu (chỉ dùng thử):")
+        for username, password, role, unit_code in demo.DEMO_USERS:
+            click.echo(f"  {username:<10} mật khẩu {password:<18} {ROLE_NAMES[role]}{' — ' + unit_code if unit_code else ''}")
+
+
+users = AppGroup("users", help="Tài khoản cán bộ.")
+
+
+@users.command("create")
+@click.option("--username", required=True, help="Tên đăng nhập.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="admin, reviewer hoặc unit_officer.")
+@click.option("--unit", "unit_code", help="Mã đơn vị (bắt buộc với unit_officer).")
+@click.option("--name", "display_name", help="Họ tên hiển thị.")
+@click.password_option("--password", help="Mật khẩu (nếu không có sẽ được hỏi, không hiện trên màn hình).")
+def users_create(username: str, role: str, unit_code: str | None, display_name: str | None, password: str) -> None:
+    """Tạo tài khoản (ví dụ tài khoản quản trị đầu tiên: --role admin)."""
+    unit = _unit_or_fail(unit_code) if unit_code else None
+    try:
+        user = user_service.create_user(username, password, role, display_name, unit)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Đã tạo tài khoản {user.username} ({ROLE_NAMES[role]}).")
+
+
+feedback = AppGroup("feedback", help="Phản ánh, kiến nghị.")
+
+
+@feedback.command("collect")
+def feedback_collect() -> None:
+    """Tạo phản ánh cho mọi ý kiến và phiếu chấm thấp chưa có (ví dụ sau khi nhập tệp)."""
+    count = feedback_service.collect()
+    db.session.commit()
+    click.echo(f"Đã tạo {count} phản ánh mới.")
 
 
 def register_commands(app: Flask) -> None:
-    for command in (qr, responses, seed_demo, demo_info):
+    for command in (qr, responses, seed_demo, demo_info, users, feedback):
         app.cli.add_command(command)

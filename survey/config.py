@@ -26,6 +26,10 @@ class Defaults:
     COMMENT_MAX_LENGTH = 1000
     DEFAULT_PROFILE = "sipas-2024"
     REPORTS_DIR: str | None = None  # instance/reports when unset
+    #: a response with any satisfaction answer at or below this level becomes a feedback item
+    FEEDBACK_SCORE_LEVEL = 2
+    #: days the office has to answer a feedback item
+    FEEDBACK_DUE_DAYS = 7
 
 
 #: environment variable → config key; read after instance/config.py so a deployment

@@ -72,7 +72,7 @@ def _labels(name: str, values: pd.Series) -> pd.Series:
     return values.astype("str")
 
 
-def _where(scope: Scope) -> list:
+def where_clauses(scope: Scope) -> list:
     conditions = [Response.profile == scope.profile]
     if scope.start_month is not None:
         conditions.append(Response.period_month >= scope.start_month)
@@ -94,7 +94,7 @@ def _grouped(scope: Scope, by: Sequence[str], aggregates: list) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"by: unknown group column(s) {sorted(unknown)}; known: {', '.join(GROUPS)}")
     keys = [_group_expr(name).label(f"g_{name}") for name in by]
-    stmt = select(*keys, *aggregates).where(and_(*_where(scope)))
+    stmt = select(*keys, *aggregates).where(and_(*where_clauses(scope)))
     if keys:
         stmt = stmt.group_by(*keys)
     result = db.session.execute(stmt)

@@ -10,7 +10,9 @@ from sqlalchemy import insert, select
 
 from analysis.profile import load_profile
 from survey.extensions import db
-from survey.models import Counter, Field, Procedure, Response, Unit
+from survey.models import Counter, FeedbackItem, Field, Procedure, Response, Unit, User
+from survey.services import feedback
+from survey.services.users import create_user
 from survey.models.responses import answer_column
 from survey.services.periods import VN, period_month
 
@@ -62,6 +64,15 @@ DEPARTMENTS = [
     ("MAU-BSN-LDTBXH", "Phòng Lao động – Thương binh và Xã hội huyện Bình Sơn"),
     ("MAU-BSN-KTHT", "Phòng Kinh tế và Hạ tầng huyện Bình Sơn"),
     ("MAU-BSN-TCKH", "Phòng Tài chính – Kế hoạch huyện Bình Sơn"),
+]
+
+
+#: demo accounts, printed by `make run`; for trying the app only
+DEMO_USERS = [
+    ("quantri", "quantri-mau-2026", "admin", None),
+    ("vanphong", "vanphong-mau-2026", "reviewer", None),
+    ("chauo", "chauo-mau-2026", "unit_officer", "MAU-CHAUO"),
+    ("binhchanh", "binhchanh-mau-2026", "unit_officer", "MAU-BCHANH"),
 ]
 
 
@@ -170,8 +181,33 @@ def seed_responses(counters: list[Counter], today: date | None = None, months: i
     return len(rows)
 
 
+def seed_users() -> list[User]:
+    units = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.is_sample.is_(True)))}
+    names = {"quantri": "Quản trị hệ thống (mẫu)", "vanphong": "Văn phòng HĐND và UBND huyện (mẫu)",
+             "chauo": "Cán bộ Một cửa thị trấn Châu Ổ (mẫu)", "binhchanh": "Cán bộ Một cửa xã Bình Chánh (mẫu)"}  # fmt: skip
+    return [create_user(username, password, role, names[username], units.get(unit_code) if unit_code else None)
+            for username, password, role, unit_code in DEMO_USERS]  # fmt: skip
+
+
+def seed_feedback(users: list[User]) -> int:
+    """Feedback items for the sample comments and low scores; some already handled, some overdue."""
+    count = feedback.collect(now=datetime.now(UTC) - timedelta(days=20))
+    reviewer = next(u for u in users if u.role == "reviewer")
+    officers = {u.unit_id: u for u in users if u.role == "unit_officer"}
+    items = db.session.scalars(select(FeedbackItem).order_by(FeedbackItem.id)).all()
+    for i, item in enumerate(items):
+        officer = officers.get(item.unit_id)
+        if officer is None or i % 3 == 0:
+            continue
+        feedback.assign(item, officer, reviewer)
+        if i % 3 == 1:
+            feedback.answer(item, "Đơn vị đã tiếp thu, chấn chỉnh và thông tin lại cho người dân.", officer)
+    return count
+
+
 def seed_demo(today: date | None = None) -> dict[str, int]:
     structure = seed_structure()
     count = seed_responses(structure["counters"], today=today)
+    seed_feedback(seed_users())
     return {"units": len(structure["communes"]) + 2 + len(DEPARTMENTS), "counters": len(structure["counters"]),
             "responses": count}  # fmt: skip

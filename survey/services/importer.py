@@ -14,6 +14,7 @@ from survey.extensions import db
 from survey.models import Counter, Field, Procedure, Response, Unit
 from survey.models.responses import ANSWER_CODES, answer_column
 from survey.models.types import utcnow
+from survey.services import feedback
 from survey.services.errors import ImportRejected
 from survey.services.periods import period_month
 from survey.services.responses import clean_text
@@ -122,4 +123,6 @@ def import_csv(path: Path) -> int:
     for start in range(0, len(rows), 2000):
         db.session.execute(insert(Response), rows[start : start + 2000])
     db.session.flush()
+    imported = db.session.scalars(select(Response.id).where(Response.response_key.in_([r["response_key"] for r in rows])))
+    feedback.collect(list(imported))
     return len(rows)

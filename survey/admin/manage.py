@@ -1,0 +1,276 @@
+"""Management pages: counters (QR, posters), units and their fields, users, reports."""
+
+from __future__ import annotations
+
+from functools import wraps
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from survey.admin import bp
+from survey.extensions import db
+from survey.forms import Form
+from survey.models import Counter, Field, Report, Unit, User
+from survey.models.units import UNIT_KINDS
+from survey.models.users import ROLE_NAMES
+from survey.services import counters as counter_service
+from survey.services import users as user_service
+from survey.services.errors import DomainError
+from survey.services.users import can_see_unit, visible_unit_ids
+
+CODE = Regexp(r"^[A-Za-z0-9_.-]{1,32}$", message="Mã chỉ gồm chữ không dấu, số, dấu gạch (tối đa 32 ký tự).")
+KIND_NAMES = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã, thị trấn", "department": "Phòng, ban"}
+
+
+def admin_only(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.role != "admin":
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _visible(stmt, column):
+    allowed = visible_unit_ids(current_user)
+    return stmt if allowed is None else stmt.where(column.in_(allowed))
+
+
+def _flash_errors(form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
+
+
+# ---- counters -------------------------------------------------------------------------
+
+
+class CounterForm(Form):
+    code = StringField("Mã quầy", validators=[InputRequired("Xin nhập mã quầy."), CODE])
+    name = StringField("Tên quầy", validators=[InputRequired("Xin nhập tên quầy."), Length(max=200)])
+    unit = SelectField("Đơn vị", validators=[InputRequired()])
+    field = SelectField("Lĩnh vực cố định (không bắt buộc)", validators=[Optional()])
+
+
+def _counter_form() -> CounterForm:
+    form = CounterForm()
+    form.unit.choices = [(u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))]
+    form.field.choices = [("", "— Hỏi người dân —")] + [(f.code, f.name) for f in
+                                                       db.session.scalars(select(Field).order_by(Field.sort_order))]  # fmt: skip
+    return form
+
+
+@bp.get("/quay")
+def counters():
+    items = db.session.scalars(_visible(select(Counter), Counter.unit_id).order_by(Counter.code)).all()
+    base = current_app.config["PUBLIC_BASE_URL"]
+    form = _counter_form() if current_user.role == "admin" else None
+    return render_template("admin/counters.html", counters=items, base=base, form=form,
+                           url_of=lambda c: counter_service.survey_url(c, base))  # fmt: skip
+
+
+@bp.post("/quay")
+@admin_only
+def counter_create():
+    form = _counter_form()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for("admin.counters"))
+    if db.session.scalar(select(Counter.id).where(Counter.code == form.code.data)):
+        flash(f"Mã quầy {form.code.data} đã có.", "error")
+        return redirect(url_for("admin.counters"))
+    unit = db.session.scalar(select(Unit).where(Unit.code == form.unit.data))
+    field = db.session.scalar(select(Field).where(Field.code == form.field.data)) if form.field.data else None
+    db.session.add(Counter(code=form.code.data, name=form.name.data.strip(), unit=unit, field=field))
+    db.session.commit()
+    flash(f"Đã tạo quầy {form.code.data}.", "info")
+    return redirect(url_for("admin.counters"))
+
+
+def _counter_or_404(counter_id: int) -> Counter:
+    counter = db.session.get(Counter, counter_id)
+    if counter is None or not can_see_unit(current_user, counter.unit_id):
+        abort(404)
+    return counter
+
+
+@bp.post("/quay/<int:counter_id>/thu-hoi")
+@admin_only
+def counter_revoke(counter_id: int):
+    counter = _counter_or_404(counter_id)
+    counter_service.revoke(counter)
+    db.session.commit()
+    flash(f"Đã thu hồi mã QR của quầy {counter.code}: áp phích cũ không còn dùng được.", "info")
+    return redirect(url_for("admin.counters"))
+
+
+@bp.post("/quay/<int:counter_id>/tao-lai")
+@admin_only
+def counter_regenerate(counter_id: int):
+    counter = _counter_or_404(counter_id)
+    counter_service.regenerate_token(counter)
+    db.session.commit()
+    flash(f"Đã tạo mã QR mới cho quầy {counter.code}: hãy in lại áp phích.", "info")
+    return redirect(url_for("admin.counters"))
+
+
+@bp.get("/quay/<int:counter_id>/qr.png")
+def counter_qr(counter_id: int):
+    from survey.qrcodes import qr_png
+
+    counter = _counter_or_404(counter_id)
+    url = counter_service.survey_url(counter, current_app.config["PUBLIC_BASE_URL"])
+    return Response(qr_png(url), mimetype="image/png",
+                    headers={"Content-Disposition": f'attachment; filename="{counter.code}.png"'})  # fmt: skip
+
+
+@bp.get("/quay/<int:counter_id>/ap-phich.pdf")
+def counter_poster(counter_id: int):
+    from survey.qrcodes import poster_pdf
+
+    counter = _counter_or_404(counter_id)
+    url = counter_service.survey_url(counter, current_app.config["PUBLIC_BASE_URL"])
+    return Response(poster_pdf(counter, url), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{counter.code}.pdf"'})  # fmt: skip
+
+
+# ---- units and fields -----------------------------------------------------------------
+
+
+class UnitForm(Form):
+    code = StringField("Mã đơn vị", validators=[InputRequired("Xin nhập mã đơn vị."), CODE])
+    name = StringField("Tên đơn vị", validators=[InputRequired("Xin nhập tên đơn vị."), Length(max=200)])
+    kind = SelectField("Cấp", choices=[(k, KIND_NAMES[k]) for k in UNIT_KINDS])
+    parent = SelectField("Trực thuộc", validators=[Optional()])
+    fields = SelectMultipleField("Lĩnh vực tiếp nhận", validators=[Optional()])
+
+
+def _unit_form() -> UnitForm:
+    form = UnitForm()
+    form.parent.choices = [("", "— Không —")] + [(u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))]
+    form.fields.choices = [(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))]
+    return form
+
+
+@bp.get("/don-vi-quan-ly")
+@admin_only
+def units_manage():
+    units = db.session.scalars(select(Unit).order_by(Unit.parent_id.is_not(None), Unit.name)).all()
+    return render_template("admin/units.html", units=units, form=_unit_form(), kinds=KIND_NAMES)
+
+
+@bp.post("/don-vi-quan-ly")
+@admin_only
+def unit_create():
+    form = _unit_form()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for("admin.units_manage"))
+    if db.session.scalar(select(Unit.id).where(Unit.code == form.code.data)):
+        flash(f"Mã đơn vị {form.code.data} đã có.", "error")
+        return redirect(url_for("admin.units_manage"))
+    parent = db.session.scalar(select(Unit).where(Unit.code == form.parent.data)) if form.parent.data else None
+    fields = list(db.session.scalars(select(Field).where(Field.code.in_(form.fields.data or []))))
+    db.session.add(Unit(code=form.code.data, name=form.name.data.strip(), kind=form.kind.data, parent=parent,
+                        fields=fields))  # fmt: skip
+    db.session.commit()
+    flash(f"Đã tạo đơn vị {form.name.data}.", "info")
+    return redirect(url_for("admin.units_manage"))
+
+
+# ---- users ----------------------------------------------------------------------------
+
+
+class UserForm(Form):
+    username = StringField("Tên đăng nhập", validators=[InputRequired("Xin nhập tên đăng nhập."), Length(max=64)])
+    display_name = StringField("Họ tên cán bộ", validators=[InputRequired("Xin nhập họ tên."), Length(max=200)])
+    role = SelectField("Vai trò", choices=list(ROLE_NAMES.items()))
+    unit = SelectField("Đơn vị (với cán bộ đơn vị)", validators=[Optional()])
+    password = PasswordField("Mật khẩu ban đầu", validators=[InputRequired("Xin nhập mật khẩu."), Length(min=10, max=200,
+                             message="Mật khẩu phải có từ 10 đến 200 ký tự.")])  # fmt: skip
+
+
+def _user_form() -> UserForm:
+    form = UserForm()
+    form.unit.choices = [("", "—")] + [(u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))]
+    return form
+
+
+@bp.get("/nguoi-dung")
+@admin_only
+def users():
+    items = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    return render_template("admin/users.html", users=items, form=_user_form(), roles=ROLE_NAMES)
+
+
+@bp.post("/nguoi-dung")
+@admin_only
+def user_create():
+    form = _user_form()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for("admin.users"))
+    unit = db.session.scalar(select(Unit).where(Unit.code == form.unit.data)) if form.unit.data else None
+    try:
+        user_service.create_user(form.username.data, form.password.data, form.role.data, form.display_name.data, unit)
+        db.session.commit()
+        flash(f"Đã tạo tài khoản {form.username.data}.", "info")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/nguoi-dung/<int:user_id>/khoa")
+@admin_only
+def user_toggle(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if user.id == current_user.id:
+        flash("Không thể tự khoá tài khoản của mình.", "error")
+        return redirect(url_for("admin.users"))
+    user.is_active = not user.is_active
+    db.session.commit()
+    flash(("Đã mở khoá " if user.is_active else "Đã khoá ") + user.username + ".", "info")
+    return redirect(url_for("admin.users"))
+
+
+# ---- reports --------------------------------------------------------------------------
+
+
+def _report_or_404(report_id: int) -> Report:
+    report = db.session.get(Report, report_id)
+    if report is None:
+        abort(404)
+    if report.unit_id is None:
+        if not current_user.sees_all_units:
+            abort(404)
+    elif not can_see_unit(current_user, report.unit_id):
+        abort(404)
+    return report
+
+
+@bp.get("/bao-cao")
+def reports():
+    stmt = select(Report).order_by(Report.period.desc(), Report.unit_id)
+    allowed = visible_unit_ids(current_user)
+    if allowed is not None:
+        stmt = stmt.where(Report.unit_id.in_(allowed))
+    return render_template("admin/reports.html", reports=db.session.scalars(stmt.limit(500)).all())
+
+
+@bp.get("/bao-cao/<int:report_id>.<fmt>")
+def report_file(report_id: int, fmt: str):
+    report = _report_or_404(report_id)
+    if fmt not in ("docx", "pdf", "xlsx"):
+        abort(404)
+    base = Path(current_app.config["REPORTS_DIR"] or Path(current_app.instance_path) / "reports")
+    stem = report.unit.code if report.unit else "tong-hop"
+    path = (base / report.path / f"{stem}.{fmt}").resolve()
+    if not path.is_relative_to(base.resolve()) or not path.exists():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=f"{report.period}-{stem}.{fmt}")
