@@ -19,7 +19,8 @@ Schemas (``*by`` = the grouping columns, any names):
     i.e. 4 or 5) and ``'v:<code>'`` (1 if it is valid, 1–5). ``('1','1')`` is the
     number of respondents, ``('1','s:C2')`` the satisfied total of C2,
     ``('s:C1','v:C2')`` the number of respondents satisfied on C1 *and* valid on
-    C2. Either triangle or both may be given; missing entries are zero. See
+    C2. Each unordered pair at most once per group, in either orientation (both
+    triangles are accepted if they agree); missing entries are zero. See
     :func:`analysis.indices.sipas_table` for how they give the interval.
 """
 
@@ -91,8 +92,11 @@ def _weights(df: pd.DataFrame, weights: str | pd.Series | None) -> np.ndarray | 
 
 
 def _answers(df: pd.DataFrame, code: str) -> pd.Series:
+    column = df[code]
+    if isinstance(column.dtype, pd.Int64Dtype):
+        return column
     try:
-        return pd.Series(pd.array(df[code].tolist(), dtype="Int64"), index=df.index)
+        return column.astype("Int64")
     except (TypeError, ValueError) as exc:
         raise ValueError(f"df: column {code!r} holds non-integer answers") from exc
 
@@ -135,25 +139,30 @@ def counts_from_responses(
     Examples
     --------
     >>> df = pd.DataFrame({"C1": [4, 5, 0, None], "C2": [3, 3, 4, 4]})
-    >>> counts_from_responses(df).to_string(index=False)
-    'code  value  n\\n  C1      0  1\\n  C1      4  1\\n  C1      5  1\\n  C1   <NA>  1\\n  C2      3  2\\n  C2      4  2'
+    >>> counts_from_responses(df)
+      code  value  n
+    0   C1      0  1
+    1   C1      4  1
+    2   C1      5  1
+    3   C1   <NA>  1
+    4   C2      3  2
+    5   C2      4  2
     """
     sub, prof = select_profile(df, profile)
     cols = normalise_by(by, sub)
     codes = [c for c in prof.question_codes if c in sub.columns]
     w = _weights(sub, weights)
-    long = pd.DataFrame({c: sub[c] for c in cols}, index=sub.index)
-    frames = []
-    for code in codes:
-        part = long.copy()
-        part["code"] = code
-        part["value"] = _answers(sub, code)
-        part["n"] = 1 if w is None else w
-        frames.append(part)
-    if not frames:
+    if not codes:
         out = pd.DataFrame({**{c: sub[c].iloc[:0] for c in cols}, "code": [], "value": [], "n": []})
         return out.astype({"code": "str", "value": "Int64", "n": "int64" if w is None else "float64"})
-    stacked = pd.concat(frames, ignore_index=True)
+    rows = len(sub)
+    values = np.column_stack([_answers(sub, c).to_numpy(dtype=float, na_value=np.nan) for c in codes])
+    flat = values.T.ravel()  # code-major, as a melt would give
+    blank = np.isnan(flat)
+    stacked = sub[cols].iloc[np.tile(np.arange(rows), len(codes))].reset_index(drop=True)
+    stacked["code"] = np.repeat(np.array(codes, dtype=object), rows)
+    stacked["value"] = pd.arrays.IntegerArray(np.where(blank, 0, flat).astype("int64"), blank)
+    stacked["n"] = 1 if w is None else np.tile(w, len(codes))
     stacked["code"] = pd.Categorical(stacked["code"], categories=codes, ordered=True)
     out = stacked.groupby([*cols, "code", "value"], sort=True, dropna=False, observed=True)["n"].sum()
     out = out.reset_index()

@@ -55,9 +55,7 @@ def wilson_interval(
     return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
-def linearized_variance(
-    grad: FloatArray, totals: FloatArray, cross: FloatArray, n: FloatArray
-) -> FloatArray:
+def linearized_variance(grad: FloatArray, totals: FloatArray, cross: FloatArray, n: FloatArray) -> FloatArray:
     """Delta-method variance of a smooth function of totals, from cross-product sums.
 
     For an estimator ``θ = f(T)`` of the totals ``T = Σ_r u_r`` with gradient

@@ -9,14 +9,17 @@ each respondent's satisfied/valid indicators) — the same frames
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache, reduce
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import BigInteger, and_, case, func, literal, select
 
 from analysis.counts import moment_variables
-from analysis.profile import Profile, load_profile
+from analysis.profile import load_profile
 from survey.extensions import db
 from survey.models import Counter, Field, Procedure, Response, Unit
 from survey.models.responses import answer_column
@@ -58,7 +61,8 @@ def _group_expr(name: str):
 def _labels(name: str, values: pd.Series) -> pd.Series:
     """Turn the ids and integers SQL grouped by into the labels analysis and people use."""
     if name in ("unit_code", "counter_code", "field_code", "procedure_code"):
-        model = {"unit_code": Unit, "counter_code": Counter, "field_code": Field, "procedure_code": Procedure}[name]
+        models = {"unit_code": Unit, "counter_code": Counter, "field_code": Field, "procedure_code": Procedure}
+        model = models[name]
         ids = [int(v) for v in values.dropna().unique()]
         rows = db.session.execute(select(model.id, model.code).where(model.id.in_(ids))).all() if ids else []
         codes = {row_id: code for row_id, code in rows}
@@ -89,11 +93,11 @@ def where_clauses(scope: Scope) -> list:
     return conditions
 
 
-def _grouped(scope: Scope, by: Sequence[str], aggregates: list) -> pd.DataFrame:
+def _grouped(scope: Scope, by: Sequence[str], aggregates: list, extra_keys: Sequence = ()) -> pd.DataFrame:
     unknown = set(by) - set(GROUPS)
     if unknown:
         raise ValueError(f"by: unknown group column(s) {sorted(unknown)}; known: {', '.join(GROUPS)}")
-    keys = [_group_expr(name).label(f"g_{name}") for name in by]
+    keys = [_group_expr(name).label(f"g_{name}") for name in by] + list(extra_keys)
     stmt = select(*keys, *aggregates).where(and_(*where_clauses(scope)))
     if keys:
         stmt = stmt.group_by(*keys)
@@ -103,34 +107,64 @@ def _grouped(scope: Scope, by: Sequence[str], aggregates: list) -> pd.DataFrame:
     return pd.concat([labels, frame.drop(columns=[f"g_{name}" for name in by])], axis=1)
 
 
-def _question_values(profile: Profile, code: str) -> list[int]:
-    return list(profile.allowed_values(code))
+@cache
+def _count_aggregates(profile_code: str) -> tuple[list, list[tuple[str, int | None]]]:
+    """One SUM(CASE …) per question and answer value (and blank), built once per profile."""
+    profile = load_profile(profile_code)
+    aggregates, labels = [], []
+    for code in profile.question_codes:
+        column = getattr(Response, answer_column(code))
+        for value in (*profile.allowed_values(code), None):
+            condition = column.is_(None) if value is None else column == value
+            aggregates.append(func.sum(case((condition, 1), else_=0)).label(f"c{len(labels)}"))
+            labels.append((code, value))
+    return aggregates, labels
+
+
+@cache
+def _pattern(profile_code: str, with_general: bool) -> tuple[object, tuple[str, ...]]:
+    """Each respondent's satisfied/valid pattern as one base-3 integer (2 satisfied, 1 valid, 0 neither).
+
+    Respondents with the same pattern contribute the same u_r, so grouping by it
+    (one COUNT) replaces hundreds of SUM(a*b) per row; numpy does the products.
+    """
+    profile = load_profile(profile_code)
+    codes = tuple(profile.item_codes) + (tuple(profile.general_codes) if with_general else ())
+    satisfied = sorted(profile.satisfied)
+    valid = [v for v, _ in profile.scale]
+    terms = []
+    for k, code in enumerate(codes):
+        column = getattr(Response, answer_column(code))
+        state = case((column.in_(satisfied), 2), (column.in_(valid), 1), else_=0)
+        terms.append(state * literal(3**k, BigInteger))
+    return reduce(operator.add, terms).label("pattern"), codes
+
+
+def _long(wide: pd.DataFrame, by: Sequence[str], n_values: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:  # noqa: E501
+    """Wide aggregate columns (after the group columns) to long rows: groups, value position, value."""
+    values = wide.iloc[:, len(by) : len(by) + n_values].to_numpy(dtype="float64", na_value=0.0)
+    groups, width = values.shape
+    keys = wide[list(by)].iloc[np.repeat(np.arange(groups), width)].reset_index(drop=True)
+    return keys, np.tile(np.arange(width), groups), values.ravel()
 
 
 def counts(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
     """``[*by, code, value, n]`` for every question of the profile; ``value`` <NA> = blank."""
     profile = load_profile(scope.profile)
-    aggregates, labels = [], []
-    for code in profile.question_codes:
-        column = getattr(Response, answer_column(code))
-        for value in (*_question_values(profile, code), None):
-            condition = column.is_(None) if value is None else column == value
-            aggregates.append(func.sum(case((condition, 1), else_=0)).label(f"c{len(labels)}"))
-            labels.append((code, value))
-    aggregates.append(func.count().label("n_rows"))
+    aggregates, labels = _count_aggregates(profile.code)
     wide = _grouped(scope, by, aggregates)
-    if wide.empty:
-        return pd.DataFrame({**{b: pd.Series(dtype="str") for b in by}, "code": pd.Series(dtype="str"),
-                             "value": pd.Series(dtype="Int64"), "n": pd.Series(dtype="int64")})  # fmt: skip
-    long = wide.melt(id_vars=list(by), value_vars=[f"c{i}" for i in range(len(labels))], var_name="k", value_name="n")
-    position = long.pop("k").str[1:].astype(int)
-    long["code"] = position.map(lambda i: labels[i][0]).astype("str")
-    long["value"] = pd.array(position.map(lambda i: labels[i][1]).tolist(), dtype="Int64")
-    long["n"] = long["n"].fillna(0).astype("int64")
-    long = long[long["n"] > 0]
-    order = {code: i for i, code in enumerate(profile.question_codes)}
-    long = long.assign(_o=long["code"].map(order)).sort_values([*by, "_o", "value"], na_position="last")
-    return long.drop(columns="_o")[[*by, "code", "value", "n"]].reset_index(drop=True)
+    keys, position, n = _long(wide, by, len(labels))
+    keep = n > 0
+    codes = np.array([code for code, _ in labels], dtype=object)
+    values = np.array([-1 if v is None else v for _, v in labels])
+    long = keys[keep].reset_index(drop=True)
+    long["code"] = pd.array(codes[position[keep]], dtype="str")
+    value = values[position[keep]]
+    long["value"] = pd.array(np.where(value < 0, 0, value), dtype="Int64")
+    long.loc[value < 0, "value"] = pd.NA
+    long["n"] = n[keep].astype("int64")
+    # labels are in profile order and blank last within a question: sort by group only
+    return long.sort_values(list(by), kind="stable").reset_index(drop=True) if by else long
 
 
 def responses_per_group(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -142,32 +176,33 @@ def responses_per_group(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
 
 def moments(scope: Scope, by: Sequence[str] = (), with_general: bool = False) -> pd.DataFrame:
     """``[*by, row, col, sum]``: Σ u_r u_rᵀ over respondents, u = (1, s…, v…), as in analysis.counts."""
-    profile = load_profile(scope.profile)
-    codes = list(profile.item_codes) + (list(profile.general_codes) if with_general else [])
-    satisfied = sorted(profile.satisfied)
-    valid = [v for v, _ in profile.scale]
-    indicator = {"1": None}
-    for code in codes:
-        column = getattr(Response, answer_column(code))
-        indicator[f"s:{code}"] = column.in_(satisfied)
-        indicator[f"v:{code}"] = column.in_(valid)
+    pattern, codes = _pattern(scope.profile, with_general)
+    frame = _grouped(scope, by, [func.count().label("n")], extra_keys=[pattern])
     names = moment_variables(codes)
-    aggregates, pairs = [], []
-    for i, a in enumerate(names):
-        for b in names[i:]:
-            conditions = [c for c in (indicator[a], indicator[b]) if c is not None]
-            if a != "1" and a[2:] == b[2:] and a[0] == "s" and b[0] == "v":
-                conditions = [indicator[a]]  # satisfied implies valid
-            expr = func.count() if not conditions else func.sum(case((and_(*conditions), 1), else_=literal(0)))
-            aggregates.append(expr.label(f"m{len(pairs)}"))
-            pairs.append((a, b))
-    wide = _grouped(scope, by, aggregates)
-    if wide.empty:
-        return pd.DataFrame({**{b: pd.Series(dtype="str") for b in by}, "row": pd.Series(dtype="str"),
-                             "col": pd.Series(dtype="str"), "sum": pd.Series(dtype="float64")})  # fmt: skip
-    long = wide.melt(id_vars=list(by), value_vars=[f"m{i}" for i in range(len(pairs))], var_name="k", value_name="sum")
-    position = long.pop("k").str[1:].astype(int)
-    long["row"] = position.map(lambda i: pairs[i][0]).astype("str")
-    long["col"] = position.map(lambda i: pairs[i][1]).astype("str")
-    long["sum"] = long["sum"].fillna(0).astype("float64")
-    return long[[*by, "row", "col", "sum"]].reset_index(drop=True)
+    upper = np.triu_indices(len(names))
+    if frame.empty:
+        empty = {b: pd.Series(dtype="str") for b in by}
+        return pd.DataFrame({**empty, "row": pd.Series(dtype="str"), "col": pd.Series(dtype="str"),
+                             "sum": pd.Series(dtype="float64")})  # fmt: skip
+    states = (frame["pattern"].to_numpy(dtype="int64")[:, None] // 3 ** np.arange(len(codes))) % 3
+    u = np.hstack([np.ones((len(frame), 1)), (states == 2).astype(float), (states >= 1).astype(float)])
+    weight = frame["n"].to_numpy(dtype="float64")
+    if by:
+        group_index = frame.groupby(list(by), sort=True, dropna=False).ngroup().to_numpy()
+        keys = frame[list(by)].drop_duplicates().sort_values(list(by)).reset_index(drop=True)
+    else:
+        group_index = np.zeros(len(frame), dtype=int)
+        keys = pd.DataFrame(index=[0])
+    sums = np.empty((len(keys), len(upper[0])))
+    for g in range(len(keys)):
+        rows = group_index == g
+        block = u[rows]
+        sums[g] = (block.T @ (block * weight[rows, None]))[upper]
+    long = keys.iloc[np.repeat(np.arange(len(keys)), len(upper[0]))].reset_index(drop=True)
+    if not by:
+        long = pd.DataFrame(index=range(len(upper[0])))
+    row_names = np.array(names, dtype=object)
+    long["row"] = pd.array(np.tile(row_names[upper[0]], len(keys)), dtype="str")
+    long["col"] = pd.array(np.tile(row_names[upper[1]], len(keys)), dtype="str")
+    long["sum"] = sums.ravel()
+    return long

@@ -1,0 +1,139 @@
+"""Command line: ``python -m analysis sipas FILE.csv --by unit_code,month``.
+
+Exit codes: 0 success; 1 the input file is unreadable or invalid (every problem
+on stderr with its row and column); 2 wrong command-line usage. Nothing is
+written to stdout unless the whole table could be computed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+import pandas as pd
+
+from analysis.errors import InputError
+from analysis.indices import RESULT_COLUMNS, RULES
+from analysis.io import META_COLUMNS, read_responses
+from analysis.periods import PERIOD_COLUMNS, add_periods
+from analysis.profile import respondent_questions
+from analysis.tables import rank_table
+from analysis.weights import sipas_from_responses
+
+
+def groupable_columns() -> tuple[str, ...]:
+    """Columns ``--by`` accepts: exchange-format metadata, periods, respondent questions."""
+    meta = tuple(c for c in META_COLUMNS if c not in ("response_id", "submitted_at"))
+    return (*meta, *PERIOD_COLUMNS, *(q.code for q in respondent_questions()))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the final error line in Vietnamese."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m analysis", description="Phân tích khảo sát SIPAS.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sipas = sub.add_parser(
+        "sipas", help="Bảng chỉ số SIPAS (câu hỏi, yếu tố, chỉ số chung) từ tệp CSV trao đổi."
+    )
+    sipas.add_argument("file", help="tệp CSV theo định dạng trao đổi (UTF-8)")
+    sipas.add_argument("--by", default="", help="các cột nhóm, cách nhau bởi dấu phẩy (để trống = cả tệp)")
+    sipas.add_argument("--rule", default="mean_of_items", help=f"quy tắc gộp: {', '.join(RULES)}")
+    sipas.add_argument("--format", default="csv", help="csv hoặc json")
+    sipas.add_argument("--min-n", default="30", help="số phiếu tối thiểu để xếp hạng (mặc định 30)")
+    sipas.add_argument("--max-points", default=None, help="điểm tối đa PAR INDEX (thêm cột points)")
+    sipas.add_argument("--rank-among", default=None, help="cột nhóm để xếp hạng (vd. unit_code)")
+    return parser
+
+
+def _parse_by(parser: argparse.ArgumentParser, text: str) -> list[str]:
+    cols = [c.strip() for c in text.split(",") if c.strip()]
+    allowed = groupable_columns()
+    for col in cols:
+        if col not in allowed:
+            parser.error(f"cột nhóm không hợp lệ {col!r} trong --by (chọn trong: {', '.join(allowed)})")
+    if len(set(cols)) != len(cols):
+        parser.error("--by có cột bị lặp lại")
+    return [c for c in cols if c != "profile"]
+
+
+def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[int, float | None]:
+    if args.rule not in RULES:
+        parser.error(f"--rule phải là một trong: {', '.join(RULES)} (nhận được {args.rule!r})")
+    if args.format not in ("csv", "json"):
+        parser.error(f"--format phải là csv hoặc json (nhận được {args.format!r})")
+    try:
+        min_n = int(args.min_n)
+        if min_n < 0:
+            raise ValueError
+    except ValueError:
+        parser.error(f"--min-n phải là số nguyên không âm (nhận được {args.min_n!r})")
+    max_points = None
+    if args.max_points is not None:
+        try:
+            max_points = float(args.max_points)
+            if not max_points > 0:
+                raise ValueError
+        except ValueError:
+            parser.error(f"--max-points phải là số dương (nhận được {args.max_points!r})")
+    return min_n, max_points
+
+
+def sipas_report(
+    df: pd.DataFrame, by: Sequence[str], rule: str, min_n: int, max_points: float | None = None
+) -> pd.DataFrame:
+    """One table for a file that may mix profiles: ``profile`` leads as a grouping key."""
+    frames = []
+    for code in sorted(df["profile"].unique()):
+        part = sipas_from_responses(
+            df[df["profile"] == code],
+            list(by),
+            code,
+            rule,
+            min_n=min_n,
+            max_points=max_points,  # type: ignore[arg-type]
+        )
+        part.insert(0, "profile", code)
+        frames.append(part)
+    if not frames:
+        extra = ["points"] if max_points is not None else []
+        return pd.DataFrame(columns=["profile", *by, *RESULT_COLUMNS, *extra])
+    return pd.concat(frames, ignore_index=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    by = _parse_by(parser, args.by)
+    min_n, max_points = _options(parser, args)
+    if args.rank_among is not None and args.rank_among not in by:
+        parser.error(f"--rank-among {args.rank_among!r} phải là một cột trong --by")
+    try:
+        df = read_responses(args.file)
+    except InputError as err:
+        print(err, file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"Không đọc được tệp {args.file!r}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    missing = [c for c in by if c not in df.columns and c not in PERIOD_COLUMNS]
+    if missing:
+        print(f"Tệp không có cột {missing[0]!r} dùng trong --by", file=sys.stderr)
+        return 1
+    df = add_periods(df)
+    table = sipas_report(df, by, args.rule, min_n, max_points)
+    if args.rank_among is not None:
+        table = rank_table(table, args.rank_among)
+    if args.format == "json":
+        text = table.to_json(orient="records", force_ascii=False, double_precision=15) + "\n"
+    else:
+        text = table.to_csv(index=False, lineterminator="\n")
+    sys.stdout.write(text)
+    return 0
