@@ -137,11 +137,11 @@ def comments(scope: Scope, limit: int = 200) -> list[dict]:
 
 def unit_names(codes) -> dict[str, str]:
     codes = [c for c in set(codes) if c]
-    return dict(db.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).tuples().all())
+    return {code: name for code, name in db.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes)))}
 
 
 def field_names() -> dict[str, str]:
-    return dict(db.session.execute(select(Field.code, Field.name)).tuples().all())
+    return {code: name for code, name in db.session.execute(select(Field.code, Field.name))}
 
 
 def with_months(scope: Scope, start: int, end: int) -> Scope:

@@ -1,0 +1,69 @@
+"""The dashboard's numbers are analysis/'s numbers, in Vietnamese formats."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+
+from analysis.indices import sipas_table
+from survey import queries
+from survey.formatting import percent
+
+
+def _expected_sipas(app, unit_ids=None, month=202610) -> float:
+    with app.app_context():
+        scope = queries.Scope(start_month=month, end_month=month, unit_ids=unit_ids)
+        t = sipas_table(queries.counts(scope), moments=queries.moments(scope))
+    return float(t[t["level"] == "overall"]["index"].iloc[0])
+
+
+def test_overview_shows_the_analysis_figure(app, client, world, login):
+    login("vanphong")
+    page = client.get("/admin/?period=month&month=2026-10").get_data(as_text=True)
+    expected = percent(_expected_sipas(app))
+    assert re.search(r"Chỉ số hài lòng chung \(SIPAS\)</td>\s*<td class=\"num\">" + re.escape(expected), page)
+    assert "Tháng 10/2026" in page and "," in expected and expected.endswith("%")
+
+
+def test_officer_overview_is_their_commune(app, client, world, login):
+    login("canbo.chauo")
+    page = client.get("/admin/?month=2026-10").get_data(as_text=True)
+    assert percent(_expected_sipas(app, unit_ids=(world["a"].id,))) in page
+
+
+def test_by_field_flags_small_samples_and_sorts_lowest_first(client, world, login):
+    login("vanphong")
+    page = client.get("/admin/linh-vuc?month=2026-10").get_data(as_text=True)
+    table = page[page.index('<table class="data">'):]
+    assert table.index("Đất đai") < table.index("Hộ tịch")  # DD (12 answers at level 3) is lower
+    assert "Mẫu nhỏ (dưới 30 phiếu)" in page
+    assert "<svg" in page and "<script" not in page
+
+
+def test_unit_ranking_and_change_against_previous_month(client, world, login):
+    login("vanphong")
+    page = client.get("/admin/don-vi?month=2026-10").get_data(as_text=True)
+    table = page[page.index('<table class="data">'):]
+    assert table.index("UBND thị trấn Châu Ổ") < table.index("UBND xã Bình Chánh")
+    overview = client.get("/admin/?unit=X-BCHANH&month=2026-10").get_data(as_text=True)
+    assert "Thay đổi có ý nghĩa thống kê" in overview and ">Có<" in overview  # 30 at level 4 → 35 at level 2
+
+
+def test_bad_filters_get_a_vietnamese_message_not_an_error(client, world, login):
+    login("vanphong")
+    for query in ("period=xyz", "month=2026-13", "period=quarter&quarter=Q9", "period=range&from=2026-09&to=2026-01",
+                  "field=ZZZ", "channel=sms", "profile=sipas-1999"):  # fmt: skip
+        response = client.get(f"/admin/?{query}")
+        assert response.status_code == 200, query
+        assert "không hợp lệ" in response.get_data(as_text=True), query
+
+
+def test_xlsx_export_has_vietnamese_headers_and_numbers(client, world, login):
+    login("vanphong")
+    response = client.get("/admin/xuat/units.xlsx?month=2026-10")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    assert [c.value for c in sheet[2]][:3] == ["Hạng", "Đơn vị", "Tỷ lệ hài lòng"]
+    assert sheet["B3"].value == "UBND thị trấn Châu Ổ" and isinstance(sheet["C3"].value, float)
