@@ -20,6 +20,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.update(test_config)
 
+    if int(app.config.get("TRUSTED_PROXIES") or 0):
+        # Behind nginx: take the client address from the proxies' X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]))
+
     os.makedirs(app.instance_path, exist_ok=True)
     uri = app.config["SQLALCHEMY_DATABASE_URI"] or "sqlite:///" + os.path.join(app.instance_path, "sipas.sqlite")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
@@ -31,12 +37,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from survey import admin, database, errors, formatting, public
     from survey.cli import register_commands
-    from survey.extensions import csrf, db, login_manager, migrate
+    from survey.extensions import csrf, db, limiter, login_manager, migrate
     from survey.services.users import load_user
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     database.init_app(app)

@@ -178,5 +178,8 @@ def feedback_collect() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (qr, responses, seed_demo, demo_info, users, feedback):
+    from survey.reports.cli import reports
+    from survey.trust_cli import privacy_group, receipts
+
+    for command in (qr, responses, seed_demo, demo_info, users, feedback, reports, receipts, privacy_group):
         app.cli.add_command(command)

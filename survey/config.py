@@ -31,6 +31,55 @@ class Defaults:
     #: days the office has to answer a feedback item
     FEEDBACK_DUE_DAYS = 7
 
+    # ---- trustworthy responses (survey/services/trust.py): flag, never delete ----
+    # A flagged response is stored with is_excluded=True and its reasons in `flags`; the
+    # citizen sees the usual thank-you page, and a reviewer can restore it.
+    #: more responses than this at one counter within one minute: the extra ones get "rate"
+    TRUST_RATE_PER_MINUTE = 6
+    #: a second response from one browser (device cookie) within this many minutes gets "device"
+    TRUST_DEVICE_WINDOW_MINUTES = 60
+    #: the TRUST_BURST_SIZE-th identical answer vector at one counter within the window gets
+    #: "burst"; not lower: "very satisfied" everywhere is the commonest honest answer
+    TRUST_BURST_SIZE = 4
+    TRUST_BURST_WINDOW_MINUTES = 10
+    #: a QR response before this hour or from TRUST_HOURS_END on (Vietnam time) gets "hours";
+    #: None turns the check off
+    TRUST_HOURS_START: int | None = 6
+    TRUST_HOURS_END: int | None = 20
+    #: receipt codes are the honest channel (one code, one ballot): only more than this many
+    #: receipt responses from one browser within a day get "device"
+    TRUST_RECEIPT_DEVICE_MAX = 3
+    #: the long-lived, HttpOnly device cookie set on the form page (a random id; the database
+    #: keeps only its keyed hash)
+    DEVICE_COOKIE_NAME = "sipas_tb"
+    DEVICE_COOKIE_DAYS = 400
+    #: days a printed receipt code stays valid (`flask receipts issue --valid-days` overrides)
+    RECEIPT_VALID_DAYS = 90
+    # ---- rate limits (Flask-Limiter), on the citizen pages only ----
+    #: memory:// keeps counts per process (development, tests); production shares them:
+    #: redis://127.0.0.1:6379
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "sipas"
+    #: a limiter outage must never cost a ballot: requests then pass unlimited
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: per client address (hashed): loose, since a whole hall shares one Wi-Fi and mobile
+    #: carriers put many phones behind one address
+    RATELIMIT_PER_ADDRESS = "120/minute;3000/hour"
+    #: stored ballots per counter token, and per device cookie
+    RATELIMIT_PER_COUNTER = "30/minute;600/hour"
+    RATELIMIT_PER_DEVICE = "5/minute;20/hour"
+    #: unknown receipt codes tried per client address (guessing codes)
+    RATELIMIT_RECEIPT_MISS = "10/minute;50/day"
+    #: reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none)
+    TRUSTED_PROXIES = 0
+    # ---- privacy (survey/services/privacy.py; `flask privacy purge`) ----
+    #: days the rotating client-address hash is kept
+    IP_HASH_RETENTION_DAYS = 7
+    #: days the device-cookie hash is kept (at least TRUST_DEVICE_WINDOW_MINUTES)
+    DEVICE_HASH_RETENTION_DAYS = 30
+    #: responses older than this many days are deleted by the purge; None keeps them
+    RESPONSE_RETENTION_DAYS: int | None = None
+
 
 #: environment variable → config key; read after instance/config.py so a deployment
 #: can configure everything without a file
@@ -40,6 +89,8 @@ ENVIRONMENT = {
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     "REPORTS_DIR": "REPORTS_DIR",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "TRUSTED_PROXIES": "TRUSTED_PROXIES",
 }
 
 

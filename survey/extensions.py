@@ -1,5 +1,6 @@
 """Extensions, created unbound; ``create_app`` calls ``init_app`` on each."""
 
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +29,14 @@ login_manager = LoginManager()
 login_manager.login_view = "admin.login"
 login_manager.login_message = "Xin đăng nhập để tiếp tục."
 login_manager.login_message_category = "info"
+
+
+def _hashed_client_address() -> str:
+    # Imported late: the public package imports this module.
+    from survey.public.clients import client_address_key
+
+    return client_address_key()
+
+
+#: rate limits of the citizen pages (survey/public); storage from RATELIMIT_STORAGE_URI
+limiter = Limiter(key_func=_hashed_client_address)

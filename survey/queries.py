@@ -140,7 +140,7 @@ def _pattern(profile_code: str, with_general: bool) -> tuple[object, tuple[str, 
     return reduce(operator.add, terms).label("pattern"), codes
 
 
-def _long(wide: pd.DataFrame, by: Sequence[str], n_values: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:  # noqa: E501
+def _long(wide: pd.DataFrame, by: Sequence[str], n_values: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Wide aggregate columns (after the group columns) to long rows: groups, value position, value."""
     values = wide.iloc[:, len(by) : len(by) + n_values].to_numpy(dtype="float64", na_value=0.0)
     groups, width = values.shape

@@ -50,7 +50,10 @@ def bar_chart(rows: list[tuple[str, float | None, bool]], title: str, label_widt
 
 def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]], title: str) -> str:
     """Lines over months, y from the lowest value rounded down to 10 up to 100 %."""
-    width, height, left, bottom, top = 760, 320, 50, 60, 16
+    legend_rows = (len(series) + 1) // 2
+    width, left, top = 760, 50, 16
+    bottom = 44 + 18 * legend_rows
+    height = 260 + bottom
     values = [v for _, vs in series for v in vs if v is not None and not math.isnan(v)]
     low = max(0, math.floor((min(values) if values else 0) / 10) * 10 - 10) if values else 0
     plot_w, plot_h = width - left - 20, height - top - bottom
@@ -77,8 +80,8 @@ def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]]
             body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="{3 if s == 0 else 2}"{dash}/>')
         for x, y in points:
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{4 if s == 0 else 3}" fill="{colour}"/>')
-        lx = left + (s % 3) * 230
-        ly = height - 26 + (s // 3) * 16
+        lx = left + (s % 2) * 350
+        ly = height - bottom + 44 + (s // 2) * 18
         body.append(f'<rect x="{lx}" y="{ly - 9}" width="14" height="4" fill="{colour}"/>')
         body.append(f'<text x="{lx + 20}" y="{ly - 4}" font-size="12" fill="#1a1a1a">{escape(name)}</text>')
     return _svg(width, height, title, body)

@@ -157,7 +157,7 @@ def trend(f: Filters) -> View:
             row[c] = _value(values.get(c))
             series[c].append(row[c])
         table.rows.append(row)
-    chart = charts.line_chart([month_label(m)[:5] for m in months],
+    chart = charts.line_chart([f"{m[5:7]}/{m[2:4]}" for m in months],
                               [(_code_name(profile, c), series[c]) for c in codes], table.title)  # fmt: skip
     return View("trend", "Xu hướng", [table], chart=chart)
 

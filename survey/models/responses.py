@@ -63,6 +63,8 @@ class Response(db.Model):
         *_answer_checks(),
         Index("ix_responses_unit_month", "unit_id", "period_month"),
         Index("ix_responses_month_unit", "period_month", "unit_id"),
+        #: the trust checks count recent responses at one counter on every submit
+        Index("ix_responses_counter_submitted", "counter_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

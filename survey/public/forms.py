@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
 from flask import current_app
@@ -11,12 +10,14 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from analysis.profile import Profile, load_profile, respondent_questions
 from survey.forms import Form
+from survey.services.responses import clean_text
 
 REQUIRED = "Xin vui lòng chọn một mức đánh giá cho câu này (hoặc “Không đánh giá”)."
 
 
 def _nfc(value: str | None) -> str | None:
-    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+    # The same cleaning as storing does, so the length checked is the length stored.
+    return (clean_text(value) or "") if isinstance(value, str) else value
 
 
 def _optional_int(value):
@@ -46,7 +47,8 @@ def _satisfaction_field(profile: Profile, code: str, required: bool) -> RadioFie
 
 
 def _choice_field(text: str, options) -> RadioField:
-    return RadioField(text, choices=[SelectChoice(str(v), label) for v, label in options], coerce=_optional_int, validators=[Optional()])
+    choices = [SelectChoice(str(v), label) for v, label in options]
+    return RadioField(text, choices=choices, coerce=_optional_int, validators=[Optional()])
 
 
 @cache

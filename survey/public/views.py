@@ -4,16 +4,32 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import IntegrityError
 
-from analysis.profile import load_profile, respondent_questions
-from survey.extensions import csrf, db
+from analysis.profile import load_profile
+from survey.extensions import csrf, db, limiter
 from survey.public import bp
+from survey.public.clients import client_ip_hash, device_hash, device_key, ensure_device_cookie, has_no_device
 from survey.public.forms import answers_from, make_form, respondent_from
+from survey.public.rendering import render_blank_form, render_form
 from survey.services import counters
 from survey.services.errors import InvalidSubmission
 from survey.services.responses import Ballot, existing_response, submit_response
+
+# Limits are read from the config per request, so a deployment (or a test) can change them.
+ip_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PER_ADDRESS"])
+
+
+def _stored(response) -> bool:
+    """Only ballots that went through count against the tighter limits, not forms with a mistake."""
+    return response.status_code == 303
+
+
+device_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PER_DEVICE"], key_func=device_key,
+                             exempt_when=has_no_device, deduct_when=_stored)  # fmt: skip
+token_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PER_COUNTER"],
+                            key_func=lambda: "token:" + request.view_args["token"], deduct_when=_stored)  # fmt: skip
 
 
 @bp.get("/")
@@ -35,29 +51,23 @@ def _load(token: str):
     return counter, profile, form
 
 
-def _open_sections(form, profile) -> set[str]:
-    """Optional sections that hold an error, so they are shown unfolded."""
-    sections = {
-        "general": [f"q_{c}" for c in profile.general_codes],
-        "perception": [f"q_{c}" for c in profile.perception_codes],
-        "expectations": [f"q_{c}" for c in profile.expectation_codes],
-        "respondent": [f"r_{q.code}" for q in respondent_questions()],
-    }
-    return {name for name, fields in sections.items() if any(f in form.errors for f in fields)}
-
-
-def _render(counter, profile, form, status: int = 200, already_sent: bool = False):
-    return (
-        render_template(
-            "public/form.html",
-            counter=counter,
-            profile=profile,
-            form=form,
-            respondent=respondent_questions(),
-            open_sections=_open_sections(form, profile),
-            already_sent=already_sent,
-        ),
-        status,
+def ballot_from(form, profile, counter, field, channel: str) -> Ballot:
+    """What the citizen answered, with the hashes the trust checks need (never an address)."""
+    procedure = None
+    if "procedure_code" in form and form.procedure_code.data:
+        procedure = next(p for p in field.procedures if p.code == form.procedure_code.data)
+    return Ballot(
+        key=form.key.data,
+        profile=profile.code,
+        unit_id=counter.unit_id,
+        field_id=field.id if field else None,
+        procedure_id=procedure.id if procedure else None,
+        channel=channel,
+        answers=answers_from(form, profile),
+        respondent=respondent_from(form),
+        comment=form.comment.data,
+        device_hash=device_hash(),
+        ip_hash=client_ip_hash(),
     )
 
 
@@ -72,57 +82,53 @@ def _remember_sent(token: str, key: str) -> None:
 
 
 @bp.get("/s/<token>")
+@ip_limit
 def survey_form(token: str):
     counter, profile, form = _load(token)
+    action = url_for("public.survey_submit", token=token)
     sent_key = session.get("sent", {}).get(token)
     if sent_key and request.args.get("moi") != "1":
         # Back after sending: the page comes again with the key already used, so sending
         # it again stores nothing new; a new ballot is one deliberate tap away.
         form.key.data = sent_key
-        return _render(counter, profile, form, already_sent=True)
-    form.key.data = secrets.token_urlsafe(18)
-    return _render(counter, profile, form)
+        page = render_form(counter, profile, form, action=action, already_sent=True)
+    else:
+        form.key.data = secrets.token_urlsafe(18)
+        page = render_blank_form(counter, profile, form, action=action)
+    return ensure_device_cookie(make_response(page))
 
 
 # CSRF is checked by the form itself (its csrf_token field), so that an expired
 # session re-shows the citizen's answers with a message instead of a bare 400 page.
 @bp.post("/s/<token>")
 @csrf.exempt
+@ip_limit
+@token_limit
+@device_limit
 def survey_submit(token: str):
     counter, profile, form = _load(token)
+    action = url_for("public.survey_submit", token=token)
     if not form.validate():
-        return _render(counter, profile, form, status=400 if "csrf_token" in form.errors else 422)
-    fields_by_code = {f.code: f for f in counter.unit.fields}
+        status = 400 if "csrf_token" in form.errors else 422
+        return render_form(counter, profile, form, action=action), status
     if counter.field is not None:
         field = counter.field
     else:
-        field = fields_by_code[form.field_code.data]
-    procedure = None
-    if "procedure_code" in form and form.procedure_code.data:
-        procedure = next(p for p in field.procedures if p.code == form.procedure_code.data)
-    ballot = Ballot(
-        key=form.key.data,
-        profile=profile.code,
-        unit_id=counter.unit_id,
-        field_id=field.id,
-        procedure_id=procedure.id if procedure else None,
-        channel="qr",
-        answers=answers_from(form, profile),
-        respondent=respondent_from(form),
-        comment=form.comment.data,
-    )
+        field = next(f for f in counter.unit.fields if f.code == form.field_code.data)
+    ballot = ballot_from(form, profile, counter, field, channel="qr")
     try:
         submit_response(counter, ballot)
         db.session.commit()
     except InvalidSubmission as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))
-        return _render(counter, profile, form, status=422)
+        return render_form(counter, profile, form, action=action), 422
     except IntegrityError:
         # Two copies of one ballot raced (double tap on two connections): one was stored.
         db.session.rollback()
         if existing_response(ballot.key) is None:
             raise
+    # Confirmed only now, after the commit: a retry with the same key lands here again.
     _remember_sent(token, ballot.key)
     return redirect(url_for("public.thanks", token=token), code=303)
 
@@ -133,3 +139,10 @@ def thanks(token: str):
     if counter is None:
         abort(404)
     return render_template("public/thanks.html", counter=counter)
+
+
+@bp.app_errorhandler(429)
+def too_many_requests(_error):
+    # Nothing of the refused request is kept, and the page says only to wait.
+    db.session.rollback()
+    return render_template("public/429.html"), 429

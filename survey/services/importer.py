@@ -40,7 +40,10 @@ def _present(value) -> bool:
 
 
 def check_references(df: pd.DataFrame) -> tuple[list[tuple[int | None, str | None, str]], list[dict]]:
-    """Check codes against the database; return the problems and the rows ready to insert."""
+    """Check codes against the database; return the problems and the rows ready to insert.
+
+    ``df`` is what :func:`analysis.io.read_responses` returns: problems name ``df.index``, the spreadsheet line.
+    """
     units = _lookup(Unit, set(df["unit_code"]))
     counters = _lookup(Counter, set(df["counter_code"]) - {""})
     fields = _lookup(Field, set(df["field_code"]) - {""})
@@ -56,8 +59,8 @@ def check_references(df: pd.DataFrame) -> tuple[list[tuple[int | None, str | Non
     problems: list[tuple[int | None, str | None, str]] = []
     rows: list[dict] = []
     now = utcnow()
-    for position, (record, key) in enumerate(zip(df.to_dict("records"), keys, strict=True)):
-        line = position + 2  # the header is line 1, as read_responses counts
+    # the index is the spreadsheet line (header = 1), gaps where read_responses skipped blank rows
+    for line, record, key in zip(df.index.tolist(), df.to_dict("records"), keys, strict=True):
         unit = units.get(record["unit_code"])
         if unit is None:
             problems.append((line, "unit_code", f"không có đơn vị mã {record['unit_code']!r}"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +14,7 @@ from survey.extensions import db
 from survey.models import Counter, Response
 from survey.models.responses import CHANNELS, RESPONDENT_FIELDS, answer_column
 from survey.models.types import utcnow
+from survey.services import trust
 from survey.services.errors import InvalidSubmission
 from survey.services.periods import period_month
 
@@ -33,13 +35,22 @@ class Ballot:
     respondent: dict[str, int | None] = field(default_factory=dict)
     comment: str | None = None
     submitted_at: datetime | None = None
+    #: keyed hash of the browser's device cookie (survey.services.privacy), if it sent one
+    device_hash: str | None = None
+    #: keyed, daily rotating hash of the client address; never the address
+    ip_hash: str | None = None
+
+
+#: control characters no comment needs (tab, line feed and carriage return stay); PostgreSQL
+#: refuses NUL in text outright
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(text: str | None) -> str | None:
-    """NFC-normalised, stripped text; None when empty."""
+    """NFC-normalised, stripped text without control characters; None when empty."""
     if text is None:
         return None
-    text = unicodedata.normalize("NFC", text).strip()
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
     return text or None
 
 
@@ -80,6 +91,8 @@ def build_response(ballot: Ballot) -> Response:
         submitted_at=submitted_at,
         period_month=period_month(submitted_at),
         comment=clean_text(ballot.comment),
+        device_hash=ballot.device_hash,
+        ip_hash=ballot.ip_hash,
     )
     for code, value in ballot.answers.items():
         setattr(response, answer_column(code), value)
@@ -88,11 +101,13 @@ def build_response(ballot: Ballot) -> Response:
     return response
 
 
-def submit_response(counter: Counter, ballot: Ballot) -> tuple[Response, bool]:
+def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = False) -> tuple[Response, bool]:
     """Store a ballot given at a counter, once.
 
     Returns the response and whether it was created now; a ballot whose key is
-    already stored (double tap, back and resubmit) returns the stored one.
+    already stored (double tap, back and resubmit) returns the stored one. A ballot
+    the trust checks doubt is stored all the same, flagged and excluded
+    (survey.services.trust); ``via_receipt`` marks the one-time receipt-code channel.
     """
     found = existing_response(ballot.key)
     if found is not None:
@@ -102,6 +117,7 @@ def submit_response(counter: Counter, ballot: Ballot) -> tuple[Response, bool]:
     ballot.unit_id, ballot.counter_id = counter.unit_id, counter.id
     check_ballot(ballot)
     response = build_response(ballot)
+    trust.apply_flags(response, trust.assess(response, via_receipt=via_receipt))
     db.session.add(response)
     db.session.flush()
     return response, True

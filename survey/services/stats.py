@@ -21,10 +21,11 @@ DEFAULT_RULE = "mean_of_items"
 MIN_N = 30
 
 
-def table(scope: Scope, by: Sequence[str] = (), rule: str = DEFAULT_RULE, min_n: int = MIN_N) -> pd.DataFrame:
+def table(scope: Scope, by: Sequence[str] = (), rule: str = DEFAULT_RULE, min_n: int = MIN_N,
+          counts: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """The full SIPAS table (items, elements, overall) with intervals, from database counts."""
     by = list(by)
-    counts = queries.counts(scope, by)
+    counts = queries.counts(scope, by) if counts is None else counts
     if counts.empty:
         return pd.DataFrame()
     return sipas_table(
@@ -89,7 +90,7 @@ def item_distribution(scope: Scope) -> pd.DataFrame:
             row["n_blank"] = by_value.get(None, 0)
             rows.append(row)
     frame = pd.DataFrame(rows)
-    t = table(scope)
+    t = table(scope, counts=counts)
     if not t.empty:
         items = t[t["level"] == "item"].set_index("code")
         frame["index"] = frame["code"].map(items["index"])

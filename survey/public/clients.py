@@ -1,0 +1,62 @@
+"""Who is asking, as far as the trust checks and rate limits need to know: hashes only.
+
+The device cookie holds a random id set on the form page; the database and the rate
+limiter only ever see its keyed hash, and the client address only as a hash keyed
+with the day's key (survey.services.privacy).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask import current_app, request
+from flask.wrappers import Response as FlaskResponse
+
+from survey.services import privacy
+
+_DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+def client_address_key() -> str:
+    """Rate-limit key of the client address: its hash under today's key, never the address."""
+    return "ip:" + privacy.ip_hash(request.remote_addr or "unknown")
+
+
+def client_ip_hash() -> str | None:
+    return privacy.ip_hash(request.remote_addr) if request.remote_addr else None
+
+
+def device_id() -> str | None:
+    """The id in the device cookie, if the browser sent a well-formed one."""
+    value = request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"], "")
+    return value if _DEVICE_ID.match(value) else None
+
+
+def device_hash() -> str | None:
+    value = device_id()
+    return privacy.device_hash(value) if value else None
+
+
+def device_key() -> str:
+    """Rate-limit key of the device cookie (only used when there is one)."""
+    return "device:" + (device_hash() or "none")
+
+
+def has_no_device() -> bool:
+    return device_id() is None
+
+
+def ensure_device_cookie(response: FlaskResponse) -> FlaskResponse:
+    """Give a browser without a device cookie a new random one (long-lived, HttpOnly, SameSite=Lax)."""
+    if device_id() is None:
+        config = current_app.config
+        response.set_cookie(
+            config["DEVICE_COOKIE_NAME"],
+            secrets.token_urlsafe(16),
+            max_age=config["DEVICE_COOKIE_DAYS"] * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=config["SESSION_COOKIE_SECURE"],
+        )
+    return response

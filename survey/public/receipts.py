@@ -1,0 +1,136 @@
+"""The receipt-code channel: ``/r/<code>`` opens the form a printed one-time code allows."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from analysis.profile import load_profile
+from survey.extensions import csrf, db, limiter
+from survey.public import bp
+from survey.public.clients import ensure_device_cookie
+from survey.public.forms import make_form
+from survey.public.rendering import render_blank_form, render_form
+from survey.public.views import ballot_from, device_limit, ip_limit
+from survey.services import receipts
+from survey.services.errors import InvalidSubmission
+from survey.services.responses import existing_response
+
+# Unknown codes count against the client address, so codes cannot be guessed in bulk;
+# a citizen typing their own code right is never slowed down.
+miss_limit = limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_MISS"],
+                           deduct_when=lambda response: response.status_code == 404)  # fmt: skip
+
+
+def _channel() -> str:
+    # The small QR on the slip opens /r/<code>; typing the code on /r adds ?kenh=web.
+    return "web" if request.args.get("kenh") == "web" else "qr"
+
+
+def _web() -> str | None:
+    """The query value that keeps the channel through the form's action (None: left out)."""
+    return "web" if _channel() == "web" else None
+
+
+def _load(code: str):
+    receipt = receipts.find(code)
+    if receipt is None or not receipt.counter.is_active:
+        return None
+    counter = receipt.counter
+    profile = load_profile(current_app.config["DEFAULT_PROFILE"])
+    fixed_field = receipt.field or counter.field
+    if fixed_field is not None:
+        form = make_form(profile.code, None, fixed_field.procedures)
+    else:
+        form = make_form(profile.code, [(f.code, f.name) for f in counter.unit.fields], [])
+    return receipt, counter, profile, form, fixed_field
+
+
+def _unavailable(receipt, state: str):
+    return render_template("public/receipt_unavailable.html", counter=receipt.counter, state=state), 410
+
+
+def _unknown():
+    return render_template("public/receipt_unknown.html"), 404
+
+
+@bp.get("/r")
+@bp.get("/r/")
+@ip_limit
+def receipt_entry():
+    """A page to type the code printed on the slip."""
+    raw = request.args.get("ma")
+    if raw is None:
+        return render_template("public/receipt_entry.html", error=None)
+    code = receipts.normalise(raw)
+    if code is None:
+        return render_template("public/receipt_entry.html", error="format", typed=raw[:40]), 422
+    return redirect(url_for("public.receipt_form", code=code, kenh="web"), code=303)
+
+
+@bp.get("/r/<code>")
+@ip_limit
+@miss_limit
+def receipt_form(code: str):
+    loaded = _load(code)
+    if loaded is None:
+        return _unknown()
+    receipt, counter, profile, form, fixed_field = loaded
+    state = receipts.state(receipt)
+    if state != "open":
+        return _unavailable(receipt, state)
+    form.key.data = secrets.token_urlsafe(18)
+    action = url_for("public.receipt_submit", code=receipt.code, kenh=_web())
+    page = render_blank_form(counter, profile, form, action=action, fixed_field=fixed_field)
+    return ensure_device_cookie(make_response(page))
+
+
+@bp.post("/r/<code>")
+@csrf.exempt
+@ip_limit
+@miss_limit
+@device_limit
+def receipt_submit(code: str):
+    loaded = _load(code)
+    if loaded is None:
+        return _unknown()
+    receipt, counter, profile, form, fixed_field = loaded
+    thanks = redirect(url_for("public.receipt_thanks", code=receipt.code), code=303)
+    state = receipts.state(receipt)
+    if state != "open":
+        # The same ballot sent again (double tap, retry) is already stored: confirm it again.
+        if form.key.data and existing_response(form.key.data) is not None:
+            return thanks
+        return _unavailable(receipt, state)
+    action = url_for("public.receipt_submit", code=receipt.code, kenh=_web())
+    if not form.validate():
+        status = 400 if "csrf_token" in form.errors else 422
+        return render_form(counter, profile, form, action=action, fixed_field=fixed_field), status
+    field = fixed_field or next(f for f in counter.unit.fields if f.code == form.field_code.data)
+    ballot = ballot_from(form, profile, counter, field, channel=_channel())
+    try:
+        receipts.submit(receipt, ballot)
+        db.session.commit()
+    except receipts.ReceiptUnavailable as exc:
+        db.session.rollback()
+        return _unavailable(receipt, exc.state)
+    except InvalidSubmission as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        return render_form(counter, profile, form, action=action, fixed_field=fixed_field), 422
+    except IntegrityError:
+        # Two copies of one ballot raced (double tap on two connections): one was stored.
+        db.session.rollback()
+        if existing_response(ballot.key) is None:
+            raise
+    return thanks
+
+
+@bp.get("/r/<code>/cam-on")
+def receipt_thanks(code: str):
+    receipt = receipts.find(code)
+    if receipt is None:
+        abort(404)
+    return render_template("public/thanks.html", counter=receipt.counter)

@@ -1,0 +1,298 @@
+"""What the reports read: grouped frames from :mod:`survey.queries`, plus a few grouped queries.
+
+One :class:`Batch` holds every frame the reports of one period need for a set
+of units. It costs the same dozen GROUP BY queries whether it serves one unit
+or two hundred, and each query is bounded by the period (at most the 12 months
+of the trend), so a report's cost does not grow with the history kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+
+from analysis.indices import sipas_table
+from survey import queries
+from survey.extensions import db
+from survey.models import Counter, FeedbackItem, Field, Report, Response, Unit
+from survey.reports.periods import Period
+from survey.services.periods import period_month
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How indices are computed and shown; every value is printed on the report."""
+
+    profile: str = "sipas-2024"
+    rule: str = "mean_of_items"
+    min_n: int = 30
+    max_points: float = 10.0
+    comments_max: int = 8
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, object]) -> Settings:
+        return cls(
+            profile=str(config.get("DEFAULT_PROFILE") or cls.profile),
+            rule=str(config.get("REPORTS_RULE") or cls.rule),
+            min_n=int(config.get("REPORTS_MIN_N") or cls.min_n),  # type: ignore[arg-type]
+            max_points=float(config.get("REPORTS_MAX_POINTS") or cls.max_points),  # type: ignore[arg-type]
+            comments_max=int(config.get("REPORTS_COMMENTS_MAX") or cls.comments_max),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    parent_name: str | None
+    parent_kind: str | None
+    is_sample: bool
+    valid_from: date | None
+    valid_to: date | None
+
+    def exists_in(self, period: Period) -> bool:
+        """False for a period wholly before the unit was set up or after it was merged away."""
+        return (self.valid_from is None or self.valid_from <= period.last_day()) and (
+            self.valid_to is None or self.valid_to >= period.first_day()
+        )
+
+
+def units_with_counters() -> list[UnitInfo]:
+    """Every unit that has (or had) a counter: the units that get a monthly report."""
+    parent = Unit.__table__.alias("parent")
+    stmt = (
+        select(
+            Unit.id,
+            Unit.code,
+            Unit.name,
+            Unit.kind,
+            Unit.parent_id,
+            parent.c.name,
+            parent.c.kind,
+            Unit.is_sample,
+            Unit.valid_from,
+            Unit.valid_to,
+        )
+        .outerjoin(parent, parent.c.id == Unit.parent_id)
+        .where(Unit.id.in_(select(Counter.unit_id)))
+        .order_by(Unit.code)
+    )
+    return [UnitInfo(*row) for row in db.session.execute(stmt)]
+
+
+def unit_info(code: str) -> UnitInfo | None:
+    parent = Unit.__table__.alias("parent")
+    stmt = (
+        select(
+            Unit.id,
+            Unit.code,
+            Unit.name,
+            Unit.kind,
+            Unit.parent_id,
+            parent.c.name,
+            parent.c.kind,
+            Unit.is_sample,
+            Unit.valid_from,
+            Unit.valid_to,
+        )
+        .outerjoin(parent, parent.c.id == Unit.parent_id)
+        .where(Unit.code == code)
+    )
+    row = db.session.execute(stmt).first()
+    return UnitInfo(*row) if row else None
+
+
+def unit_parents() -> dict[int, int | None]:
+    """The unit tree as child id → parent id (a few hundred rows of metadata)."""
+    return dict(db.session.execute(select(Unit.id, Unit.parent_id)).tuples().all())
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    """Complaints and comments (phản ánh, kiến nghị) created in the period, by how they were handled."""
+
+    received: int = 0
+    on_time: int = 0
+    late: int = 0
+    open_overdue: int = 0
+    open_in_time: int = 0
+
+    @property
+    def share_on_time(self) -> float | None:
+        return 100 * self.on_time / self.received if self.received else None
+
+    def __add__(self, other: FeedbackSummary) -> FeedbackSummary:
+        return FeedbackSummary(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
+
+    def astuple(self) -> tuple[int, ...]:
+        return (self.received, self.on_time, self.late, self.open_overdue, self.open_in_time)
+
+
+@dataclass
+class Batch:
+    """Every frame the reports of one period need, for a set of units (grouped by ``unit_code``)."""
+
+    period: Period
+    settings: Settings
+    #: sipas_table by unit_code for the period (intervals, PAR points)
+    table: pd.DataFrame
+    #: counts by unit_code for the period: item distributions, expectations
+    counts: pd.DataFrame
+    previous: pd.DataFrame
+    year_ago: pd.DataFrame
+    #: sipas_table by [unit_code, month] over the 12 months that end with the period (no intervals)
+    trend: pd.DataFrame
+    #: sipas_table by [unit_code, field_code] for the period
+    fields: pd.DataFrame
+    #: [unit_code, channel, n_responses]
+    channels: pd.DataFrame
+    excluded: dict[str, int]
+    #: unit id → [(comment, how many gave it)], most frequent first
+    comments: dict[int, list[tuple[str, int]]]
+    feedback: dict[int, FeedbackSummary]
+    field_names: dict[str, str]
+
+
+def _scope(settings: Settings, unit_ids: Iterable[int], first: int, last: int) -> queries.Scope:
+    return queries.Scope(profile=settings.profile, start_month=first, end_month=last, unit_ids=tuple(unit_ids))
+
+
+def _table(
+    scope: queries.Scope,
+    by: list[str],
+    settings: Settings,
+    intervals: bool = True,
+    counts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    counts = queries.counts(scope, by) if counts is None else counts
+    moments = None
+    if intervals and not counts.empty:
+        moments = queries.moments(scope, by, with_general=settings.rule == "general_question")
+    n = queries.responses_per_group(scope, by)
+    return sipas_table(
+        counts,
+        by,
+        settings.profile,
+        settings.rule,
+        moments=moments,
+        n_responses=n,  # type: ignore[arg-type]
+        min_n=settings.min_n,
+        max_points=settings.max_points,
+    )
+
+
+def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now: datetime) -> Batch:
+    """The frames for ``period`` and the units ``unit_ids`` (about a dozen grouped queries)."""
+    ids = tuple(sorted(set(unit_ids)))
+    scope = _scope(settings, ids, period.first_month, period.last_month)
+    by = ["unit_code"]
+    counts = queries.counts(scope, by)
+    table = _table(scope, by, settings, counts=counts)
+    previous, year_ago = period.previous(), period.year_ago()
+    trend_start = Period.of_month(period.last_month).shift(-11)
+    all_in = queries.responses_per_group(replace(scope, include_excluded=True), by)
+    valid = table.loc[table["level"] == "overall"].set_index("unit_code")["n_responses"]
+    excluded = {
+        row.unit_code: int(row.n_responses) - int(valid.get(row.unit_code, 0) or 0) for row in all_in.itertuples()
+    }
+    return Batch(
+        period=period,
+        settings=settings,
+        table=table,
+        counts=counts,
+        previous=_table(_scope(settings, ids, previous.first_month, previous.last_month), by, settings),
+        year_ago=_table(_scope(settings, ids, year_ago.first_month, year_ago.last_month), by, settings),
+        trend=_table(
+            _scope(settings, ids, trend_start.first_month, period.last_month),
+            [*by, "month"],
+            settings,
+            intervals=False,
+        ),
+        fields=_table(scope, [*by, "field_code"], settings),
+        channels=queries.responses_per_group(scope, [*by, "channel"]),
+        excluded=excluded,
+        comments=comment_selection(period, ids, settings),
+        feedback=feedback_summary(period, ids, now),
+        field_names=dict(
+            db.session.execute(select(Field.code, Field.name).order_by(Field.sort_order, Field.code)).tuples().all()
+        ),
+    )
+
+
+def comment_selection(period: Period, unit_ids: tuple[int, ...], settings: Settings) -> dict[int, list]:
+    """The most frequent comments of each unit's counted responses: (text, count), most given first.
+
+    Only the text is read: never who, when or at which counter, so a comment cannot be
+    traced back; :func:`survey.reports.fmt.redact` then hides names and numbers inside it.
+    """
+    stmt = (
+        select(Response.unit_id, Response.comment, func.count().label("n"), func.min(Response.id).label("first"))
+        .where(
+            Response.profile == settings.profile,
+            Response.unit_id.in_(unit_ids),
+            Response.period_month.between(period.first_month, period.last_month),
+            Response.is_excluded.is_(False),
+            Response.comment.is_not(None),
+            Response.comment != "",
+        )
+        .group_by(Response.unit_id, Response.comment)
+    )
+    out: dict[int, list[tuple[str, int, int]]] = {}
+    for unit_id, text, n, first in db.session.execute(stmt):
+        out.setdefault(unit_id, []).append((text, int(n), int(first)))
+    return {unit_id: [(t, n) for t, n, _ in sorted(rows, key=lambda r: (-r[1], r[2]))] for unit_id, rows in out.items()}
+
+
+def feedback_summary(period: Period, unit_ids: tuple[int, ...], now: datetime) -> dict[int, FeedbackSummary]:
+    """Feedback items created in the period per unit; on time = answered no later than due."""
+    start, end = period.bounds()
+    answered = FeedbackItem.answered_at.is_not(None)
+    waiting = FeedbackItem.answered_at.is_(None)
+
+    def total(condition) -> object:
+        return func.sum(case((condition, 1), else_=0))
+
+    stmt = (
+        select(
+            FeedbackItem.unit_id,
+            func.count(),
+            total(and_(answered, FeedbackItem.answered_at <= FeedbackItem.due_at)),
+            total(and_(answered, FeedbackItem.answered_at > FeedbackItem.due_at)),
+            total(and_(waiting, FeedbackItem.due_at < now)),
+            total(and_(waiting, FeedbackItem.due_at >= now)),
+        )
+        .where(
+            FeedbackItem.unit_id.in_(unit_ids),
+            FeedbackItem.created_at >= start,
+            FeedbackItem.created_at < end,
+        )
+        .group_by(FeedbackItem.unit_id)
+    )
+    return {row[0]: FeedbackSummary(*(int(v or 0) for v in row[1:])) for row in db.session.execute(stmt)}
+
+
+def first_months(settings: Settings) -> dict[int, int]:
+    """Unit id → the first month (YYYYMM) it has a response in, or failing that, got its first counter."""
+    per_month = queries.responses_per_group(
+        queries.Scope(profile=settings.profile, include_excluded=True), ["unit_code", "month"]
+    )
+    ids = dict(db.session.execute(select(Unit.code, Unit.id)).tuples().all())
+    out: dict[int, int] = {}
+    for row in db.session.execute(select(Counter.unit_id, func.min(Counter.created_at)).group_by(Counter.unit_id)):
+        out[row[0]] = period_month(row[1])
+    for code, month in per_month.groupby("unit_code")["month"].min().items():
+        yyyymm = int(str(month).replace("-", ""))
+        unit_id = ids[code]
+        out[unit_id] = min(out.get(unit_id, yyyymm), yyyymm)
+    return out
+
+
+def existing_reports() -> dict[tuple[int | None, str], Report]:
+    return {(r.unit_id, r.period): r for r in db.session.scalars(select(Report))}

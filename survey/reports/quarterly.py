@@ -1,0 +1,237 @@
+"""The quarterly summary across the units below the top unit (the district), as a Doc.
+
+The district value is the unweighted mean of the units' indices, as the method
+aggregates across units (``analysis.parents.parent_from_children``); the value
+pooling all respondents is printed beside it, labelled as the alternative.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from analysis.indices import OVERALL_CODE
+from analysis.parents import parent_from_children, parent_pooled
+from analysis.profile import load_profile
+from analysis.tables import rank_table
+from survey.reports import fmt, sections
+from survey.reports.data import Batch, FeedbackSummary, UnitInfo
+from survey.reports.document import Chart, Column, Doc, Heading, Paragraph, Table, Title
+from survey.reports.monthly import SAMPLE_NOTE, info_rows
+from survey.reports.periods import Period
+
+
+def _district(table: pd.DataFrame, top: UnitInfo, min_n: int) -> pd.DataFrame:
+    if table.empty:
+        return table.drop(columns="unit_code")
+    parent_of = dict.fromkeys(table["unit_code"].unique(), top.code)
+    return parent_from_children(table, "unit_code", parent_of, min_n=min_n).drop(columns="parent_code")
+
+
+def _unit_table(batch: Batch, members: list[UnitInfo], profile) -> Table:
+    overall = batch.table.loc[batch.table["level"] == "overall"]
+    ranked = rank_table(overall, "unit_code") if len(overall) else overall.assign(rank=pd.NA)
+    ranks = ranked.set_index("unit_code")
+    columns = [
+        Column("Hạng", "int", 0.5),
+        Column("Đơn vị", width=2.6),
+        Column("Số phiếu", "int", 0.8),
+        Column("SIPAS", "pct"),
+        Column("KTC 95% từ", "pct"),
+        Column("KTC 95% đến", "pct"),
+    ]
+    columns += [Column(f"Yếu tố {e.code}", "pct", 0.9) for e in profile.elements]
+    rows = []
+    for unit in members:
+        row = ranks.loc[unit.code] if unit.code in ranks.index else None
+        unit_rows = batch.table.loc[batch.table["unit_code"] == unit.code]
+        elements = [sections.value_of(sections.one(unit_rows, "element", e.code), "index") for e in profile.elements]
+        if row is None:
+            rows.append([None, unit.name, 0, None, None, None, *elements])
+            continue
+        rank = None if pd.isna(row["rank"]) else int(row["rank"])
+        rows.append([rank, unit.name, int(row["n_responses"]), row["index"], row["ci_low"], row["ci_high"], *elements])
+    rows.sort(key=lambda r: (r[0] is None, r[0] or 0, r[1]))
+    note = (
+        f"Đơn vị có dưới {batch.settings.min_n} phiếu hoặc không có phiếu không được xếp hạng (“—”); "
+        "bằng điểm (làm tròn 2 chữ số) thì cùng hạng."
+    )
+    return Table(columns, rows, "Chỉ số hài lòng theo đơn vị", "Theo đơn vị", note=note)
+
+
+def _feedback_table(batch: Batch, members: list[UnitInfo]) -> Table:
+    columns = [
+        Column("Đơn vị", width=2.6),
+        Column("Tiếp nhận", "int"),
+        Column("Trả lời đúng hạn", "int"),
+        Column("Trả lời quá hạn", "int"),
+        Column("Chưa trả lời, quá hạn", "int"),
+        Column("Chưa trả lời, còn hạn", "int"),
+        Column("Tỷ lệ đúng hạn", "pct"),
+    ]
+    total = FeedbackSummary()
+    rows = []
+    for unit in members:
+        s = batch.feedback.get(unit.id, FeedbackSummary())
+        total = total + s
+        rows.append([unit.name, s.received, s.on_time, s.late, s.open_overdue, s.open_in_time, s.share_on_time])
+    rows.append(
+        [
+            "Tổng cộng",
+            total.received,
+            total.on_time,
+            total.late,
+            total.open_overdue,
+            total.open_in_time,
+            total.share_on_time,
+        ]
+    )
+    return Table(columns, rows, "Tiếp nhận, xử lý phản ánh, kiến nghị", "Phản ánh", frozenset({len(rows) - 1}))
+
+
+def _trend(batch: Batch, top: UnitInfo) -> Chart:
+    trend = batch.trend
+    district = _district(trend, top, batch.settings.min_n) if not trend.empty else trend
+    overall = district.loc[district["level"] == "overall"].set_index("month") if not district.empty else district
+    end = Period.of_month(batch.period.last_month)
+    months = [end.shift(-k) for k in range(11, -1, -1)]
+    values = tuple(
+        float(overall.loc[m.key, "index"])
+        if m.key in overall.index and pd.notna(overall.loc[m.key, "index"])
+        else float("nan")
+        for m in months
+    )
+    labels = tuple(f"{m.number:02d}/{m.year % 100:02d}" for m in months)
+    return Chart(f"{top.code}-trend", "line", "Chỉ số SIPAS chung 12 tháng gần nhất (%)", labels, values)
+
+
+def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: date) -> Doc:
+    """The summary of ``batch.period`` (a quarter) across ``members`` (the units with counters below ``top``)."""
+    settings, period = batch.settings, batch.period
+    profile = load_profile(settings.profile)
+    members = sorted(members, key=lambda u: (u.id != top.id, u.name))
+    district = _district(batch.table, top, settings.min_n)
+    overall = sections.one(district, "overall", OVERALL_CODE) if not district.empty else None
+    n = int(overall["n_responses"]) if overall is not None else 0
+    excluded = sum(batch.excluded.values())
+    subject = (
+        f"Tổng hợp kết quả khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ của Bộ phận "
+        f"Một cửa các đơn vị thuộc {top.name} {period.label}"
+    )
+    doc = Doc(title=f"Báo cáo tổng hợp {period.label} – {top.name}", info=info_rows(top, batch, n, excluded, today))
+    doc.info.insert(1, ("Số đơn vị", str(len(members))))
+    doc.add(sections.header(top, today), Title("BÁO CÁO", subject, SAMPLE_NOTE if top.is_sample else ""))
+    doc.add(
+        Paragraph(
+            f"{top.name} báo cáo tổng hợp kết quả khảo sát sự hài lòng tại {len(members)} đơn vị có "
+            f"Bộ phận Một cửa, {period.label} (từ ngày {fmt.day(period.first_day())} đến ngày "
+            f"{fmt.day(period.last_day())}), như sau:"
+        )
+    )
+    doc.add(Heading("I. KẾT QUẢ THU THẬP PHIẾU"))
+    doc.add(
+        Paragraph(
+            f"Tổng số phiếu hợp lệ: {fmt.integer(n)} phiếu; {fmt.integer(excluded)} phiếu bị loại "
+            "(bị đánh dấu nghi vấn, không tính vào chỉ số)."
+        )
+    )
+    if n == 0:
+        doc.add(Paragraph(f"Trong {period.label}, các đơn vị không có phiếu khảo sát hợp lệ nào.", "warning"))
+        doc.add(Heading("II. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"), _feedback_table(batch, members))
+        doc.add(sections.signature(top))
+        return doc
+    small = [u.name for u in members if _n(batch, u.code) < settings.min_n]
+    if small:
+        doc.add(
+            Paragraph(
+                f"Cảnh báo mẫu nhỏ: {len(small)} đơn vị có dưới {settings.min_n} phiếu hợp lệ "
+                f"({'; '.join(small)}); kết quả của các đơn vị này chỉ có giá trị tham khảo và không "
+                "được xếp hạng.",
+                "warning",
+            )
+        )
+
+    doc.add(Heading("II. CHỈ SỐ HÀI LÒNG CHUNG"))
+    doc.add(sections.index_table(district, profile, f"Chỉ số hài lòng chung {period.label}"))
+    pooled = parent_pooled(
+        batch.counts,
+        "unit_code",
+        dict.fromkeys(batch.counts["unit_code"].unique(), top.code),
+        profile=settings.profile,
+        rule=settings.rule,
+        min_n=settings.min_n,
+    )  # type: ignore[arg-type]
+    pooled_value = sections.value_of(sections.one(pooled, "overall", OVERALL_CODE), "index")
+    doc.add(
+        Paragraph(
+            "Chỉ số chung là trung bình cộng (không trọng số) chỉ số của các đơn vị có phiếu, như cách tổng hợp "
+            f"chỉ số cấp trên từ cấp dưới; khoảng tin cậy coi các đơn vị là các mẫu độc lập. Tham khảo: nếu gộp tất cả "
+            f"người trả lời như một mẫu, chỉ số SIPAS là {fmt.pct(pooled_value)}.",
+            "note",
+        )
+    )
+    doc.add(sections.rule_paragraph(settings), sections.par_paragraph(district, settings))
+
+    doc.add(Heading("III. BIẾN ĐỘNG SO VỚI CÁC KỲ TRƯỚC"))
+    comparisons = [
+        (period.previous().label.capitalize(), _district(batch.previous, top, settings.min_n)),
+        (f"Cùng kỳ ({period.year_ago().label})", _district(batch.year_ago, top, settings.min_n)),
+    ]
+    doc.add(sections.change_table(district, comparisons, profile), _trend(batch, top))
+
+    doc.add(Heading("IV. KẾT QUẢ THEO ĐƠN VỊ"))
+    unit_table = _unit_table(batch, members, profile)
+    doc.add(unit_table)
+    doc.add(
+        Chart(
+            f"{top.code}-units",
+            "bar",
+            "Chỉ số SIPAS theo đơn vị (%)",
+            tuple(r[1] for r in unit_table.rows),
+            tuple(float("nan") if r[3] is None else float(r[3]) for r in unit_table.rows),
+            tuple(r[0] is None for r in unit_table.rows),
+            "Cột nhạt: đơn vị không được xếp hạng.",
+        )
+    )
+
+    doc.add(Heading("V. KẾT QUẢ THEO LĨNH VỰC"))
+    doc.add(_field_table(batch, top))
+    doc.add(Heading("VI. NHỮNG NỘI DUNG CẦN CẢI THIỆN"))
+    doc.add(
+        Paragraph("Ba tiêu chí có chỉ số chung (trung bình các đơn vị) thấp nhất:"),
+        *sections.lowest_items(district, profile, counts=False),
+    )
+    doc.add(Heading("VII. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"), _feedback_table(batch, members))
+    doc.add(Heading("VIII. MONG ĐỢI CỦA NGƯỜI DÂN"))
+    pooled_counts = batch.counts.groupby(["code", "value"], dropna=False)["n"].sum().reset_index()
+    doc.add(sections.expectation_table(pooled_counts, profile) or Paragraph("Không có câu trả lời về mong đợi."))
+    doc.add(sections.signature(top, ("Các đơn vị có Bộ phận Một cửa;",)))
+    return doc
+
+
+def _n(batch: Batch, code: str) -> int:
+    rows = batch.table.loc[(batch.table["unit_code"] == code) & (batch.table["level"] == "overall"), "n_responses"]
+    return int(rows.iloc[0]) if len(rows) else 0
+
+
+def _field_table(batch: Batch, top: UnitInfo) -> Table:
+    fields = batch.fields
+    columns = [
+        Column("Lĩnh vực", width=2.6),
+        Column("Số phiếu", "int"),
+        Column("Số đơn vị", "int"),
+        Column("Chỉ số SIPAS", "pct"),
+        Column("KTC 95% từ", "pct"),
+        Column("KTC 95% đến", "pct"),
+    ]
+    rows = []
+    if not fields.empty:
+        district = _district(fields, top, batch.settings.min_n)
+        overall = district.loc[district["level"] == "overall"].set_index("field_code")
+        for code, name in batch.field_names.items():
+            if code in overall.index:
+                r = overall.loc[code]
+                rows.append([name, int(r["n_responses"]), int(r["n_children"]), r["index"], r["ci_low"], r["ci_high"]])
+    note = "Chỉ số theo lĩnh vực: trung bình cộng chỉ số lĩnh vực đó của các đơn vị có phiếu."
+    return Table(columns, rows, "Chỉ số SIPAS theo lĩnh vực", "Theo lĩnh vực", note=note)

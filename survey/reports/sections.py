@@ -1,0 +1,288 @@
+"""Blocks shared by the monthly and the quarterly report: head, index tables, change, items, signature."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from analysis.change import compare_periods
+from analysis.indices import OVERALL_CODE
+from analysis.profile import Profile
+from analysis.stats import par_points, round_half_up
+from analysis.tables import expectations_table
+from survey.reports import fmt
+from survey.reports.data import FeedbackSummary, Settings, UnitInfo
+from survey.reports.document import Column, Header, Paragraph, Signature, Table
+
+RULE_TEXT = {
+    "mean_of_items": "chỉ số mỗi yếu tố là trung bình cộng (không trọng số) chỉ số các tiêu chí của yếu tố; "
+    "chỉ số SIPAS là trung bình cộng chỉ số 5 yếu tố (quy tắc mean_of_items)",
+    "pooled": "chỉ số là tỷ lệ câu trả lời hài lòng trên tổng số câu trả lời hợp lệ, gộp mọi tiêu chí (quy tắc pooled)",
+    "general_question": "chỉ số yếu tố lấy theo câu hỏi đánh giá chung của yếu tố; chỉ số SIPAS theo câu "
+    "hỏi đánh giá chung về toàn bộ dịch vụ (quy tắc general_question)",
+}
+CHANNEL_NAMES = {
+    "qr": "Quét mã QR",
+    "paper": "Phiếu giấy",
+    "kiosk": "Máy đánh giá tại quầy",
+    "web": "Trang web",
+}
+PLACE_PREFIXES = (
+    "ubnd ",
+    "ủy ban nhân dân ",
+    "thị trấn ",
+    "thị xã ",
+    "thành phố ",
+    "xã ",
+    "phường ",
+    "huyện ",
+    "quận ",
+    "tỉnh ",
+    "đặc khu ",
+)
+SMALL = "ít phiếu"
+NBSP = "\u00a0"
+
+
+def place_of(unit: UnitInfo) -> str:
+    """The place of the date line: the name without its kind (``UBND xã Bình Thạnh`` → ``Bình Thạnh``)."""
+    name = unit.name if unit.kind != "department" or not unit.parent_name else unit.parent_name
+    name = fmt.nfc(name)
+    changed = True
+    while changed:
+        changed = False
+        for prefix in PLACE_PREFIXES:
+            if name.lower().startswith(prefix):
+                name, changed = name[len(prefix) :], True
+    return name
+
+
+def _issuer_parent(unit: UnitInfo) -> str:
+    if not unit.parent_name:
+        return ""
+    name = unit.parent_name
+    if unit.parent_kind in ("province", "district") and not name.lower().startswith(("ubnd", "ủy ban")):
+        name = "UBND " + name
+    return fmt.upper(name)
+
+
+def is_people_committee(unit: UnitInfo) -> bool:
+    return fmt.nfc(unit.name).lower().startswith(("ubnd", "ủy ban nhân dân"))
+
+
+def header(unit: UnitInfo, today: date) -> Header:
+    symbol = "BC-UBND" if is_people_committee(unit) else f"BC-{unit.code}"
+    return Header(
+        parent_line=_issuer_parent(unit),
+        unit_line=fmt.upper(unit.name),
+        number=f"Số:{NBSP * 8}/{symbol}",
+        place_date=fmt.place_date(place_of(unit), today),
+    )
+
+
+def signature(unit: UnitInfo, extra_recipients: tuple[str, ...] = ()) -> Signature:
+    recipients = []
+    if unit.parent_name:
+        recipients.append(f"{unit.parent_name} (để báo cáo);")
+    recipients += [*extra_recipients, "Lãnh đạo đơn vị;", "Bộ phận Một cửa;", "Lưu: VT."]
+    if is_people_committee(unit):
+        return Signature(tuple(recipients), "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+    return Signature(tuple(recipients), "", "THỦ TRƯỞNG ĐƠN VỊ")
+
+
+def rule_paragraph(settings: Settings) -> Paragraph:
+    return Paragraph(
+        f"Quy tắc tổng hợp: {RULE_TEXT.get(settings.rule, settings.rule)}. Câu trả lời “hài lòng” là mức 4 "
+        "và 5; câu trả lời “Không đánh giá” và câu bỏ trống không tính vào mẫu số. Khoảng tin cậy 95%: "
+        "Wilson cho từng tiêu chí, phương pháp delta cho chỉ số yếu tố và SIPAS.",
+        "note",
+    )
+
+
+def small_sample_warning(n: int, settings: Settings, who: str = "Đơn vị") -> Paragraph:
+    return Paragraph(
+        f"Cảnh báo mẫu nhỏ: {who} chỉ có {fmt.integer(n)} phiếu hợp lệ (dưới {settings.min_n} phiếu). "
+        "Kết quả chỉ có giá trị tham khảo, khoảng tin cậy rộng và không được xếp hạng.",
+        "warning",
+    )
+
+
+def one(table: pd.DataFrame, level: str, code: str) -> pd.Series | None:
+    rows = table.loc[(table["level"] == level) & (table["code"] == code)]
+    return rows.iloc[0] if len(rows) else None
+
+
+def value_of(row: pd.Series | None, column: str) -> float | None:
+    if row is None:
+        return None
+    value = row[column]
+    return None if pd.isna(value) else float(value)
+
+
+def index_table(table: pd.DataFrame, profile: Profile, caption: str, sheet: str | None = "Chỉ số") -> Table:
+    """SIPAS and element indices with their 95% interval; the general question beside, where asked."""
+    has_general = any(
+        (r := one(table, "item", e.general.code)) is not None and r["n_valid"] > 0
+        for e in profile.elements
+        if e.general
+    )
+    columns = [
+        Column("Mã", width=0.6),
+        Column("Chỉ số", width=3.2),
+        Column("Số câu trả lời hợp lệ", "int"),
+        Column("Tỷ lệ hài lòng", "pct"),
+        Column("KTC 95% từ", "pct"),
+        Column("KTC 95% đến", "pct"),
+    ]
+    if has_general:
+        columns.append(Column("Câu hỏi đánh giá chung", "pct"))
+    rows: list[list[object]] = []
+    entries = [(e.code, f"Yếu tố {e.code}: {e.name}", e.general) for e in profile.elements]
+    entries.append((OVERALL_CODE, "Chỉ số hài lòng chung (SIPAS)", profile.overall_general))
+    for code, name, general in entries:
+        level = "overall" if code == OVERALL_CODE else "element"
+        row = one(table, level, code)
+        cells: list[object] = [
+            code,
+            name,
+            value_of(row, "n_valid"),
+            value_of(row, "index"),
+            value_of(row, "ci_low"),
+            value_of(row, "ci_high"),
+        ]
+        if has_general:
+            cells.append(value_of(one(table, "item", general.code), "index") if general else None)
+        rows.append(cells)
+    return Table(columns, rows, caption, sheet, bold_rows=frozenset({len(rows) - 1}))
+
+
+def par_paragraph(table: pd.DataFrame, settings: Settings) -> Paragraph:
+    row = one(table, "overall", OVERALL_CODE)
+    index = value_of(row, "index")
+    points = None if index is None else float(par_points(index, settings.max_points))
+    return Paragraph(
+        f"Quy đổi sang điểm Chỉ số cải cách hành chính (PAR INDEX): {fmt.pct(index)} × "
+        f"{fmt.decimal(settings.max_points)} điểm = {fmt.decimal(points)} điểm "
+        f"(điểm tối đa {fmt.decimal(settings.max_points)}).",
+    )
+
+
+def change_table(current: pd.DataFrame, comparisons: list[tuple[str, pd.DataFrame]], profile: Profile) -> Table:
+    """SIPAS and elements against earlier periods; a change is marked (*) where significant at 5%."""
+    columns = [Column("Chỉ số", width=2.4), Column("Kỳ này", "pct")]
+    merged = []
+    for label, earlier in comparisons:
+        columns += [
+            Column(label, "pct"),
+            Column("Thay đổi (điểm %)", "pp"),
+            Column("Có ý nghĩa thống kê", width=1.1),
+        ]
+        usable = not earlier.empty and not current.empty
+        merged.append(compare_periods(current, earlier).set_index(["level", "code"]) if usable else None)
+    rows: list[list[object]] = []
+    entries = [("element", e.code, f"Yếu tố {e.code}") for e in profile.elements]
+    entries.append(("overall", OVERALL_CODE, "SIPAS"))
+    for level, code, name in entries:
+        cells: list[object] = [name, value_of(one(current, level, code), "index")]
+        for result in merged:
+            row = result.loc[(level, code)] if result is not None and (level, code) in result.index else None
+            before, change = value_of(row, "index_previous"), value_of(row, "change")
+            if before is None or change is None:
+                cells += [before, None, fmt.DASH]
+            else:
+                cells += [before, change, "Có (*)" if bool(row["significant"]) else "Không"]
+        rows.append(cells)
+    note = (
+        "(*) Thay đổi có ý nghĩa thống kê ở mức 5%: kiểm định hai tỷ lệ cho từng tiêu chí, "
+        "khoảng tin cậy của hiệu số cho chỉ số tổng hợp. “—”: kỳ so sánh không có phiếu."
+    )
+    return Table(columns, rows, "So sánh với các kỳ trước", "Chỉ số", frozenset({len(rows) - 1}), note)
+
+
+def item_table(counts: pd.DataFrame, table: pd.DataFrame, profile: Profile) -> Table:
+    """Every item: answers at each of the five levels, "not applicable", and the satisfied share."""
+    scale = [v for v, _ in profile.scale]
+    pivot = counts.loc[counts["value"].notna()].pivot_table(index="code", columns="value", values="n", aggfunc="sum")
+    columns = [Column("Mã", width=0.6), Column("Tiêu chí", width=4.0)]
+    columns += [Column(label, "int") for _, label in profile.scale]
+    columns += [Column(profile.not_applicable_label, "int"), Column("Tỷ lệ hài lòng", "pct")]
+    rows: list[list[object]] = []
+    for element in profile.elements:
+        for item in element.items:
+            cells: list[object] = [item.code, item.text]
+            for value in (*scale, 0):
+                n = pivot.loc[item.code, value] if item.code in pivot.index and value in pivot.columns else 0
+                cells.append(0 if pd.isna(n) else int(n))
+            cells.append(value_of(one(table, "item", item.code), "index"))
+            rows.append(cells)
+    return Table(columns, rows, "Kết quả theo từng tiêu chí (số câu trả lời ở mỗi mức)", "Theo tiêu chí")
+
+
+def lowest_items(table: pd.DataFrame, profile: Profile, how_many: int = 3, counts: bool = True) -> list[Paragraph]:
+    """The items with the lowest published index (ties in questionnaire order): what to improve first."""
+    items = table.loc[(table["level"] == "item") & table["code"].isin(profile.item_codes) & table["index"].notna()]
+    order = {code: i for i, code in enumerate(profile.item_codes)}
+    ranked = sorted(items.itertuples(), key=lambda r: (round_half_up(float(r.index)), order[r.code]))
+    out = []
+    for r in ranked[:how_many]:
+        text = f"{r.code} – {profile.text_of(r.code)}: {fmt.pct(r.index)} hài lòng"
+        if counts:
+            text += f" ({fmt.integer(r.n_satisfied)}/{fmt.integer(r.n_valid)} câu trả lời)"
+        out.append(Paragraph(text + ".", "bullet"))
+    return out
+
+
+def expectation_table(counts: pd.DataFrame, profile: Profile) -> Table | None:
+    if counts.empty or not profile.expectation_codes:
+        return None
+    table = expectations_table(counts, (), profile)
+    table = table.loc[table["n_valid"] > 0]
+    if table.empty:
+        return None
+    rows = [[int(r.rank), profile.text_of(r.code), int(r.n_valid), float(r.percent)] for r in table.itertuples()]
+    columns = [
+        Column("Thứ tự", "int", 0.6),
+        Column("Nội dung người dân mong muốn cải thiện", width=4.0),
+        Column("Số câu trả lời", "int"),
+        Column("Tỷ lệ mong muốn", "pct"),
+    ]
+    note = "Tỷ lệ mong muốn: phần trăm câu trả lời chọn “Mong muốn” hoặc “Rất mong muốn”."
+    return Table(columns, rows, "Mong đợi của người dân", "Mong đợi", note=note)
+
+
+def feedback_paragraphs(summary: FeedbackSummary | None, period_label: str) -> list[Paragraph]:
+    if summary is None or summary.received == 0:
+        return [Paragraph(f"Trong {period_label}, không có phản ánh, kiến nghị nào được tiếp nhận.")]
+    return [
+        Paragraph(
+            f"Trong {period_label}, tiếp nhận {fmt.integer(summary.received)} phản ánh, kiến nghị; "
+            f"đã trả lời đúng hạn {fmt.integer(summary.on_time)} ({fmt.pct(summary.share_on_time)}), "
+            f"trả lời quá hạn {fmt.integer(summary.late)}, "
+            f"chưa trả lời và đã quá hạn {fmt.integer(summary.open_overdue)}, "
+            f"chưa trả lời nhưng còn hạn {fmt.integer(summary.open_in_time)}."
+        )
+    ]
+
+
+def comment_selection(comments: list[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
+    """Up to ``limit`` distinct comments, cleaned to plain text, names and numbers hidden."""
+    shown: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for text, n in comments:
+        clean = fmt.redact(fmt.clean_text(text))
+        if clean and clean.casefold() not in seen:
+            seen.add(clean.casefold())
+            shown.append((clean, n))
+        if len(shown) == limit:
+            break
+    return shown
+
+
+def comment_blocks(comments: list[tuple[str, int]]) -> list[Paragraph | Table]:
+    if not comments:
+        return [Paragraph("Không có ý kiến góp ý bằng văn bản trong kỳ.")]
+    quotes = [Paragraph(f"“{text}”" + (f" ({n} ý kiến)" if n > 1 else ""), "quote") for text, n in comments]
+    columns = [Column("STT", "int", 0.5), Column("Ý kiến", width=6.0), Column("Số người nêu", "int", 0.8)]
+    rows: list[list[object]] = [[i + 1, text, n] for i, (text, n) in enumerate(comments)]
+    return [*quotes, Table(columns, rows, "Ý kiến tiêu biểu", "Ý kiến", in_document=False)]

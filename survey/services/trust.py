@@ -1,0 +1,195 @@
+"""Keeping the index honest: flag suspicious responses, never delete them, and review them.
+
+Every check is a soft, layered signal; none refuses a ballot. A flagged response is
+stored with ``is_excluded=True`` and its reasons in ``flags``, the citizen sees the
+usual thank-you page (a stuffer learns nothing), the indices leave it out
+(``survey.queries.Scope.include_excluded``), and a reviewer confirms or restores it
+with an audit trail (``ResponseReview``).
+
+The reasons:
+
+``rate``
+    more than ``TRUST_RATE_PER_MINUTE`` responses at one counter within a minute;
+``device``
+    a second response from one browser (the device cookie's keyed hash) within
+    ``TRUST_DEVICE_WINDOW_MINUTES``, at any counter;
+``burst``
+    the ``TRUST_BURST_SIZE``-th identical answer vector at one counter within
+    ``TRUST_BURST_WINDOW_MINUTES``;
+``hours``
+    sent before ``TRUST_HOURS_START`` or from ``TRUST_HOURS_END`` on, Vietnam time;
+``review``
+    excluded by a reviewer although no check had flagged it.
+
+Only the later responses of a run are flagged, never the first ones retroactively:
+the first ballot from a phone is as likely honest as any, and flagging is then a
+single decision taken while storing one row (no updates of other rows under load).
+
+Receipt codes are the honest channel: each code allows one ballot and is handed out
+with the result, so stuffing is bounded by the slips an office prints. Their
+responses skip ``rate`` (slips are answered whenever, several at once after a busy
+morning) and ``hours`` (answered at home, in the evening), and get ``device`` only
+when one browser answers more than ``TRUST_RECEIPT_DEVICE_MAX`` of them in a day (a
+family shares a phone; an officer filling a stack of slips does not pass). ``burst``
+applies to them as to every channel.
+
+A response without a device cookie (kiosk, cookies blocked) is not checked for
+``device``; whoever wipes cookies between ballots still meets ``rate``, ``burst`` and
+the hard rate limits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, case, func, select
+
+from survey.extensions import db
+from survey.models import Response, ResponseReview, User
+from survey.models.responses import ANSWER_CODES, answer_column
+from survey.queries import Scope, where_clauses
+from survey.services.errors import DomainError
+from survey.services.periods import VN
+
+#: every reason, in the order reports list them
+REASONS = ("rate", "device", "burst", "hours", "review")
+#: what each reason means, for dashboards and reports
+REASON_LABELS = {
+    "rate": "quá nhiều phiếu tại một quầy trong một phút",
+    "device": "nhiều phiếu từ cùng một thiết bị",
+    "burst": "nhiều phiếu giống hệt nhau liên tiếp tại một quầy",
+    "hours": "gửi ngoài giờ làm việc",
+    "review": "loại khi rà soát",
+}
+
+
+def _recent(response: Response, minutes: float) -> list:
+    """Responses received in the ``minutes`` before ``response`` (itself not stored yet)."""
+    now = response.submitted_at
+    return [Response.submitted_at > now - timedelta(minutes=minutes), Response.submitted_at <= now]
+
+
+def _count(*conditions) -> int:
+    return db.session.scalar(select(func.count(Response.id)).where(*conditions)) or 0
+
+
+def _outside_hours(response: Response) -> bool:
+    start, end = current_app.config["TRUST_HOURS_START"], current_app.config["TRUST_HOURS_END"]
+    if start is None or end is None:
+        return False
+    hour = response.submitted_at.astimezone(VN).hour
+    return not start <= hour < end
+
+
+def _same_answers(response: Response) -> list:
+    return [getattr(Response, answer_column(c)).is_not_distinct_from(response.answer(c)) for c in ANSWER_CODES]
+
+
+def assess(response: Response, *, via_receipt: bool = False) -> list[str]:
+    """The reasons to doubt ``response``, a built but not yet stored Response (empty: clean).
+
+    Reads only; call it before adding the response to the session.
+    """
+    config = current_app.config
+    flags: list[str] = []
+    at_counter = Response.counter_id == response.counter_id
+    rate = config["TRUST_RATE_PER_MINUTE"]
+    if not via_receipt and response.counter_id is not None and _count(at_counter, *_recent(response, 1)) >= rate:
+        flags.append("rate")
+    if response.device_hash is not None:
+        same_device = Response.device_hash == response.device_hash
+        if via_receipt:
+            if _count(same_device, *_recent(response, 24 * 60)) >= config["TRUST_RECEIPT_DEVICE_MAX"]:
+                flags.append("device")
+        elif _count(same_device, *_recent(response, config["TRUST_DEVICE_WINDOW_MINUTES"])) >= 1:
+            flags.append("device")
+    if response.counter_id is not None:
+        window = config["TRUST_BURST_WINDOW_MINUTES"]
+        if _count(at_counter, *_recent(response, window), *_same_answers(response)) >= config["TRUST_BURST_SIZE"] - 1:
+            flags.append("burst")
+    if not via_receipt and _outside_hours(response):
+        flags.append("hours")
+    return flags
+
+
+def apply_flags(response: Response, flags: list[str]) -> None:
+    """Mark a response as doubtful: kept, but left out of the indices until reviewed."""
+    if flags:
+        response.flags = ",".join(flags)
+        response.is_excluded = True
+
+
+# ---- review -----------------------------------------------------------------------------
+
+
+def _note(text: str | None) -> str | None:
+    text = unicodedata.normalize("NFC", text).strip() if text else None
+    return text or None
+
+
+def _check_reviewer(actor: User) -> None:
+    # A unit's own officers never judge their own counters' ballots.
+    if not actor.sees_all_units:
+        raise DomainError("Chỉ Văn phòng (rà soát) hoặc quản trị mới được xác nhận hay khôi phục phiếu.")
+
+
+def confirm_exclusion(response: Response, actor: User, note: str | None = None) -> ResponseReview:
+    """Keep ``response`` out of the indices (a flagged one, or any a reviewer doubts). Flushes."""
+    _check_reviewer(actor)
+    response.is_excluded = True
+    if not response.flags:
+        response.flags = "review"
+    review = ResponseReview(response_id=response.id, actor_id=actor.id, action="confirmed", note=_note(note))
+    db.session.add(review)
+    db.session.flush()
+    return review
+
+
+def restore(response: Response, actor: User, note: str | None = None) -> ResponseReview:
+    """Count ``response`` again; its flags stay as the record of why it was doubted. Flushes."""
+    _check_reviewer(actor)
+    if not response.is_excluded:
+        raise DomainError("Phiếu này đang được tính, không cần khôi phục.")
+    response.is_excluded = False
+    review = ResponseReview(response_id=response.id, actor_id=actor.id, action="restored", note=_note(note))
+    db.session.add(review)
+    db.session.flush()
+    return review
+
+
+# ---- summary for dashboards and reports ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExcludedSummary:
+    """How many responses of a scope are left out, and why (one response can have several reasons)."""
+
+    total: int
+    #: reason → responses carrying it; every reason of REASONS is present
+    by_reason: dict[str, int]
+
+    def text(self) -> str:
+        """E.g. ``3 phiếu bị loại (nhiều phiếu từ cùng một thiết bị: 2; gửi ngoài giờ làm việc: 1)``."""
+        if self.total == 0:
+            return "Không có phiếu nào bị loại"
+        reasons = "; ".join(f"{REASON_LABELS[r]}: {n}" for r, n in self.by_reason.items() if n)
+        return f"{self.total} phiếu bị loại ({reasons})" if reasons else f"{self.total} phiếu bị loại"
+
+
+def _has_reason(reason: str):
+    # flags is a comma-separated list; the commas around it make "rate" not match "xrate"
+    return case((("," + func.coalesce(Response.flags, "") + ",").like(f"%,{reason},%"), 1), else_=0)
+
+
+def excluded_summary(scope: Scope) -> ExcludedSummary:
+    """Excluded responses of ``scope`` (its other filters apply), counted per reason in one query."""
+    conditions = where_clauses(dataclasses.replace(scope, include_excluded=True))
+    stmt = select(func.count(Response.id), *(func.coalesce(func.sum(_has_reason(r)), 0) for r in REASONS)).where(
+        and_(*conditions, Response.is_excluded.is_(True))
+    )
+    total, *counts = db.session.execute(stmt).one()
+    return ExcludedSummary(total=int(total), by_reason={r: int(n) for r, n in zip(REASONS, counts, strict=True)})

@@ -1,0 +1,95 @@
+"""The Văn phòng in a real browser: filter, compare chart and table, export, follow a complaint to its end."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import FeedbackItem
+from tests.admin.conftest import PASSWORD
+from tests.conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def desk(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _login(page, base: str, username: str) -> None:
+    page.goto(f"{base}/admin/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/admin/")
+
+
+def _logout(page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url("**/admin/login")
+
+
+def test_filter_chart_table_export(desk, live_server, world, axe_source, tmp_path):
+    page = desk
+    _login(page, live_server, "vanphong")
+    assert axe_violations(page, axe_source) == []
+    page.get_by_label("Tháng", exact=True).fill("2026-10")
+    page.get_by_label("Lĩnh vực", exact=True).select_option(label="Hộ tịch")
+    page.get_by_role("button", name="Xem").click()
+    page.get_by_role("link", name="Theo đơn vị").click()
+    assert "field=HT" in page.url and "month=2026-10" in page.url  # filters kept in the URL
+
+    table_values = page.locator("table.data tbody tr td:nth-child(3)").all_inner_texts()
+    chart_values = [t.replace(" *", "") for t in page.locator("svg.chart text").all_text_contents() if t.endswith(("%", "*"))
+                    and re.match(r"^\d+,\d\d%", t)]  # fmt: skip
+    assert len(table_values) == 2 and chart_values == table_values
+    assert axe_violations(page, axe_source) == []
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải bảng Excel (XLSX)").click()
+    path = tmp_path / "units.xlsx"
+    download.value.save_as(path)
+    sheet = openpyxl.load_workbook(path).active
+    exported = [f"{row[2].value:.2f}".replace(".", ",") + "%" for row in sheet.iter_rows(min_row=3)]
+    assert exported == table_values
+    names = [row[1].value for row in sheet.iter_rows(min_row=3)]
+    assert names == page.locator("table.data tbody tr td:nth-child(2)").all_inner_texts()
+
+
+def test_complaint_from_new_to_closed(app, desk, live_server, world, axe_source):
+    page = desk
+    with app.app_context():
+        item_id = db.session.scalar(select(FeedbackItem.id).where(FeedbackItem.unit_id == world["a"].id,
+                                                                  FeedbackItem.kind == "comment"))  # fmt: skip
+    _login(page, live_server, "vanphong")
+    page.get_by_role("link", name="Phản ánh, kiến nghị").click()
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("link", name=f"#{item_id}", exact=True).click()
+    assert "Cán bộ Châu Ổ tận tình" in page.locator("#y-kien").inner_text()
+    page.get_by_label("Giao cho cán bộ").select_option(label="Cán bộ Châu Ổ — UBND thị trấn Châu Ổ")
+    page.get_by_role("button", name="Giao xử lý").click()
+    assert page.locator("#trang-thai").inner_text() == "Đã giao xử lý"
+    _logout(page)
+
+    _login(page, live_server, "canbo.chauo")
+    page.goto(f"{live_server}/admin/phan-anh/{item_id}")
+    page.get_by_label("Nội dung trả lời người dân").fill("Cảm ơn Ông/Bà, đơn vị sẽ tiếp tục phát huy.")
+    page.get_by_role("button", name="Lưu trả lời").click()
+    assert page.locator("#trang-thai").inner_text() == "Đã trả lời"
+    assert page.get_by_role("button", name="Đóng phản ánh").count() == 0
+    _logout(page)
+
+    _login(page, live_server, "vanphong")
+    page.goto(f"{live_server}/admin/phan-anh/{item_id}")
+    page.get_by_role("button", name="Đóng phản ánh").click()
+    assert page.locator("#trang-thai").inner_text() == "Đã đóng"
+    trail = page.locator("#nhat-ky tbody tr td:nth-child(3)").all_inner_texts()
+    assert trail == ["Tiếp nhận", "Giao xử lý", "Trả lời", "Đóng"]
