@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Counter, Unit
-from survey.services import counters as counter_service
 from survey.models.users import ROLE_NAMES, ROLES
+from survey.services import counters as counter_service
 from survey.services import demo, exchange
 from survey.services import feedback as feedback_service
 from survey.services import users as user_service

@@ -6,13 +6,17 @@ import math
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy import select
 
 from analysis.profile import load_profile
 from survey.admin import charts
 from survey.admin.filters import Filters
 from survey.admin.periods import add_months
+from survey.extensions import db
 from survey.formatting import month_label
-from survey.services import stats
+from survey.models import Unit
+from survey.services import feedback, stats
+from survey.services.periods import month_bounds
 
 FLAG_NAMES = {
     "small_sample": f"Mẫu nhỏ (dưới {stats.MIN_N} phiếu), không xếp hạng",
@@ -99,9 +103,25 @@ def overview(f: Filters) -> View:
                            "change": _value(move.change) if move is not None else None,
                            "significant": significant, "flag": _flag(r.flag)})  # fmt: skip
         respondents = int(r.n_responses)
+    tables = [table, _feedback_table(f)]
     notes = [f"Cách tính chỉ số thành phần và chỉ số chung: {RULE_NAMES[stats.DEFAULT_RULE]}.",
              "Khoảng tin cậy 95%: Wilson cho từng tiêu chí; phương pháp delta (tuyến tính hoá) cho chỉ số gộp."]  # fmt: skip
-    return View("overview", "Tổng quan", [table], notes=notes, summary={"respondents": respondents})
+    return View("overview", "Tổng quan", tables, notes=notes, summary={"respondents": respondents})
+
+
+def _feedback_table(f: Filters) -> ViewTable:
+    """Complaints received in the period per unit, and the share answered on time."""
+    start = month_bounds(f.period.start // 100, f.period.start % 100)[0]
+    end = month_bounds(f.period.end // 100, f.period.end % 100)[1]
+    rows = feedback.summary(f.unit_ids, start, end)
+    names = {u.id: u.name for u in db.session.scalars(select(Unit).where(Unit.id.in_([r["unit_id"] for r in rows])))}
+    table = ViewTable(f"Phản ánh, kiến nghị tiếp nhận trong kỳ — {f.period.label}",
+                      [Column("unit", "Đơn vị"), Column("received", "Tiếp nhận", "int"),
+                       Column("answered", "Đã trả lời", "int"), Column("on_time", "Trả lời đúng hạn", "int"),
+                       Column("on_time_share", "Tỷ lệ đúng hạn", "percent"), Column("overdue", "Đang quá hạn", "int")])  # fmt: skip
+    for r in sorted(rows, key=lambda r: names.get(r["unit_id"], "")):
+        table.rows.append({**r, "unit": names.get(r["unit_id"], "")})
+    return table
 
 
 def fields(f: Filters) -> View:

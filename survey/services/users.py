@@ -20,7 +20,7 @@ MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 10
 #: scrypt (werkzeug's default, memory-hard); named so a future default change is deliberate
-PASSWORD_METHOD = "scrypt"
+PASSWORD_METHOD = "scrypt"  # noqa: S105  (a hash method name, not a password)
 
 
 class LoginRefused(DomainError):
