@@ -39,3 +39,10 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return VietnameseTranslations()
+
+
+def choices(pairs) -> list:
+    """(value, label) pairs as WTForms choices."""
+    from wtforms import SelectChoice
+
+    return [SelectChoice(str(value), label) for value, label in pairs]

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from analysis.profile import load_profile
 from survey.admin import bp
 from survey.extensions import db
-from survey.forms import Form
+from survey.forms import Form, choices
 from survey.models import FeedbackItem, Response, Unit, User
 from survey.models.feedback import STATUS_NAMES
 from survey.models.types import utcnow
@@ -76,8 +76,9 @@ def feedback_item(item_id: int):
     item = _item_or_404(item_id)
     assign_form = AssignForm()
     officers = db.session.scalars(select(User).where(User.role == "unit_officer", User.is_active.is_(True))).all()
-    assign_form.assignee.choices = [(str(u.id), f"{u.display_name} — {u.unit.name}") for u in officers
-                                    if can_see_unit(u, item.unit_id)]  # fmt: skip
+    assign_form.assignee.choices = choices(
+        (u.id, f"{u.display_name} — {u.unit.name}") for u in officers if can_see_unit(u, item.unit_id)
+    )
     return render_template("admin/feedback_item.html", item=item, now=utcnow(), statuses=STATUS_NAMES,
                            lowest=_lowest_answers(item.response), assign_form=assign_form,
                            answer_form=AnswerForm(), close_form=CloseForm())  # fmt: skip
@@ -87,7 +88,8 @@ def _act(item_id: int, form_class, action) -> object:
     item = _item_or_404(item_id)
     form = form_class()
     if isinstance(form, AssignForm):
-        form.assignee.choices = [(request.form.get("assignee", ""), "")]
+        # the officer is checked by the service (unit, role, active); the form only carries the id
+        form.assignee.choices = choices([(request.form.get("assignee", ""), "")])
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:

@@ -5,21 +5,22 @@ from __future__ import annotations
 from functools import wraps
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from sqlalchemy import func, select
+from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from survey.admin import bp
 from survey.extensions import db
-from survey.forms import Form
-from survey.models import Counter, Field, Report, Unit, User
+from survey.forms import Form, choices
+from survey.models import Counter, Field, Procedure, Report, Unit, User
 from survey.models.units import UNIT_KINDS
 from survey.models.users import ROLE_NAMES
 from survey.services import counters as counter_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError
+from survey.services.responses import clean_text
 from survey.services.users import can_see_unit, visible_unit_ids
 
 CODE = Regexp(r"^[A-Za-z0-9_.-]{1,32}$", message="Mã chỉ gồm chữ không dấu, số, dấu gạch (tối đa 32 ký tự).")
@@ -59,9 +60,9 @@ class CounterForm(Form):
 
 def _counter_form() -> CounterForm:
     form = CounterForm()
-    form.unit.choices = [(u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))]
-    form.field.choices = [("", "— Hỏi người dân —")] + [(f.code, f.name) for f in
-                                                       db.session.scalars(select(Field).order_by(Field.sort_order))]  # fmt: skip
+    form.unit.choices = choices((u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name)))
+    fields = db.session.scalars(select(Field).order_by(Field.sort_order))
+    form.field.choices = choices([("", "— Hỏi người dân —")] + [(f.code, f.name) for f in fields])
     return form
 
 
@@ -145,15 +146,16 @@ def counter_poster(counter_id: int):
 class UnitForm(Form):
     code = StringField("Mã đơn vị", validators=[InputRequired("Xin nhập mã đơn vị."), CODE])
     name = StringField("Tên đơn vị", validators=[InputRequired("Xin nhập tên đơn vị."), Length(max=200)])
-    kind = SelectField("Cấp", choices=[(k, KIND_NAMES[k]) for k in UNIT_KINDS])
+    kind = SelectField("Cấp", choices=choices((k, KIND_NAMES[k]) for k in UNIT_KINDS))
     parent = SelectField("Trực thuộc", validators=[Optional()])
     fields = SelectMultipleField("Lĩnh vực tiếp nhận", validators=[Optional()])
 
 
 def _unit_form() -> UnitForm:
     form = UnitForm()
-    form.parent.choices = [("", "— Không —")] + [(u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))]
-    form.fields.choices = [(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))]
+    units = db.session.scalars(select(Unit).order_by(Unit.name))
+    form.parent.choices = choices([("", "— Không —")] + [(u.code, u.name) for u in units])
+    form.fields.choices = choices([(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))])
     return form
 
 
@@ -189,7 +191,7 @@ def unit_create():
 class UserForm(Form):
     username = StringField("Tên đăng nhập", validators=[InputRequired("Xin nhập tên đăng nhập."), Length(max=64)])
     display_name = StringField("Họ tên cán bộ", validators=[InputRequired("Xin nhập họ tên."), Length(max=200)])
-    role = SelectField("Vai trò", choices=list(ROLE_NAMES.items()))
+    role = SelectField("Vai trò", choices=choices(ROLE_NAMES.items()))
     unit = SelectField("Đơn vị (với cán bộ đơn vị)", validators=[Optional()])
     password = PasswordField("Mật khẩu ban đầu", validators=[InputRequired("Xin nhập mật khẩu."), Length(min=10, max=200,
                              message="Mật khẩu phải có từ 10 đến 200 ký tự.")])  # fmt: skip
@@ -197,7 +199,7 @@ class UserForm(Form):
 
 def _user_form() -> UserForm:
     form = UserForm()
-    form.unit.choices = [("", "—")] + [(u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))]
+    form.unit.choices = choices([("", "—")] + [(u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))])
     return form
 
 
@@ -274,3 +276,97 @@ def report_file(report_id: int, fmt: str):
     if not path.is_relative_to(base.resolve()) or not path.exists():
         abort(404)
     return send_file(path, as_attachment=True, download_name=f"{report.period}-{stem}.{fmt}")
+
+
+# ---- fields, procedures, editing a unit ---------------------------------------------------
+
+
+class FieldForm(Form):
+    code = StringField("Mã lĩnh vực", validators=[InputRequired("Xin nhập mã lĩnh vực."), CODE])
+    name = StringField("Tên lĩnh vực", validators=[InputRequired("Xin nhập tên lĩnh vực."), Length(max=200)])
+
+
+class ProcedureForm(Form):
+    field = SelectField("Lĩnh vực", validators=[InputRequired()])
+    code = StringField("Mã thủ tục", validators=[InputRequired("Xin nhập mã thủ tục."), Length(max=64)])
+    name = StringField("Tên thủ tục", validators=[InputRequired("Xin nhập tên thủ tục."), Length(max=500)])
+
+
+def _procedure_form() -> ProcedureForm:
+    form = ProcedureForm()
+    form.field.choices = choices([(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))])
+    return form
+
+
+@bp.get("/linh-vuc-quan-ly")
+@admin_only
+def fields_manage():
+    fields = db.session.scalars(select(Field).order_by(Field.sort_order, Field.name)).all()
+    return render_template("admin/fields.html", fields=fields, field_form=FieldForm(), procedure_form=_procedure_form())
+
+
+@bp.post("/linh-vuc-quan-ly")
+@admin_only
+def field_create():
+    form = FieldForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif db.session.scalar(select(Field.id).where(Field.code == form.code.data)):
+        flash(f"Mã lĩnh vực {form.code.data} đã có.", "error")
+    else:
+        last = db.session.scalar(select(func.max(Field.sort_order))) or 0
+        db.session.add(Field(code=form.code.data, name=clean_text(form.name.data), sort_order=last + 1))
+        db.session.commit()
+        flash(f"Đã thêm lĩnh vực {form.name.data}.", "info")
+    return redirect(url_for("admin.fields_manage"))
+
+
+@bp.post("/linh-vuc-quan-ly/thu-tuc")
+@admin_only
+def procedure_create():
+    form = _procedure_form()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif db.session.scalar(select(Procedure.id).where(Procedure.code == form.code.data.strip())):
+        flash(f"Mã thủ tục {form.code.data} đã có.", "error")
+    else:
+        field = db.session.scalar(select(Field).where(Field.code == form.field.data))
+        db.session.add(Procedure(code=form.code.data.strip(), name=clean_text(form.name.data), field=field))
+        db.session.commit()
+        flash(f"Đã thêm thủ tục {form.name.data}.", "info")
+    return redirect(url_for("admin.fields_manage"))
+
+
+class UnitEditForm(Form):
+    name = StringField("Tên đơn vị", validators=[InputRequired("Xin nhập tên đơn vị."), Length(max=200)])
+    fields = SelectMultipleField("Lĩnh vực tiếp nhận", validators=[Optional()])
+    valid_to = DateField("Ngày thôi hoạt động (sáp nhập, giải thể)", validators=[Optional()])
+    successor = SelectField("Đơn vị kế thừa (sau sáp nhập)", validators=[Optional()])
+
+
+@bp.route("/don-vi-quan-ly/<int:unit_id>", methods=["GET", "POST"])
+@admin_only
+def unit_edit(unit_id: int):
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    form = UnitEditForm(obj=None if request.method == "POST" else unit)
+    form.fields.choices = choices([(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))])
+    others = db.session.scalars(select(Unit).where(Unit.id != unit.id).order_by(Unit.name)).all()
+    form.successor.choices = choices([("", "— Không —")] + [(u.code, u.name) for u in others])
+    if request.method == "GET":
+        form.fields.data = [f.code for f in unit.fields]
+        form.successor.data = unit.successor.code if unit.successor else ""
+    elif form.validate_on_submit():
+        successor = db.session.scalar(select(Unit).where(Unit.code == form.successor.data)) if form.successor.data else None
+        if successor is not None and form.valid_to.data is None:
+            flash("Đơn vị kế thừa chỉ đặt khi có ngày thôi hoạt động.", "error")
+        else:
+            unit.name = clean_text(form.name.data)
+            unit.fields = list(db.session.scalars(select(Field).where(Field.code.in_(form.fields.data or []))))
+            unit.valid_to = form.valid_to.data
+            unit.successor = successor
+            db.session.commit()
+            flash(f"Đã lưu đơn vị {unit.name}.", "info")
+            return redirect(url_for("admin.units_manage"))
+    else:
+        _flash_errors(form)
+    return render_template("admin/unit_edit.html", unit=unit, form=form)

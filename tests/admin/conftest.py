@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from survey.extensions import db as _db
-from survey.models import Counter, Field, Unit
+from survey.models import Field, Unit
 from survey.services import feedback
 from survey.services.responses import Ballot, build_response
 from survey.services.users import create_user
