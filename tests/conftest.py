@@ -38,7 +38,7 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
+def app(database_url, tmp_path_factory) -> Iterator:
     instance = tmp_path_factory.mktemp("instance")
     app = create_app(
         {
@@ -52,7 +52,10 @@ def app(database_url, tmp_path_factory):
     app.instance_path = str(instance)
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()  # close pooled connections before the interpreter collects them
 
 
 def _tables_in_delete_order() -> list[str]:
