@@ -29,3 +29,22 @@ def test_unknown_profile_is_refused():
     assert "sipas-2024" in profile_codes()
     with pytest.raises(ValueError, match="unknown profile"):
         load_profile("sipas-1999")
+
+
+def test_shipped_profiles_are_never_edited_in_place():
+    """Responses name the profile they were answered on, so a profile's text is frozen once shipped.
+
+    To change a questionnaire, add a new file with a new code (e.g. sipas-2026.json) and
+    record its hash here; never edit an existing one.
+    """
+    import hashlib
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    pinned = json.loads((root / "tests/data/profile_hashes.json").read_text(encoding="utf-8"))
+    for path in sorted((root / "analysis/profiles").glob("*.json")):
+        assert path.name in pinned, f"{path.name}: new profile, record its hash in tests/data/profile_hashes.json"
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == pinned[path.name], (
+            f"{path.name} was edited in place: add a new profile code instead"
+        )
