@@ -6,6 +6,8 @@ import io
 import math
 import textwrap
 
+import numpy as np
+
 from survey.reports import fmt
 from survey.reports.document import Chart
 
@@ -20,10 +22,11 @@ def render(chart: Chart, dpi: int = 130) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
+    from PIL import Image
 
     with matplotlib.rc_context(FONT):
         fig = Figure(figsize=(6.3, 2.75), dpi=dpi)
-        FigureCanvasAgg(fig)
+        canvas = FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.27 if chart.kind == "bar" else 0.14)
         ax.set_title(chart.title, fontsize=9, fontweight="bold")
@@ -41,8 +44,11 @@ def render(chart: Chart, dpi: int = 130) -> bytes:
             _bars(ax, chart, muted)
         else:
             _line(ax, chart, muted)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", metadata={"Software": None})
+        canvas.draw()
+        # RGB without alpha: WeasyPrint re-encodes an RGBA PNG twice (colour and mask) for every PDF
+        image = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(dpi, dpi))
     return buffer.getvalue()
 
 

@@ -1,7 +1,7 @@
 """What the reports read: grouped frames from :mod:`survey.queries`, plus a few grouped queries.
 
 One :class:`Batch` holds every frame the reports of one period need for a set
-of units. It costs the same dozen GROUP BY queries whether it serves one unit
+of units. It costs the same few scans (:func:`survey.queries.frames`) whether it serves one unit
 or two hundred, and each query is bounded by the period (at most the 12 months
 of the trend), so a report's cost does not grow with the history kept.
 """
@@ -111,7 +111,7 @@ def unit_info(code: str) -> UnitInfo | None:
 
 def unit_parents() -> dict[int, int | None]:
     """The unit tree as child id → parent id (a few hundred rows of metadata)."""
-    return dict(db.session.execute(select(Unit.id, Unit.parent_id)).tuples().all())
+    return dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
 
 
 @dataclass(frozen=True)
@@ -165,27 +165,21 @@ def _scope(settings: Settings, unit_ids: Iterable[int], first: int, last: int) -
 
 
 def _table(
-    scope: queries.Scope,
-    by: list[str],
-    settings: Settings,
-    intervals: bool = True,
-    counts: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    counts = queries.counts(scope, by) if counts is None else counts
-    moments = None
-    if intervals and not counts.empty:
-        moments = queries.moments(scope, by, with_general=settings.rule == "general_question")
-    n = queries.responses_per_group(scope, by)
-    return sipas_table(
-        counts,
+    scope: queries.Scope, by: list[str], settings: Settings, intervals: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """sipas_table for ``scope`` grouped ``by``, and the counts it was computed from (one scan)."""
+    frames = queries.frames(scope, by, with_general=settings.rule == "general_question")
+    table = sipas_table(
+        frames.counts,
         by,
         settings.profile,
-        settings.rule,
-        moments=moments,
-        n_responses=n,  # type: ignore[arg-type]
+        settings.rule,  # type: ignore[arg-type]
+        moments=frames.moments if intervals and not frames.counts.empty else None,
+        n_responses=frames.n_responses,
         min_n=settings.min_n,
         max_points=settings.max_points,
     )
+    return table, frames.counts
 
 
 def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now: datetime) -> Batch:
@@ -193,8 +187,7 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
     ids = tuple(sorted(set(unit_ids)))
     scope = _scope(settings, ids, period.first_month, period.last_month)
     by = ["unit_code"]
-    counts = queries.counts(scope, by)
-    table = _table(scope, by, settings, counts=counts)
+    table, counts = _table(scope, by, settings)
     previous, year_ago = period.previous(), period.year_ago()
     trend_start = Period.of_month(period.last_month).shift(-11)
     all_in = queries.responses_per_group(replace(scope, include_excluded=True), by)
@@ -207,21 +200,21 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
         settings=settings,
         table=table,
         counts=counts,
-        previous=_table(_scope(settings, ids, previous.first_month, previous.last_month), by, settings),
-        year_ago=_table(_scope(settings, ids, year_ago.first_month, year_ago.last_month), by, settings),
+        previous=_table(_scope(settings, ids, previous.first_month, previous.last_month), by, settings)[0],
+        year_ago=_table(_scope(settings, ids, year_ago.first_month, year_ago.last_month), by, settings)[0],
         trend=_table(
             _scope(settings, ids, trend_start.first_month, period.last_month),
             [*by, "month"],
             settings,
             intervals=False,
-        ),
-        fields=_table(scope, [*by, "field_code"], settings),
+        )[0],
+        fields=_table(scope, [*by, "field_code"], settings)[0],
         channels=queries.responses_per_group(scope, [*by, "channel"]),
         excluded=excluded,
         comments=comment_selection(period, ids, settings),
         feedback=feedback_summary(period, ids, now),
         field_names=dict(
-            db.session.execute(select(Field.code, Field.name).order_by(Field.sort_order, Field.code)).tuples().all()
+            db.session.execute(select(Field.code, Field.name).order_by(Field.sort_order, Field.code)).all()
         ),
     )
 
@@ -283,7 +276,7 @@ def first_months(settings: Settings) -> dict[int, int]:
     per_month = queries.responses_per_group(
         queries.Scope(profile=settings.profile, include_excluded=True), ["unit_code", "month"]
     )
-    ids = dict(db.session.execute(select(Unit.code, Unit.id)).tuples().all())
+    ids = dict(db.session.execute(select(Unit.code, Unit.id)).all())
     out: dict[int, int] = {}
     for row in db.session.execute(select(Counter.unit_id, func.min(Counter.created_at)).group_by(Counter.unit_id)):
         out[row[0]] = period_month(row[1])

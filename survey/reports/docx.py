@@ -22,7 +22,10 @@ NUMERIC = ("int", "pct", "pp", "num")
 
 def _fonts(element) -> None:
     """Name the font for every script: Word picks eastAsia/cs fonts for some Vietnamese runs otherwise."""
-    r_pr = element.get_or_add_rPr()
+    _fonts_of(element.get_or_add_rPr())
+
+
+def _fonts_of(r_pr) -> None:
     fonts = r_pr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -39,6 +42,9 @@ def _setup(document) -> None:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None and (r_pr := defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")) is not None:
+        _fonts_of(r_pr)
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(13)
     _fonts(normal.element)

@@ -21,6 +21,14 @@ from survey.reports.document import Chart, Column, Doc, Heading, Paragraph, Tabl
 from survey.reports.monthly import SAMPLE_NOTE, info_rows
 from survey.reports.periods import Period
 
+#: beyond this many units a bar chart is unreadable; the table above has every unit
+CHART_MAX_UNITS = 25
+
+
+def _short(name: str) -> str:
+    """``UBND xã Bình Thạnh`` → ``xã Bình Thạnh``: the chart's labels are narrow."""
+    return name[5:] if name.startswith("UBND ") else name
+
 
 def _district(table: pd.DataFrame, top: UnitInfo, min_n: int) -> pd.DataFrame:
     if table.empty:
@@ -183,17 +191,18 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     doc.add(Heading("IV. KẾT QUẢ THEO ĐƠN VỊ"))
     unit_table = _unit_table(batch, members, profile)
     doc.add(unit_table)
-    doc.add(
-        Chart(
-            f"{top.code}-units",
-            "bar",
-            "Chỉ số SIPAS theo đơn vị (%)",
-            tuple(r[1] for r in unit_table.rows),
-            tuple(float("nan") if r[3] is None else float(r[3]) for r in unit_table.rows),
-            tuple(r[0] is None for r in unit_table.rows),
-            "Cột nhạt: đơn vị không được xếp hạng.",
+    if len(unit_table.rows) <= CHART_MAX_UNITS:
+        doc.add(
+            Chart(
+                f"{top.code}-units",
+                "bar",
+                "Chỉ số SIPAS theo đơn vị (%)",
+                tuple(_short(r[1]) for r in unit_table.rows),
+                tuple(float("nan") if r[3] is None else float(r[3]) for r in unit_table.rows),
+                tuple(r[0] is None for r in unit_table.rows),
+                "Cột nhạt: đơn vị không được xếp hạng.",
+            )
         )
-    )
 
     doc.add(Heading("V. KẾT QUẢ THEO LĨNH VỰC"))
     doc.add(_field_table(batch, top))
