@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from functools import wraps
-from pathlib import Path
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -267,15 +265,13 @@ def reports():
 
 @bp.get("/bao-cao/<int:report_id>.<fmt>")
 def report_file(report_id: int, fmt: str):
+    from survey.reports.generate import report_files
+
     report = _report_or_404(report_id)
-    if fmt not in ("docx", "pdf", "xlsx"):
+    path = report_files(report).get(fmt)
+    if path is None or not path.is_file():
         abort(404)
-    base = Path(current_app.config["REPORTS_DIR"] or Path(current_app.instance_path) / "reports")
-    stem = report.unit.code if report.unit else "tong-hop"
-    path = (base / report.path / f"{stem}.{fmt}").resolve()
-    if not path.is_relative_to(base.resolve()) or not path.exists():
-        abort(404)
-    return send_file(path, as_attachment=True, download_name=f"{report.period}-{stem}.{fmt}")
+    return send_file(path, as_attachment=True, download_name=f"{report.period}-{path.name}")
 
 
 # ---- fields, procedures, editing a unit ---------------------------------------------------
