@@ -26,7 +26,7 @@ def _optional_int(value):
 
 class BaseSurveyForm(Form):
     #: idempotency key issued with the form; one response per key
-    key = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+    key = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}\Z")])
     field_code = RadioField(
         "Ông/Bà vừa thực hiện thủ tục thuộc lĩnh vực nào?",
         validators=[InputRequired("Xin vui lòng chọn lĩnh vực thủ tục Ông/Bà vừa thực hiện.")],
@@ -69,9 +69,14 @@ def form_class(profile_code: str) -> type[BaseSurveyForm]:
     return type(f"SurveyForm_{profile_code.replace('-', '_')}", (BaseSurveyForm,), attrs)
 
 
-def make_form(profile_code: str, field_choices: list[tuple[str, str]] | None, procedures) -> BaseSurveyForm:
-    """The form for one counter: without the field question when the QR fixes the field."""
-    form = form_class(profile_code)()
+def make_form(profile_code: str, field_choices: list[tuple[str, str]] | None, procedures, *,
+              with_questions: bool = True) -> BaseSurveyForm:  # fmt: skip
+    """The form for one counter: without the field question when the QR fixes the field.
+
+    ``with_questions=False`` gives only the hidden fields, the field, procedure and comment
+    (what a blank page renders besides the cached questions).
+    """
+    form = (form_class(profile_code) if with_questions else BaseSurveyForm)()
     form.comment.validators[1].max = current_app.config["COMMENT_MAX_LENGTH"]
     if field_choices is None:
         del form.field_code

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
@@ -12,8 +10,8 @@ from survey.extensions import csrf, db, limiter
 from survey.public import bp
 from survey.public.clients import ensure_device_cookie
 from survey.public.forms import make_form
-from survey.public.rendering import render_blank_form, render_form
-from survey.public.views import ballot_from, device_limit, ip_limit
+from survey.public.rendering import blank_form_page, render_form
+from survey.public.views import ballot_from, device_limit, form_choices, ip_limit, retry_on_database_restart
 from survey.services import receipts
 from survey.services.errors import InvalidSubmission
 from survey.services.responses import existing_response
@@ -34,17 +32,14 @@ def _web() -> str | None:
     return "web" if _channel() == "web" else None
 
 
-def _load(code: str):
+def _load(code: str, with_form: bool = True):
     receipt = receipts.find(code)
     if receipt is None or not receipt.counter.is_active:
         return None
     counter = receipt.counter
     profile = load_profile(current_app.config["DEFAULT_PROFILE"])
     fixed_field = receipt.field or counter.field
-    if fixed_field is not None:
-        form = make_form(profile.code, None, fixed_field.procedures)
-    else:
-        form = make_form(profile.code, [(f.code, f.name) for f in counter.unit.fields], [])
+    form = make_form(profile.code, *form_choices(counter, fixed_field)) if with_form else None
     return receipt, counter, profile, form, fixed_field
 
 
@@ -73,17 +68,18 @@ def receipt_entry():
 @bp.get("/r/<code>")
 @ip_limit
 @miss_limit
+@retry_on_database_restart
 def receipt_form(code: str):
-    loaded = _load(code)
+    loaded = _load(code, with_form=False)
     if loaded is None:
         return _unknown()
-    receipt, counter, profile, form, fixed_field = loaded
+    receipt, counter, profile, _, fixed_field = loaded
     state = receipts.state(receipt)
     if state != "open":
         return _unavailable(receipt, state)
-    form.key.data = secrets.token_urlsafe(18)
-    action = url_for("public.receipt_submit", code=receipt.code, kenh=_web())
-    page = render_blank_form(counter, profile, form, action=action, fixed_field=fixed_field)
+    field_choices, procedures = form_choices(counter, fixed_field)
+    page = blank_form_page(counter, profile, action=url_for("public.receipt_submit", code=receipt.code, kenh=_web()),
+                           field_choices=field_choices, procedures=procedures, fixed_field=fixed_field)  # fmt: skip
     return ensure_device_cookie(make_response(page))
 
 
@@ -92,6 +88,7 @@ def receipt_form(code: str):
 @ip_limit
 @miss_limit
 @device_limit
+@retry_on_database_restart
 def receipt_submit(code: str):
     loaded = _load(code)
     if loaded is None:

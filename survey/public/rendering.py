@@ -1,28 +1,24 @@
-"""Rendering the citizen's form, with the blank form rendered once per counter.
+"""Rendering the citizen's form, with the blank questions rendered once per profile.
 
-The blank form is the same page for every citizen at a counter except for two
-hidden values (the CSRF token and the idempotency key), and rendering its ~200
-radio buttons through WTForms is four fifths of the cost of a form request. So the
-blank page is rendered once with two slots and the values are put in per request.
-The cache key holds everything the page shows, so a renamed counter or unit, a
-changed field or procedure list is a new entry, never a stale page.
+Rendering the ~200 radio buttons of a profile's questions through WTForms is four
+fifths of the cost of a form request, and for a fresh form they are the same for
+every counter and every citizen. So that block is rendered once per profile and
+process; the page around it (counter, field question, hidden key and CSRF token) is
+rendered per request.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
-from collections import OrderedDict
 
-from flask import current_app, render_template
+from flask import render_template
+from markupsafe import Markup
 
 from analysis.profile import respondent_questions
+from survey.public.forms import make_form
 
-_CSRF_SLOT = "csrf-slot-5b1e9c"
-_KEY_SLOT = "key-slot-5b1e9c"
-#: blank pages kept per process (a page is ~60 kB)
-CACHE_SIZE = 128
-
-_blank_pages: OrderedDict[tuple, str] = OrderedDict()
+_blank_questions: dict[str, Markup] = {}
 _lock = threading.Lock()
 
 
@@ -37,7 +33,8 @@ def _open_sections(form, profile) -> set[str]:
     return {name for name, fields in sections.items() if any(f in form.errors for f in fields)}
 
 
-def render_form(counter, profile, form, *, action: str, fixed_field=None, already_sent: bool = False) -> str:
+def render_form(counter, profile, form, *, action: str, fixed_field=None, already_sent: bool = False,
+                questions_html: Markup | None = None) -> str:  # fmt: skip
     """The form page as it stands (answers given, errors)."""
     return render_template(
         "public/form.html",
@@ -45,35 +42,34 @@ def render_form(counter, profile, form, *, action: str, fixed_field=None, alread
         profile=profile,
         form=form,
         respondent=respondent_questions(),
-        open_sections=_open_sections(form, profile),
+        open_sections=_open_sections(form, profile) if questions_html is None else set(),
         already_sent=already_sent,
         action=action,
         fixed_field=fixed_field,
+        questions_html=questions_html,
     )
 
 
-def _choices(form, name: str) -> tuple:
-    return tuple((c.value, c.label) for c in form[name].choices) if name in form else ()
-
-
-def render_blank_form(counter, profile, form, *, action: str, fixed_field=None) -> str:
-    """The page of a fresh form (no answers, no errors), from the per-counter cache."""
-    unit = counter.unit
-    shown = fixed_field or counter.field
-    key = (profile.code, action, counter.name, unit.name, unit.is_sample, shown.name if shown else None,
-           _choices(form, "field_code"), _choices(form, "procedure_code"),
-           current_app.config["COMMENT_MAX_LENGTH"])  # fmt: skip
+def blank_questions(profile) -> Markup:
+    """The questions of ``profile``, unanswered, as HTML (rendered once per process)."""
     with _lock:
-        page = _blank_pages.get(key)
-        if page is not None:
-            _blank_pages.move_to_end(key)
-    if page is None:
-        csrf_token, form_key = form.csrf_token.current_token, form.key.data
-        form.csrf_token.current_token, form.key.data = _CSRF_SLOT, _KEY_SLOT
-        page = render_form(counter, profile, form, action=action, fixed_field=fixed_field)
-        form.csrf_token.current_token, form.key.data = csrf_token, form_key
+        block = _blank_questions.get(profile.code)
+    if block is None:
+        form = make_form(profile.code, None, [])
+        html = render_template("public/_questions.html", form=form, profile=profile,
+                               respondent=respondent_questions(), open_sections=set())  # fmt: skip
+        block = Markup(html)  # noqa: S704 (Jinja's own autoescaped output, marked safe to embed as is)
         with _lock:
-            _blank_pages[key] = page
-            while len(_blank_pages) > CACHE_SIZE:
-                _blank_pages.popitem(last=False)
-    return page.replace(_CSRF_SLOT, form.csrf_token.current_token, 1).replace(_KEY_SLOT, form.key.data, 1)
+            _blank_questions[profile.code] = block
+    return block
+
+
+def blank_form_page(counter, profile, *, action: str, field_choices, procedures, fixed_field=None) -> str:
+    """The page of a fresh form with a new idempotency key.
+
+    ``field_choices`` and ``procedures`` are what ``make_form`` takes.
+    """
+    form = make_form(profile.code, field_choices, procedures, with_questions=False)
+    form.key.data = secrets.token_urlsafe(18)
+    return render_form(counter, profile, form, action=action, fixed_field=fixed_field,
+                       questions_html=blank_questions(profile))  # fmt: skip

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
+import contextlib
+import functools
+import time
 
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from analysis.profile import load_profile
 from survey.extensions import csrf, db, limiter
 from survey.public import bp
 from survey.public.clients import client_ip_hash, device_hash, device_key, ensure_device_cookie, has_no_device
 from survey.public.forms import answers_from, make_form, respondent_from
-from survey.public.rendering import render_blank_form, render_form
+from survey.public.rendering import blank_form_page, render_form
 from survey.services import counters
 from survey.services.errors import InvalidSubmission
 from survey.services.responses import Ballot, existing_response, submit_response
@@ -32,22 +34,68 @@ token_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PER_COUNTER"],
                             key_func=lambda: "token:" + request.view_args["token"], deduct_when=_stored)  # fmt: skip
 
 
+#: pauses before trying a request again when the database connection failed: about 7 s
+#: in all, the length of a database restart or fail-over, not of an outage
+RETRY_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0)
+
+
+def retry_on_database_restart(view):
+    """Run the view again when the database connection fails, instead of a 500 page.
+
+    Safe because the citizen's views are idempotent: a ballot carries its key, so a
+    commit that went through before the connection broke is found, not stored twice.
+    Someone who just typed 20 answers should not lose them to a restart.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        for delay in (*RETRY_DELAYS, None):
+            try:
+                result = view(*args, **kwargs)
+            except OperationalError:
+                _release_connection()
+                if delay is None:
+                    raise
+                current_app.logger.warning("database connection failed; trying again in %.2f s", delay)
+                time.sleep(delay)
+            else:
+                # Give the connection back now: if the database goes away after the work
+                # is done, the end of the request must not turn a good answer into a 500.
+                _release_connection()
+                return result
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def _release_connection() -> None:
+    with contextlib.suppress(OperationalError):  # a dead connection: the pool discards it
+        db.session.close()
+
+
 @bp.get("/")
 def index():
     return render_template("public/index.html")
 
 
-def _load(token: str):
+def _counter(token: str):
     counter = counters.active_counter(token)
     if counter is None:
         abort(404)
+    return counter
+
+
+def form_choices(counter, fixed_field) -> tuple[list[tuple[str, str]] | None, list]:
+    """What ``make_form`` takes: the field question (None when fixed) and the procedures to offer."""
+    if fixed_field is not None:
+        return None, fixed_field.procedures
+    return [(f.code, f.name) for f in counter.unit.fields], []
+
+
+def _load(token: str):
+    counter = _counter(token)
     profile = load_profile(current_app.config["DEFAULT_PROFILE"])
-    if counter.field is not None:
-        field_choices, procedures = None, counter.field.procedures
-    else:
-        field_choices = [(f.code, f.name) for f in counter.unit.fields]
-        procedures = []
-    form = make_form(profile.code, field_choices, procedures)
+    form = make_form(profile.code, *form_choices(counter, counter.field))
     return counter, profile, form
 
 
@@ -83,18 +131,21 @@ def _remember_sent(token: str, key: str) -> None:
 
 @bp.get("/s/<token>")
 @ip_limit
+@retry_on_database_restart
 def survey_form(token: str):
-    counter, profile, form = _load(token)
+    counter = _counter(token)
+    profile = load_profile(current_app.config["DEFAULT_PROFILE"])
     action = url_for("public.survey_submit", token=token)
+    field_choices, procedures = form_choices(counter, counter.field)
     sent_key = session.get("sent", {}).get(token)
     if sent_key and request.args.get("moi") != "1":
         # Back after sending: the page comes again with the key already used, so sending
         # it again stores nothing new; a new ballot is one deliberate tap away.
+        form = make_form(profile.code, field_choices, procedures)
         form.key.data = sent_key
         page = render_form(counter, profile, form, action=action, already_sent=True)
     else:
-        form.key.data = secrets.token_urlsafe(18)
-        page = render_blank_form(counter, profile, form, action=action)
+        page = blank_form_page(counter, profile, action=action, field_choices=field_choices, procedures=procedures)
     return ensure_device_cookie(make_response(page))
 
 
@@ -105,6 +156,7 @@ def survey_form(token: str):
 @ip_limit
 @token_limit
 @device_limit
+@retry_on_database_restart
 def survey_submit(token: str):
     counter, profile, form = _load(token)
     action = url_for("public.survey_submit", token=token)

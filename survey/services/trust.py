@@ -41,16 +41,20 @@ the hard rate limits.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import String, and_, bindparam, case, cast, func, or_, select
 
 from survey.extensions import db
 from survey.models import Response, ResponseReview, User
 from survey.models.responses import ANSWER_CODES, answer_column
+from survey.models.types import UTCDateTime
 from survey.queries import Scope, where_clauses
 from survey.services.errors import DomainError
 from survey.services.periods import VN
@@ -67,16 +71,6 @@ REASON_LABELS = {
 }
 
 
-def _recent(response: Response, minutes: float) -> list:
-    """Responses received in the ``minutes`` before ``response`` (itself not stored yet)."""
-    now = response.submitted_at
-    return [Response.submitted_at > now - timedelta(minutes=minutes), Response.submitted_at <= now]
-
-
-def _count(*conditions) -> int:
-    return db.session.scalar(select(func.count(Response.id)).where(*conditions)) or 0
-
-
 def _outside_hours(response: Response) -> bool:
     start, end = current_app.config["TRUST_HOURS_START"], current_app.config["TRUST_HOURS_END"]
     if start is None or end is None:
@@ -85,35 +79,66 @@ def _outside_hours(response: Response) -> bool:
     return not start <= hour < end
 
 
-def _same_answers(response: Response) -> list:
-    return [getattr(Response, answer_column(c)).is_not_distinct_from(response.answer(c)) for c in ANSWER_CODES]
+def answer_signature(values) -> str:
+    """The answers as one string, a character a question ('-' blank): equal strings, equal ballots."""
+    return "".join("-" if v is None else str(v) for v in values)
+
+
+@cache
+def _assess_statement(checks: tuple[str, ...]):
+    """One statement per combination of checks, built once; values are bound parameters.
+
+    Identical answer vectors are compared as one string (``answer_signature``) built by
+    the database, so the statement stays short with few parameters (a statement with a
+    parameter per question defeats psycopg's and SQLAlchemy's statement caches).
+    """
+    signature = functools.reduce(
+        operator.concat, [func.coalesce(cast(getattr(Response, answer_column(c)), String), "-") for c in ANSWER_CODES]
+    )
+    at_counter = Response.counter_id == bindparam("counter_id")
+    conditions = {
+        "rate": and_(at_counter, Response.submitted_at > bindparam("rate_since", type_=UTCDateTime)),
+        "burst": and_(at_counter, Response.submitted_at > bindparam("burst_since", type_=UTCDateTime),
+                      signature == bindparam("signature", type_=String)),
+        "device": and_(Response.device_hash == bindparam("device_hash"),
+                       Response.submitted_at > bindparam("device_since", type_=UTCDateTime)),
+    }  # fmt: skip
+    wanted = [conditions[name] for name in checks]
+    return select(*(func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in wanted)).where(
+        Response.submitted_at <= bindparam("now", type_=UTCDateTime), or_(*wanted)
+    )
 
 
 def assess(response: Response, *, via_receipt: bool = False) -> list[str]:
     """The reasons to doubt ``response``, a built but not yet stored Response (empty: clean).
 
-    Reads only; call it before adding the response to the session.
+    One query counts the earlier responses each check looks at. Reads only; call it
+    before adding the response to the session.
     """
     config = current_app.config
-    flags: list[str] = []
-    at_counter = Response.counter_id == response.counter_id
-    rate = config["TRUST_RATE_PER_MINUTE"]
-    if not via_receipt and response.counter_id is not None and _count(at_counter, *_recent(response, 1)) >= rate:
-        flags.append("rate")
-    if response.device_hash is not None:
-        same_device = Response.device_hash == response.device_hash
-        if via_receipt:
-            if _count(same_device, *_recent(response, 24 * 60)) >= config["TRUST_RECEIPT_DEVICE_MAX"]:
-                flags.append("device")
-        elif _count(same_device, *_recent(response, config["TRUST_DEVICE_WINDOW_MINUTES"])) >= 1:
-            flags.append("device")
+    now = response.submitted_at
+    #: reason → how many earlier responses make this one doubtful
+    limits: dict[str, int] = {}
+    params: dict[str, object] = {"now": now}
     if response.counter_id is not None:
-        window = config["TRUST_BURST_WINDOW_MINUTES"]
-        if _count(at_counter, *_recent(response, window), *_same_answers(response)) >= config["TRUST_BURST_SIZE"] - 1:
-            flags.append("burst")
+        params["counter_id"] = response.counter_id
+        if not via_receipt:
+            limits["rate"] = config["TRUST_RATE_PER_MINUTE"]
+            params["rate_since"] = now - timedelta(minutes=1)
+        limits["burst"] = config["TRUST_BURST_SIZE"] - 1
+        params["burst_since"] = now - timedelta(minutes=config["TRUST_BURST_WINDOW_MINUTES"])
+        params["signature"] = answer_signature(response.answer(c) for c in ANSWER_CODES)
+    if response.device_hash is not None:
+        window = 24 * 60 if via_receipt else config["TRUST_DEVICE_WINDOW_MINUTES"]
+        limits["device"] = config["TRUST_RECEIPT_DEVICE_MAX"] if via_receipt else 1
+        params.update(device_hash=response.device_hash, device_since=now - timedelta(minutes=window))
+    flags = set()
+    if limits:
+        counts = db.session.execute(_assess_statement(tuple(limits)), params).one()
+        flags = {name for (name, limit), n in zip(limits.items(), counts, strict=True) if n >= limit}
     if not via_receipt and _outside_hours(response):
-        flags.append("hours")
-    return flags
+        flags.add("hours")
+    return [reason for reason in REASONS if reason in flags]
 
 
 def apply_flags(response: Response, flags: list[str]) -> None:

@@ -1,0 +1,449 @@
+"""Load test of the citizen form under faults: nothing confirmed is lost, nothing is stored twice.
+
+Loopback only, bounded in submissions and in time; it stops by itself and cleans up.
+
+1. creates a fresh PostgreSQL database, migrates it, seeds one unit with many counters;
+2. starts gunicorn on 127.0.0.1 (rate limits on, set loose enough for one address that
+   stands for a whole province; flags on);
+3. runs concurrent submitters, each a new phone per ballot: GET the form (CSRF token,
+   idempotency key, cookies), then POST; on an error or a timeout the *same* POST (same
+   key) is sent again until it is confirmed (303) or the submitter gives up;
+4. meanwhile SIGKILLs one gunicorn worker, and restarts PostgreSQL;
+5. checks that every ballot a client saw confirmed is in the database exactly once (by
+   key), and prints throughput, latency outside the fault windows, and the counts.
+
+    .venv/bin/python bench/load.py                        # 4 gthread workers, 30 s, faults on
+    .venv/bin/python bench/load.py --duration 10 --no-faults
+    .venv/bin/python bench/load.py --pg-cluster 15/main --pg-port 5432
+
+Needs: PostgreSQL (trust auth for postgres on 127.0.0.1), ``pg_ctlcluster`` (root or the
+cluster owner), Redis for the rate limiter (``--limiter memory://`` without).
+Exit status 0 only if nothing was lost or doubled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HIDDEN = re.compile(rb'name="(csrf_token|key)"[^>]*value="([^"]*)"')
+ITEMS = ("A1", "A2", "A3", "B1", "B2", "B3", "B4", "C1", "C2", "C3", "D1", "D2", "D3", "E1", "E2", "E3")
+
+
+# ---- set-up -------------------------------------------------------------------------------
+
+
+def admin_connect(port: int):
+    import psycopg
+
+    return psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True, connect_timeout=5)
+
+
+def create_database(port: int, name: str) -> str:
+    with admin_connect(port) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
+
+
+def drop_database(port: int, name: str) -> None:
+    for _ in range(10):
+        try:
+            with admin_connect(port) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except Exception as exc:  # the server may still be coming back
+            print(f"  (drop database: {exc}; retrying)")
+            time.sleep(1)
+
+
+def migrate_and_seed(url: str, counters: int) -> list[str]:
+    """Schema by the migrations, then one unit with ``counters`` counters; returns their tokens."""
+    from flask_migrate import upgrade
+
+    from survey import create_app
+    from survey.extensions import db
+    from survey.models import Counter, Field, Unit
+
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        fields = [Field(code="HT", name="Hộ tịch"), Field(code="DD", name="Đất đai")]
+        unit = Unit(code="BENCH", name="UBND xã Thử Tải", kind="commune", fields=fields)
+        rows = [Counter(unit=unit, code=f"BENCH-Q{i:03d}", name=f"Quầy số {i}") for i in range(counters)]
+        db.session.add_all([*fields, unit, *rows])
+        db.session.commit()
+        tokens = [c.token for c in rows]
+        db.session.remove()
+        db.engine.dispose()
+    return tokens
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(args, url: str, port: int, log: Path) -> subprocess.Popen:
+    config = {
+        "SECRET_KEY": secrets.token_hex(16),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "RATELIMIT_STORAGE_URI": args.limiter,
+        "RATELIMIT_KEY_PREFIX": f"sipas-bench-{os.getpid()}",
+        # every client is 127.0.0.1 and there are only so many counters: the per-address and
+        # per-counter limits are opened up; the per-device limit stays (each ballot is a new phone)
+        "RATELIMIT_PER_ADDRESS": "10000000/minute",
+        "RATELIMIT_PER_COUNTER": "10000000/minute",
+    }
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+               "--worker-class", args.worker_class,
+               "--threads", str(args.threads if args.worker_class == "gthread" else 1), "--backlog", "2048",
+               "--keep-alive", "30", "--timeout", "30", "--graceful-timeout", "5",
+               f"survey:create_app({config!r})"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                               start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited: see {log}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/")
+            if conn.getresponse().status == 200 and len(workers_of(process.pid)) == args.workers:
+                conn.close()
+                return process
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start in 30 s")
+
+
+def workers_of(master: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+# ---- the submitters --------------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    kind: str  # GET or POST
+    start: float
+    end: float
+    status: int  # 0: connection error or timeout
+
+
+@dataclass
+class Results:
+    requests: list[Request] = field(default_factory=list)
+    #: key → monotonic time the client saw its 303
+    confirmed: dict[str, float] = field(default_factory=dict)
+    given_up: list[str] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, request: Request) -> None:
+        with self.lock:
+            self.requests.append(request)
+            self.statuses[request.status] = self.statuses.get(request.status, 0) + 1
+
+
+class Phone:
+    """A citizen's phone: one HTTP connection (kept alive between its requests) and a cookie jar."""
+
+    def __init__(self, port: int, timeout: float):
+        self.port, self.timeout = port, timeout
+        self.conn: http.client.HTTPConnection | None = None
+        self.cookies: dict[str, str] = {}
+
+    def new(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        self.cookies = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = None
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if response.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+            self.conn = None
+        return response.status, data
+
+
+def submitter(phone: Phone, tokens: list[str], results: Results, stop: threading.Event, budget, args) -> None:
+    rng = random.Random()
+    while not stop.is_set() and budget.take():
+        token = rng.choice(tokens)
+        phone.new()  # a new citizen: a new phone, its own connection and cookies
+        hidden = None
+        while hidden is None and not stop.is_set():
+            start = time.monotonic()
+            try:
+                status, body = phone.request("GET", f"/s/{token}")
+            except (OSError, http.client.HTTPException):
+                status, body = 0, b""
+            results.record(Request("GET", start, time.monotonic(), status))
+            if status == 200:
+                hidden = {m.group(1).decode(): m.group(2).decode() for m in HIDDEN.finditer(body, 0, 20000)}
+            else:
+                time.sleep(0.05 + rng.random() * 0.1)
+        if hidden is None:
+            return
+        answers = {f"q_{code}": str(rng.randint(1, 5)) for code in ITEMS}
+        form = urlencode({**hidden, **answers, "field_code": rng.choice(("HT", "DD"))}).encode()
+        give_up = time.monotonic() + args.retry_for
+        while True:
+            start = time.monotonic()
+            try:
+                status, _ = phone.request("POST", f"/s/{token}", form)
+            except (OSError, http.client.HTTPException):
+                status = 0
+            end = time.monotonic()
+            results.record(Request("POST", start, end, status))
+            if status == 303:
+                with results.lock:
+                    results.confirmed[hidden["key"]] = end
+                break
+            if status in (400, 422):  # a refusal is final: this ballot was never confirmed
+                break
+            if end > give_up:
+                with results.lock:
+                    results.given_up.append(hidden["key"])
+                break
+            time.sleep(0.05 + rng.random() * 0.2)  # 5xx, 429, reset, timeout: the same POST again
+
+
+class Budget:
+    def __init__(self, total: int):
+        self.left, self.lock = total, threading.Lock()
+
+    def take(self) -> bool:
+        with self.lock:
+            self.left -= 1
+            return self.left >= 0
+
+
+# ---- faults ---------------------------------------------------------------------------------
+
+
+def kill_a_worker(master: int, expected: int) -> tuple[float, float]:
+    victims = workers_of(master)
+    start = time.monotonic()
+    if victims:
+        os.kill(random.choice(victims), signal.SIGKILL)
+    deadline = start + 15
+    time.sleep(0.2)
+    while time.monotonic() < deadline and len(workers_of(master)) < expected:
+        time.sleep(0.05)
+    return start, time.monotonic()
+
+
+def restart_postgres(cluster: str) -> tuple[float, float]:
+    version, name = cluster.split("/")
+    start = time.monotonic()
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"], check=True,
+                   timeout=60, stdout=subprocess.DEVNULL)  # fmt: skip
+    return start, time.monotonic()
+
+
+# ---- report ---------------------------------------------------------------------------------
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of running processes (their ended children not included)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def check_database(url: str, confirmed: dict[str, float]) -> dict[str, int]:
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain) as conn:
+        stored: dict[str, int] = {}
+        for key, n in conn.execute("SELECT response_key, count(*) FROM responses GROUP BY response_key"):
+            stored[key] = n
+        flagged = conn.execute("SELECT count(*) FROM responses WHERE is_excluded").fetchone()[0]
+    lost = [k for k in confirmed if k not in stored]
+    doubled = [k for k, n in stored.items() if n > 1]
+    return {"confirmed": len(confirmed), "stored": sum(stored.values()), "lost": len(lost), "doubled": len(doubled),
+            "stored_not_confirmed": len(set(stored) - set(confirmed)), "flagged": flagged}  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", choices=("sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent submitters")
+    parser.add_argument("--duration", type=float, default=30, help="seconds of measured load (at most 300)")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of load before measuring")
+    parser.add_argument("--max-submissions", type=int, default=100_000)
+    parser.add_argument("--counters", type=int, default=100)
+    parser.add_argument("--retry-for", type=float, default=60, help="seconds a submitter retries one POST")
+    parser.add_argument("--timeout", type=float, default=10, help="client socket timeout, seconds")
+    parser.add_argument("--no-faults", action="store_true")
+    parser.add_argument("--pg-cluster", default="15/main", help="VERSION/NAME for pg_ctlcluster")
+    parser.add_argument("--pg-port", type=int, default=5432)
+    parser.add_argument("--limiter", default="redis://127.0.0.1:6379", help="RATELIMIT_STORAGE_URI")
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+    args.duration = min(args.duration, 300)
+
+    # A watchdog: whatever happens, the bench ends within its budget.
+    args.warmup = min(args.warmup, 60)
+    hard_stop = threading.Timer(args.warmup + args.duration + args.retry_for + 180, lambda: os._exit(3))
+    hard_stop.daemon = True
+    hard_stop.start()
+
+    name = f"sipas_bench_{os.getpid()}"
+    log = Path(f"/tmp/sipas-bench-{os.getpid()}.log")
+    print(f"database {name} on port {args.pg_port}, gunicorn log {log}")
+    url = create_database(args.pg_port, name)
+    server = None
+    try:
+        tokens = migrate_and_seed(url, args.counters)
+        port = free_port()
+        server = start_gunicorn(args, url, port, log)
+        shape = f"/{args.threads} threads" if args.worker_class == "gthread" else ""
+        print(f"gunicorn {args.workers} × {args.worker_class}{shape} on 127.0.0.1:{port}; "
+              f"{args.clients} submitters, {args.warmup:.0f} s warm-up, then {args.duration:.0f} s measured")  # fmt: skip
+
+        results, stop, budget = Results(), threading.Event(), Budget(args.max_submissions)
+        threads = [threading.Thread(target=submitter, args=(Phone(port, args.timeout), tokens, results, stop, budget,
+                                                            args), daemon=True) for _ in range(args.clients)]  # fmt: skip
+        for t in threads:
+            t.start()
+        time.sleep(args.warmup)  # every worker renders its first form, compiles its queries …
+        cpu_before = (cpu_seconds(workers_of(server.pid)), cpu_seconds(postgres_pids()), time.process_time())
+        began = time.monotonic()
+        windows: list[tuple[str, float, float]] = []
+        if not args.no_faults:
+            time.sleep(args.duration / 3)
+            start, end = kill_a_worker(server.pid, args.workers)
+            windows.append(("SIGKILL worker", start, end))
+            time.sleep(max(0.0, began + 2 * args.duration / 3 - time.monotonic()))
+            start, end = restart_postgres(args.pg_cluster)
+            windows.append(("PostgreSQL restart", start, end))
+        time.sleep(max(0.0, began + args.duration - time.monotonic()))
+        stop.set()  # no new ballots; the ones in flight finish (retrying if they must)
+        load_end = time.monotonic()
+        cpu_after = (cpu_seconds(workers_of(server.pid)), cpu_seconds(postgres_pids()), time.process_time())
+        for t in threads:
+            t.join(timeout=args.retry_for + 15)
+
+        # Figures cover the measured span; a request is "in a fault window" if it overlaps
+        # the fault or the 2 s after it. The count check covers every ballot, warm-up included.
+        margin = 2.0
+        spans = [(s, e + margin) for _, s, e in windows]
+
+        def clean(r: Request) -> bool:
+            return r.start >= began and r.end <= load_end and all(r.end < s or r.start > e for s, e in spans)
+
+        posts = [r for r in results.requests if r.kind == "POST" and r.status == 303 and clean(r)]
+        gets = [r for r in results.requests if r.kind == "GET" and r.status == 200 and clean(r)]
+        elapsed = load_end - began
+        faulty = sum(min(e, load_end) - max(s, began) for s, e in spans)
+        measured = [t for t in results.confirmed.values() if began <= t <= load_end]
+        in_clean = sum(1 for t in measured if all(t < s or t > e for s, e in spans))
+        counts = check_database(url, results.confirmed)
+
+        print()
+        for label, s, e in windows:
+            print(f"fault: {label} at {s - began:5.1f} s, recovered after {e - s:4.1f} s")
+        print(f"requests by status: {dict(sorted(results.statuses.items()))}  (0 = connection error/timeout)")
+        print(f"throughput: {len(measured) / elapsed:7.1f} confirmed submissions/s overall, "
+              f"{in_clean / max(elapsed - faulty, 1e-9):7.1f}/s outside fault windows")  # fmt: skip
+        for label, rows in (("POST (submit)", posts), ("GET (form)", gets)):
+            ms = [1000 * (r.end - r.start) for r in rows]
+            print(f"latency {label:<14} outside faults: p50 {percentile(ms, 50):6.1f} ms, "
+                  f"p99 {percentile(ms, 99):6.1f} ms, n={len(ms)}")  # fmt: skip
+        ms = [1000 * (r.end - r.start) for r in results.requests if r.kind == "POST" and r.status == 303]
+        print(f"latency POST (submit)  all (faults too):   p99 {percentile(ms, 99):6.1f} ms, "
+              f"max {max(ms, default=0):.0f} ms")  # fmt: skip
+        print(f"count check: confirmed {counts['confirmed']}, stored {counts['stored']}, lost {counts['lost']}, "
+              f"doubled {counts['doubled']}; stored but never confirmed to the client "
+              f"{counts['stored_not_confirmed']}; gave up {len(results.given_up)}; flagged {counts['flagged']}")  # fmt: skip
+        if args.no_faults:  # with faults, processes come and go and the sums mean little
+            used = [after - before for before, after in zip(cpu_before, cpu_after, strict=True)]
+            per = [1000 * u / max(len(measured), 1) for u in used]
+            print(f"CPU per confirmed submission: app {per[0]:.1f} ms, PostgreSQL {per[1]:.1f} ms, "
+                  f"client {per[2]:.1f} ms (machine: {os.cpu_count()} cores)")  # fmt: skip
+        ok = counts["lost"] == 0 and counts["doubled"] == 0
+        print("RESULT:", "OK — nothing lost, nothing doubled" if ok else "FAILED")
+        return 0 if ok else 1
+    finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        if not args.keep_db:
+            drop_database(args.pg_port, name)
+        hard_stop.cancel()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
