@@ -24,4 +24,4 @@ def no_store(response):
     return response
 
 
-from survey.admin import auth, dashboard, exports, feedback, manage  # noqa: E402,F401
+from survey.admin import auth, dashboard, exports, feedback, manage, review  # noqa: E402,F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ from survey.models.users import ROLE_NAMES
 from survey.services import counters as counter_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError
-from survey.services.responses import clean_text
+from survey.services.text import clean_text
 from survey.services.users import can_see_unit, visible_unit_ids
 
 CODE = Regexp(r"^[A-Za-z0-9_.-]{1,32}$", message="Mã chỉ gồm chữ không dấu, số, dấu gạch (tối đa 32 ký tự).")

@@ -15,7 +15,7 @@ from survey.admin.periods import add_months
 from survey.extensions import db
 from survey.formatting import month_label
 from survey.models import Unit
-from survey.services import feedback, stats
+from survey.services import feedback, stats, trust
 from survey.services.periods import month_bounds
 
 FLAG_NAMES = {
@@ -106,7 +106,9 @@ def overview(f: Filters) -> View:
     tables = [table, _feedback_table(f)]
     notes = [f"Cách tính chỉ số thành phần và chỉ số chung: {RULE_NAMES[stats.DEFAULT_RULE]}.",
              "Khoảng tin cậy 95%: Wilson cho từng tiêu chí; phương pháp delta (tuyến tính hoá) cho chỉ số gộp."]  # fmt: skip
-    return View("overview", "Tổng quan", tables, notes=notes, summary={"respondents": respondents})
+    excluded = trust.excluded_summary(f.scope())
+    return View("overview", "Tổng quan", tables, notes=notes,
+                summary={"respondents": respondents, "excluded": excluded.text()})  # fmt: skip
 
 
 def _feedback_table(f: Filters) -> ViewTable:

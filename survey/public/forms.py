@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from analysis.profile import Profile, load_profile, respondent_questions
 from survey.forms import Form
-from survey.services.responses import clean_text
+from survey.services.text import clean_text
 
 REQUIRED = "Xin vui lòng chọn một mức đánh giá cho câu này (hoặc “Không đánh giá”)."
 

@@ -13,7 +13,7 @@ from survey.models import FeedbackEvent, FeedbackItem, Response, User
 from survey.models.responses import answer_column
 from survey.models.types import utcnow
 from survey.services.errors import DomainError
-from survey.services.responses import clean_text
+from survey.services.text import clean_text
 from survey.services.users import can_see_unit
 
 ANSWER_MAX_LENGTH = 4000

@@ -17,8 +17,8 @@ from survey.models.types import utcnow
 from survey.services import feedback
 from survey.services.errors import ImportRejected
 from survey.services.periods import period_month
-from survey.services.responses import clean_text
 from survey.services.spreadsheet import restore
+from survey.services.text import clean_text
 
 #: a response_id at least this long is taken as globally unique (as our exports write them);
 #: a shorter one is a ballot number, unique only within its unit

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,9 +12,10 @@ from survey.extensions import db
 from survey.models import Counter, Response
 from survey.models.responses import CHANNELS, RESPONDENT_FIELDS, answer_column
 from survey.models.types import utcnow
-from survey.services import trust
+from survey.services import feedback, trust
 from survey.services.errors import InvalidSubmission
 from survey.services.periods import period_month
+from survey.services.text import clean_text
 
 
 @dataclass
@@ -42,16 +41,6 @@ class Ballot:
 
 
 #: control characters no comment needs (tab, line feed and carriage return stay); PostgreSQL
-#: refuses NUL in text outright
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(text: str | None) -> str | None:
-    """NFC-normalised, stripped text without control characters; None when empty."""
-    if text is None:
-        return None
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
-    return text or None
 
 
 def existing_response(key: str) -> Response | None:
@@ -120,4 +109,7 @@ def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = Fal
     trust.apply_flags(response, trust.assess(response, via_receipt=via_receipt))
     db.session.add(response)
     db.session.flush()
+    if not response.is_excluded:
+        # a doubted ballot raises no complaint until a reviewer restores it
+        feedback.collect([response.id])
     return response, True

@@ -56,6 +56,7 @@ from survey.models import Response, ResponseReview, User
 from survey.models.responses import ANSWER_CODES, answer_column
 from survey.models.types import UTCDateTime
 from survey.queries import Scope, where_clauses
+from survey.services import feedback
 from survey.services.errors import DomainError
 from survey.services.periods import VN
 
@@ -183,6 +184,7 @@ def restore(response: Response, actor: User, note: str | None = None) -> Respons
     review = ResponseReview(response_id=response.id, actor_id=actor.id, action="restored", note=_note(note))
     db.session.add(review)
     db.session.flush()
+    feedback.collect([response.id])
     return review
 
 

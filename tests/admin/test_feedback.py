@@ -89,3 +89,16 @@ def test_overdue_items_stand_out(app, client, world, login):
     login("vanphong")
     page = client.get("/admin/phan-anh?overdue=1").get_data(as_text=True)
     assert "1 phản ánh" in page and "(quá hạn)" in page
+
+
+def test_a_citizen_complaint_becomes_an_item_when_sent(app, client, make_counter, open_form):
+    from tests.conftest import full_answers
+
+    counter = make_counter()
+    _, hidden = open_form(counter)
+    data = {**hidden, **full_answers(value=1), "field_code": "HT", "comment": "Chờ quá lâu, không ai hướng dẫn"}
+    assert client.post(f"/s/{counter.token}", data=data).status_code == 303
+    with app.app_context():
+        item = db.session.scalars(select(FeedbackItem)).one()
+        assert item.kind == "comment" and item.status == "new" and item.unit_id == counter.unit_id
+        assert item.response.comment == "Chờ quá lâu, không ai hướng dẫn"

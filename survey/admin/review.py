@@ -1,0 +1,77 @@
+"""Flagged responses: the office confirms each exclusion or restores the ballot, with a trail."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms import StringField
+from wtforms.validators import Length, Optional
+
+from survey.admin import bp, filters
+from survey.extensions import db
+from survey.forms import Form
+from survey.models import Response, ResponseReview
+from survey.queries import where_clauses
+from survey.services import trust
+from survey.services.errors import DomainError
+
+PAGE_SIZE = 50
+
+
+class ReviewForm(Form):
+    note = StringField("Ghi chú", validators=[Optional(), Length(max=500)])
+
+
+def _reviewers_only() -> None:
+    if not current_user.sees_all_units:
+        abort(403)
+
+
+@bp.get("/phieu-bi-loai")
+def flagged():
+    _reviewers_only()
+    f = filters.parse(request.args, current_user)
+    scope = f.scope()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    # every flagged ballot of the scope: still excluded, or already restored by a reviewer
+    conditions = [*where_clauses(scope.__class__(**{**scope.__dict__, "include_excluded": True})),
+                  Response.flags.is_not(None)]  # fmt: skip
+    total = db.session.scalar(select(func.count(Response.id)).where(*conditions))
+    responses = db.session.scalars(
+        select(Response).where(*conditions).order_by(Response.submitted_at.desc())
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()  # fmt: skip
+    reviews = {}
+    if responses:
+        for review in db.session.scalars(select(ResponseReview).where(
+                ResponseReview.response_id.in_([r.id for r in responses])).order_by(ResponseReview.at)):  # fmt: skip
+            reviews.setdefault(review.response_id, []).append(review)
+    return render_template("admin/flagged.html", f=f, responses=responses, reviews=reviews, total=total, page=page,
+                           pages=max(1, -(-total // PAGE_SIZE)), summary=trust.excluded_summary(scope),
+                           labels=trust.REASON_LABELS, form=ReviewForm())  # fmt: skip
+
+
+@bp.post("/phieu-bi-loai/<int:response_id>/<action>")
+def review_response(response_id: int, action: str):
+    _reviewers_only()
+    response = db.session.get(Response, response_id)
+    if response is None or action not in ("xac-nhan", "khoi-phuc"):
+        abort(404)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash("Ghi chú không hợp lệ (tối đa 500 ký tự).", "error")
+    else:
+        try:
+            if action == "xac-nhan":
+                trust.confirm_exclusion(response, current_user, form.note.data)
+                message = f"Đã xác nhận loại phiếu #{response.id}."
+            else:
+                trust.restore(response, current_user, form.note.data)
+                message = f"Đã khôi phục phiếu #{response.id}: phiếu được tính lại vào chỉ số."
+            db.session.commit()
+            flash(message, "info")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("admin.flagged"))
