@@ -7,6 +7,7 @@ so the raw-rows path and the SQL path give identical numbers.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -15,7 +16,7 @@ import pandas as pd
 
 from analysis.counts import normalise_by, resolve_profile
 from analysis.profile import Element, Profile
-from analysis.stats import FloatArray, linearized_variance, par_points, wilson_interval, z_value
+from analysis.stats import FloatArray, par_points, wilson_interval, z_value
 from analysis.tallies import Moments, Tallies, match_groups, moments_for, tallies_from_counts
 
 Rule = Literal["mean_of_items", "pooled", "general_question"]
@@ -77,7 +78,7 @@ def _items(t: Tallies, m: Moments | None, confidence: float) -> _Block:
     n_eff = t.valid.copy()
     if m is not None:
         c = len(t.codes)
-        diag = np.diagonal(m.cross, axis1=1, axis2=2)[:, 1 + c :]
+        diag = m.diagonal()[:, 1 + c :]
         use = m.present[None, :] & m.groups[:, None]
         # Kish effective size (Σw v)² / Σw² v: equals n_valid when unweighted
         n_eff = np.where(use, _ratio(m.totals()[:, 1 + c :] ** 2, diag), n_eff)
@@ -127,6 +128,8 @@ def _composites(
     p = _ratio(t.satisfied, t.valid)
     weights = _mean_of_items_weights(t, profile, p) if rule == "mean_of_items" else {}
     z = z_value(confidence)
+    grads: list[FloatArray] = []
+    usable: list[np.ndarray] = []
     for block, j, code in targets:
         cols = _element_columns(t, profile, code)
         valid = t.valid[:, cols].sum(axis=1)
@@ -150,10 +153,15 @@ def _composites(
         block.index[:, j] = theta
         if m is None:
             continue
-        grad = np.concatenate([np.zeros((t.n_groups, 1)), grad_s, grad_v], axis=1)
         needs = (grad_s != 0) | (grad_v != 0)
-        usable = m.groups & ~(needs & ~m.present[None, :]).any(axis=1) & ~np.isnan(theta)
-        se = np.where(usable, np.sqrt(linearized_variance(grad, m.totals(), m.cross, m.n)), np.nan)
+        usable.append(m.groups & ~(needs & ~m.present[None, :]).any(axis=1) & ~np.isnan(theta))
+        grads.append(np.concatenate([np.zeros((t.n_groups, 1)), grad_s, grad_v], axis=1))
+    if m is None:
+        return elements, overall
+    # all composites in one pass over the moments (they are read a chunk of groups at a time)
+    for (block, j, _), ok, variance in zip(targets, usable, m.variances(grads), strict=True):
+        se = np.where(ok, np.sqrt(variance), np.nan)
+        theta = block.index[:, j]
         block.se[:, j] = se
         block.low[:, j] = np.clip(theta - z * se, 0, 100)
         block.high[:, j] = np.clip(theta + z * se, 0, 100)
@@ -317,11 +325,11 @@ def _assemble(
     small = np.repeat(np.nan_to_num(nresp, nan=0.0) < min_n, width)
     not_asked = stack("not_asked")
     undefined = np.isnan(out["index"].to_numpy()) & ~not_asked
-    flags = [
-        ";".join(f for f, on in (("small_sample", s), ("no_valid_answers", u), ("not_asked", a)) if on)
-        for s, u, a in zip(small, undefined, not_asked, strict=True)
-    ]
-    out["flag"] = pd.Series(flags, dtype="str")
+    # the 8 possible flag strings, picked per row by the bits (small, undefined, not_asked)
+    names = ("small_sample", "no_valid_answers", "not_asked")
+    texts = np.array([";".join(f for f, on in zip(names, bits, strict=True) if on)
+                      for bits in itertools.product((False, True), repeat=3)], dtype=object)  # fmt: skip
+    out["flag"] = pd.Series(texts[4 * small + 2 * undefined + not_asked.astype(int)], dtype="str")
     out["n_responses"] = pd.array(np.repeat(nresp, width), dtype="Float64").round().astype("Int64")
     out["n_na"] = stack("na").astype(count_type)
     out["n_blank"] = stack("blank").astype(count_type)

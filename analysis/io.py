@@ -143,7 +143,11 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per response. ``submitted_at`` is a timezone-aware UTC timestamp
+        One row per response, indexed by its spreadsheet line (index name
+        ``line``; the header is line 1, the first data row line 2, the numbering
+        of the problems listed by :class:`InputError`). Blank rows carry no
+        response and are skipped, so the index may have gaps: use ``df.index``,
+        never the position, to point a person at a row. ``submitted_at`` is a timezone-aware UTC timestamp
         (the instant is kept whatever offset the file used; see
         :func:`analysis.periods.add_periods`), question columns are nullable
         ``Int64`` (``<NA>`` = blank, ``0`` = not applicable), text is
@@ -168,7 +172,7 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
     ...         "procedure_code,channel,A1,A2,A3,B1,B2,B3,B4,C1,C2,C3,D1,D2,D3,E1,E2,E3\\n"
     ...         "r1,2026-03-31T18:30:00+00:00,sipas-2024,U1,Q1,F,P,qr,4,5,,0,3,4,4,5,5,5,4,4,4,0,0,0\\n")
     >>> df = read_responses(io.StringIO(text))
-    >>> df.loc[0, "A3"] is pd.NA, int(df.loc[0, "B1"]), str(df.loc[0, "submitted_at"])
+    >>> df.loc[2, "A3"] is pd.NA, int(df.loc[2, "B1"]), str(df.loc[2, "submitted_at"])
     (True, 0, '2026-03-31 18:30:00+00:00')
     """
     try:
@@ -186,6 +190,7 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
         raise InputError(check.problems)
 
     rows: list[dict[str, object]] = []
+    lines: list[int] = []
     used_profiles: list[str] = []
     seen_ids: dict[str, int] = {}
     for offset, record in enumerate(records[1:]):
@@ -231,23 +236,24 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
             out[name] = check.answer(row, name, cells[name], check.respondent[name])
         out[COMMENT_COLUMN] = cells.get(COMMENT_COLUMN, "")
         rows.append(out)
+        lines.append(row)
     check.check_required_items(used_profiles)
     if check.problems:
         raise InputError(sorted(check.problems, key=lambda p: (p.row or 0, _column_rank(header, p.column))))
-    return _frame(rows, check)
+    return _frame(rows, lines, check)
 
 
 def _column_rank(header: list[str], column: str) -> int:
     return header.index(column) if column in header else -1
 
 
-def _frame(rows: list[dict[str, object]], check: _Checker) -> pd.DataFrame:
+def _frame(rows: list[dict[str, object]], lines: list[int], check: _Checker) -> pd.DataFrame:
     columns = [*META_COLUMNS, *check.question_columns, *check.respondent_columns, COMMENT_COLUMN]
-    df = pd.DataFrame(rows, columns=columns)
+    df = pd.DataFrame(rows, columns=columns, index=pd.Index(lines, dtype="int64", name="line"))
     for name in (*META_COLUMNS, COMMENT_COLUMN):
         if name != "submitted_at":
             df[name] = df[name].astype("str")
-    df["submitted_at"] = pd.to_datetime(pd.Series(df["submitted_at"].tolist(), dtype=object), utc=True)
+    df["submitted_at"] = pd.to_datetime(pd.Series(df["submitted_at"].tolist(), index=df.index, dtype=object), utc=True)
     for name in (*check.question_columns, *check.respondent_columns):
         df[name] = pd.array(df[name].tolist(), dtype="Int64")
     return df

@@ -86,7 +86,8 @@ def linearized_variance(grad: FloatArray, totals: FloatArray, cross: FloatArray,
     >>> float(linearized_variance(g, u.sum(0)[None], (u.T @ u)[None], np.array([4.0]))[0])
     0.0625
     """
-    quad = np.einsum("gi,gij,gj->g", grad, cross, grad)
+    # M g first, then gᵀ(M g): one pass over M (a three-operand einsum walks it ~5× slower)
+    quad = np.einsum("gi,gi->g", grad, np.einsum("gij,gj->gi", cross, grad))
     first = np.einsum("gi,gi->g", grad, totals)
     with np.errstate(divide="ignore", invalid="ignore"):
         var = np.where(n > 1, n / (n - 1) * (quad - first * first / n), np.nan)

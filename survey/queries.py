@@ -1,10 +1,20 @@
-"""The one read path from the database to ``analysis/``: SQL GROUP BY into tidy frames.
+"""The one read path from the database to ``analysis/``: tidy frames from one scan of the responses.
 
-Dashboards and reports never pull raw responses into Python. They ask for
+Dashboards and reports never hand raw responses to ``analysis/``. They get
 *counts* (``[*by, code, value, n]``), respondent counts and, for composite
-intervals, *moments* (``[*by, row, col, sum]``, the cross-product sums of
-each respondent's satisfied/valid indicators) — the same frames
-``analysis.counts`` builds from raw rows, so both paths give one result.
+intervals, *moments* (``[*by, row, col, sum]``, the cross-product sums of each
+respondent's satisfied/valid indicators): the frames ``analysis.counts`` builds
+from raw rows, so both paths give one result.
+
+How, and why this way: one indexed scan selects, per response, its group keys
+(as integers) and its answers packed 3 bits each into BIGINTs (21 answers a
+word). numpy then tallies them per group (a ``bincount`` per question) and reads
+the moments off the joint counts of each pair of items. The database only
+filters and does a few integer operations per row: the earlier form, one
+``SUM(CASE …)`` per question and value plus a second scan for the moments, cost
+~200 expressions per row and was ~7× slower in SQLite on a year of a province
+(``bench/analysis.py``). Rows are fetched in batches and kept as small integers,
+~70 bytes per response in scope.
 """
 
 from __future__ import annotations
@@ -13,19 +23,25 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, reduce
+from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, and_, case, func, literal, select
+from sqlalchemy import BigInteger, and_, case, func, literal, literal_column, select
 
 from analysis.counts import moment_variables
-from analysis.profile import load_profile
+from analysis.profile import Profile, load_profile
 from survey.extensions import db
 from survey.models import Counter, Field, Procedure, Response, Unit
-from survey.models.responses import answer_column
+from survey.models.responses import CHANNELS, answer_column
 
 #: what results can be grouped by (the exchange format's columns and calendar periods)
 GROUPS = ("unit_code", "counter_code", "field_code", "procedure_code", "channel", "month", "quarter", "year")
+#: answers are packed BITS bits each, PER_WORD to a signed 64-bit word; BLANK codes "not answered"
+BITS, PER_WORD, BLANK = 3, 21, 7
+#: rows fetched per round trip (PostgreSQL streams them through a server-side cursor)
+FETCH_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -44,36 +60,47 @@ class Scope:
     extra: tuple = field(default=(), compare=False)
 
 
+class Frames(NamedTuple):
+    """The three inputs of ``analysis.indices.sipas_table`` for one scope and grouping."""
+
+    counts: pd.DataFrame
+    n_responses: pd.DataFrame
+    moments: pd.DataFrame
+
+
 def _group_expr(name: str):
+    """The group key as an integer (NULL ids as -1, channels as their position in CHANNELS)."""
     month = Response.period_month
     return {
         "unit_code": Response.unit_id,
-        "counter_code": Response.counter_id,
+        "counter_code": func.coalesce(Response.counter_id, -1),
         "field_code": Response.field_id,
-        "procedure_code": Response.procedure_id,
-        "channel": Response.channel,
+        "procedure_code": func.coalesce(Response.procedure_id, -1),
+        "channel": case(*((Response.channel == c, i) for i, c in enumerate(CHANNELS)), else_=-1),
         "month": month,
         "quarter": (month // 100) * 10 + ((month % 100) + 2) // 3,
         "year": month // 100,
     }[name]
 
 
-def _labels(name: str, values: pd.Series) -> pd.Series:
-    """Turn the ids and integers SQL grouped by into the labels analysis and people use."""
+def _labels(name: str, values: np.ndarray) -> pd.Series:
+    """Turn the integers SQL grouped by into the labels analysis and people use (one per distinct group)."""
+    values = np.asarray(values, dtype=np.int64)
     if name in ("unit_code", "counter_code", "field_code", "procedure_code"):
-        models = {"unit_code": Unit, "counter_code": Counter, "field_code": Field, "procedure_code": Procedure}
-        model = models[name]
-        ids = [int(v) for v in values.dropna().unique()]
+        model = {"unit_code": Unit, "counter_code": Counter, "field_code": Field, "procedure_code": Procedure}[name]
+        ids = sorted({int(v) for v in values} - {-1})
         rows = db.session.execute(select(model.id, model.code).where(model.id.in_(ids))).all() if ids else []
-        codes = {row_id: code for row_id, code in rows}
-        return values.map(lambda v: codes.get(int(v), "") if pd.notna(v) else "").astype("str")
-    if name == "month":
-        return values.map(lambda v: f"{int(v) // 100:04d}-{int(v) % 100:02d}").astype("str")
-    if name == "quarter":
-        return values.map(lambda v: f"{int(v) // 10:04d}-Q{int(v) % 10}").astype("str")
-    if name == "year":
-        return values.map(lambda v: f"{int(v):04d}").astype("str")
-    return values.astype("str")
+        codes = dict(rows)
+        labels = [codes.get(int(v), "") for v in values]
+    elif name == "channel":
+        labels = [CHANNELS[v] if 0 <= v < len(CHANNELS) else "" for v in values]
+    elif name == "month":
+        labels = [f"{v // 100:04d}-{v % 100:02d}" for v in values]
+    elif name == "quarter":
+        labels = [f"{v // 10:04d}-Q{v % 10}" for v in values]
+    else:
+        labels = [f"{v:04d}" for v in values]
+    return pd.Series(labels, dtype="str")
 
 
 def where_clauses(scope: Scope) -> list:
@@ -93,116 +120,233 @@ def where_clauses(scope: Scope) -> list:
     return conditions
 
 
-def _grouped(scope: Scope, by: Sequence[str], aggregates: list, extra_keys: Sequence = ()) -> pd.DataFrame:
+def _check_by(by: Sequence[str]) -> list[str]:
     unknown = set(by) - set(GROUPS)
     if unknown:
         raise ValueError(f"by: unknown group column(s) {sorted(unknown)}; known: {', '.join(GROUPS)}")
-    keys = [_group_expr(name).label(f"g_{name}") for name in by] + list(extra_keys)
-    stmt = select(*keys, *aggregates).where(and_(*where_clauses(scope)))
-    if keys:
-        stmt = stmt.group_by(*keys)
-    result = db.session.execute(stmt)
-    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
-    labels = pd.DataFrame({name: _labels(name, frame[f"g_{name}"]) for name in by}, index=frame.index)
-    return pd.concat([labels, frame.drop(columns=[f"g_{name}" for name in by])], axis=1)
+    return list(by)
 
 
 @cache
-def _count_aggregates(profile_code: str) -> tuple[list, list[tuple[str, int | None]]]:
-    """One SUM(CASE …) per question and answer value (and blank), built once per profile."""
-    profile = load_profile(profile_code)
-    aggregates, labels = [], []
-    for code in profile.question_codes:
-        column = getattr(Response, answer_column(code))
-        for value in (*profile.allowed_values(code), None):
-            condition = column.is_(None) if value is None else column == value
-            aggregates.append(func.sum(case((condition, 1), else_=0)).label(f"c{len(labels)}"))
-            labels.append((code, value))
-    return aggregates, labels
+def _packed_words(codes: tuple[str, ...]) -> tuple:
+    """The answers to ``codes`` as BIGINT expressions: answer k of a word at bits 3k (0–5, or BLANK)."""
+    words = []
+    for start in range(0, len(codes), PER_WORD):
+        # a BIGINT factor makes the product BIGINT on PostgreSQL (SQLite integers are 64-bit anyway)
+        terms = [
+            func.coalesce(getattr(Response, answer_column(code)), literal_column(str(BLANK)))
+            * literal(1 << (BITS * k), BigInteger)
+            for k, code in enumerate(codes[start : start + PER_WORD])
+        ]
+        words.append(reduce(operator.add, terms).label(f"w{start // PER_WORD}"))
+    return tuple(words)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """One scan of a scope: each response's group and answers."""
+
+    keys: pd.DataFrame  #: (G, by) group labels, sorted as analysis sorts them
+    group: np.ndarray  #: (R,) group of each response
+    codes: tuple[str, ...]  #: the questions read
+    answers: np.ndarray  #: (R, Q) uint8 answer to each of ``codes``, BLANK if not answered
+
+
+def _fetch(stmt, width: int) -> np.ndarray:
+    """All result rows as an int64 array (R, width), fetched FETCH_ROWS at a time.
+
+    The rows are plain integers, so they are read from a DBAPI cursor: a SQLAlchemy Row per
+    response cost more than the query itself on a year of a province. PostgreSQL streams them
+    through a server-side cursor, so memory stays that of the numpy array.
+    """
+    connection = db.session.connection()
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    if any(bind.type.bind_processor(connection.dialect) for bind in compiled.binds.values()):
+        # a value the driver cannot take as it is (a datetime on SQLite…): let SQLAlchemy convert it
+        rows = connection.execute(stmt).all()
+        return np.array(rows, dtype=np.int64).reshape(-1, width)
+    params = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    driver = connection.connection.driver_connection
+    # PostgreSQL: a server-side cursor (binary integers) keeps the fetch bounded; it forgoes a parallel
+    # plan, which would make a year of a province ~0.15 s faster but hold every row in the client
+    postgres = connection.dialect.name == "postgresql"
+    cursor = driver.cursor("sipas_scan", binary=True) if postgres else driver.cursor()
+    parts = []
+    try:
+        cursor.execute(str(compiled), params)
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            parts.append(np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width))
+    finally:
+        cursor.close()
+    return np.concatenate(parts).reshape(-1, width) if parts else np.empty((0, width), dtype=np.int64)
+
+
+def _group_keys(by: list[str], values: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group number of each row of integer keys ``values`` (R, len(by)) and the label frame, sorted by label."""
+    if not by:
+        return np.zeros(len(values), dtype=np.intp), pd.DataFrame(index=range(1))
+    ids = pd.DataFrame(values).groupby(list(range(len(by))), sort=False).ngroup().to_numpy(dtype=np.intp)
+    distinct = np.empty((ids.max() + 1 if len(ids) else 0, len(by)), dtype=np.int64)
+    distinct[ids] = values
+    labels = pd.DataFrame({name: _labels(name, distinct[:, i]) for i, name in enumerate(by)})
+    # groups are numbered in label order; ids that share a label (none in practice) share a group
+    by_label = labels.groupby(by, sort=True, dropna=False).ngroup().to_numpy(dtype=np.intp)
+    keys = labels.drop_duplicates().sort_values(by, kind="stable").reset_index(drop=True)
+    return by_label[ids], keys
+
+
+def _scan(scope: Scope, by: list[str], codes: tuple[str, ...]) -> _Scan:
+    """The responses in ``scope``: their groups and their answers to ``codes``."""
+    words = _packed_words(codes)
+    n_questions = len(codes)
+    keys = [_group_expr(name).label(f"g_{name}") for name in by]
+    stmt = select(*keys, *words).where(and_(*where_clauses(scope)))
+    rows = _fetch(stmt, len(keys) + len(words))
+    group, labels = _group_keys(by, rows[:, : len(by)])
+    answers = np.empty((len(rows), n_questions), dtype=np.uint8)
+    for q in range(n_questions):
+        word, slot = divmod(q, PER_WORD)
+        answers[:, q] = (rows[:, len(by) + word] >> (BITS * slot)) & BLANK
+    return _Scan(labels, group, codes, answers)
 
 
 @cache
-def _pattern(profile_code: str, with_general: bool) -> tuple[object, tuple[str, ...]]:
-    """Each respondent's satisfied/valid pattern as one base-3 integer (2 satisfied, 1 valid, 0 neither).
+def _count_labels(profile_code: str, questions: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per counts label (question, value): the question's position, its code and its value (BLANK = blank).
 
-    Respondents with the same pattern contribute the same u_r, so grouping by it
-    (one COUNT) replaces hundreds of SUM(a*b) per row; numpy does the products.
+    In profile order, a question's allowed values in order and blank last: the order of the counts frame.
     """
     profile = load_profile(profile_code)
+    position, codes, values = [], [], []
+    for q, code in enumerate(questions):
+        for value in (*profile.allowed_values(code), BLANK):
+            position.append(q)
+            codes.append(code)
+            values.append(value)
+    return np.array(position), np.array(codes, dtype=object), np.array(values)
+
+
+def _counts(scan: _Scan, by: list[str], profile: Profile) -> pd.DataFrame:
+    position, codes, values = _count_labels(profile.code, scan.codes)
+    n_groups = len(scan.keys)
+    table = np.zeros((n_groups, len(position)), dtype=np.int64)
+    for q in range(len(scan.codes)):
+        tally = np.bincount(scan.group * 8 + scan.answers[:, q], minlength=n_groups * 8).reshape(n_groups, 8)
+        mine = position == q
+        table[:, mine] = tally[:, values[mine]]
+    group, label = np.nonzero(table)  # row-major: groups in label order, then profile order
+    long = scan.keys.iloc[group].reset_index(drop=True) if by else pd.DataFrame(index=range(len(group)))
+    long["code"] = pd.array(codes[label], dtype="str")
+    value = values[label]
+    long["value"] = pd.arrays.IntegerArray(np.where(value == BLANK, 0, value).astype("int64"), value == BLANK)
+    long["n"] = table[group, label]
+    return long
+
+
+def _moments(scan: _Scan, by: list[str], profile: Profile, with_general: bool) -> pd.DataFrame:
     codes = tuple(profile.item_codes) + (tuple(profile.general_codes) if with_general else ())
-    satisfied = sorted(profile.satisfied)
-    valid = [v for v, _ in profile.scale]
-    terms = []
-    for k, code in enumerate(codes):
-        column = getattr(Response, answer_column(code))
-        state = case((column.in_(satisfied), 2), (column.in_(valid), 1), else_=0)
-        terms.append(state * literal(3**k, BigInteger))
-    return reduce(operator.add, terms).label("pattern"), codes
-
-
-def _long(wide: pd.DataFrame, by: Sequence[str], n_values: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Wide aggregate columns (after the group columns) to long rows: groups, value position, value."""
-    values = wide.iloc[:, len(by) : len(by) + n_values].to_numpy(dtype="float64", na_value=0.0)
-    groups, width = values.shape
-    keys = wide[list(by)].iloc[np.repeat(np.arange(groups), width)].reset_index(drop=True)
-    return keys, np.tile(np.arange(width), groups), values.ravel()
-
-
-def counts(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
-    """``[*by, code, value, n]`` for every question of the profile; ``value`` <NA> = blank."""
-    profile = load_profile(scope.profile)
-    aggregates, labels = _count_aggregates(profile.code)
-    wide = _grouped(scope, by, aggregates)
-    keys, position, n = _long(wide, by, len(labels))
-    keep = n > 0
-    codes = np.array([code for code, _ in labels], dtype=object)
-    values = np.array([-1 if v is None else v for _, v in labels])
-    long = keys[keep].reset_index(drop=True)
-    long["code"] = pd.array(codes[position[keep]], dtype="str")
-    value = values[position[keep]]
-    long["value"] = pd.array(np.where(value < 0, 0, value), dtype="Int64")
-    long.loc[value < 0, "value"] = pd.NA
-    long["n"] = n[keep].astype("int64")
-    # labels are in profile order and blank last within a question: sort by group only
-    return long.sort_values(list(by), kind="stable").reset_index(drop=True) if by else long
-
-
-def responses_per_group(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
-    """``[*by, n_responses]``."""
-    frame = _grouped(scope, by, [func.count().label("n_responses")])
-    frame["n_responses"] = frame["n_responses"].astype("int64")
-    return frame[[*by, "n_responses"]]
-
-
-def moments(scope: Scope, by: Sequence[str] = (), with_general: bool = False) -> pd.DataFrame:
-    """``[*by, row, col, sum]``: Σ u_r u_rᵀ over respondents, u = (1, s…, v…), as in analysis.counts."""
-    pattern, codes = _pattern(scope.profile, with_general)
-    frame = _grouped(scope, by, [func.count().label("n")], extra_keys=[pattern])
     names = moment_variables(codes)
-    upper = np.triu_indices(len(names))
-    if frame.empty:
+    if len(scan.group) == 0:
         empty = {b: pd.Series(dtype="str") for b in by}
         return pd.DataFrame({**empty, "row": pd.Series(dtype="str"), "col": pd.Series(dtype="str"),
                              "sum": pd.Series(dtype="float64")})  # fmt: skip
-    states = (frame["pattern"].to_numpy(dtype="int64")[:, None] // 3 ** np.arange(len(codes))) % 3
-    u = np.hstack([np.ones((len(frame), 1)), (states == 2).astype(float), (states >= 1).astype(float)])
-    weight = frame["n"].to_numpy(dtype="float64")
-    if by:
-        group_index = frame.groupby(list(by), sort=True, dropna=False).ngroup().to_numpy()
-        keys = frame[list(by)].drop_duplicates().sort_values(list(by)).reset_index(drop=True)
-    else:
-        group_index = np.zeros(len(frame), dtype=int)
-        keys = pd.DataFrame(index=[0])
-    sums = np.empty((len(keys), len(upper[0])))
-    for g in range(len(keys)):
-        rows = group_index == g
-        block = u[rows]
-        sums[g] = (block.T @ (block * weight[rows, None]))[upper]
-    long = keys.iloc[np.repeat(np.arange(len(keys)), len(upper[0]))].reset_index(drop=True)
-    if not by:
-        long = pd.DataFrame(index=range(len(upper[0])))
-    row_names = np.array(names, dtype=object)
-    long["row"] = pd.array(np.tile(row_names[upper[0]], len(keys)), dtype="str")
-    long["col"] = pd.array(np.tile(row_names[upper[1]], len(keys)), dtype="str")
-    long["sum"] = sums.ravel()
-    return long
+    # u_r = (1, s_r, v_r) follows from each item's state (0 neither, 1 valid, 2 satisfied), so
+    # Σ u_r u_rᵀ per group is read off the joint state counts of each pair of items.
+    column = [scan.codes.index(code) for code in codes]
+    answers = scan.answers[:, column]
+    valid = np.isin(answers, [v for v, _ in profile.scale])
+    state = np.isin(answers, sorted(profile.satisfied)).astype(np.int64) + valid
+    # respondents of a group with the same pattern count once, with a weight
+    base = 3 ** len(codes)
+    pattern = state @ (3 ** np.arange(len(codes), dtype=np.int64))
+    distinct, weight = np.unique(scan.group.astype(np.int64) * base + pattern, return_counts=True)
+    group, pattern = np.divmod(distinct, base)
+    state = ((pattern[:, None] // 3 ** np.arange(len(codes))) % 3).T.copy()  # (C, R'): one item a row
+    n_groups, c = len(scan.keys), len(codes)
+    upper = np.triu_indices(len(names))
+    slot = np.full((len(names), len(names)), -1)
+    slot[upper] = np.arange(len(upper[0]))
+    sums = np.zeros((n_groups, len(upper[0])))
+    weight = weight.astype("float64")
+
+    def tally(index: np.ndarray, size: int) -> np.ndarray:
+        return np.bincount(group * size + index, weights=weight, minlength=n_groups * size).reshape(n_groups, size)
+
+    sums[:, slot[0, 0]] = tally(np.zeros(len(group), dtype=np.int64), 1)[:, 0]
+    for k in range(c):
+        one = tally(state[k], 3)
+        s, v = 1 + k, 1 + c + k
+        sums[:, slot[0, s]] = sums[:, slot[s, s]] = sums[:, slot[s, v]] = one[:, 2]  # s ⊆ v
+        sums[:, slot[0, v]] = sums[:, slot[v, v]] = one[:, 1] + one[:, 2]
+        for m in range(k + 1, c):
+            joint = tally(state[k] * 3 + state[m], 9).reshape(n_groups, 3, 3)
+            s2, v2 = 1 + m, 1 + c + m
+            sums[:, slot[s, s2]] = joint[:, 2, 2]
+            sums[:, slot[s, v2]] = joint[:, 2, 1:].sum(axis=1)
+            sums[:, slot[s2, v]] = joint[:, 1:, 2].sum(axis=1)
+            sums[:, slot[v, v2]] = joint[:, 1:, 1:].sum(axis=(1, 2))
+    # one row per group and pair, in the layout analysis reads a block at a time; categorical columns
+    # of small codes keep it at ~12 bytes a row (it has G × 561 rows at 16 items)
+    columns = {name: _categorical(scan.keys[name], len(upper[0])) for name in by}
+    variables = np.array(names, dtype=object)
+    for name, index in (("row", upper[0]), ("col", upper[1])):
+        columns[name] = pd.Categorical.from_codes(np.tile(index.astype(np.int8), n_groups), categories=variables)
+    columns["sum"] = sums.reshape(-1)
+    return pd.DataFrame(columns, copy=False)
+
+
+def _categorical(labels: pd.Series, repeat: int) -> pd.Categorical:
+    """Each group's label ``repeat`` times, as a categorical."""
+    groups = pd.Categorical(labels, categories=sorted(labels.unique()))
+    return pd.Categorical.from_codes(np.repeat(groups.codes, repeat), categories=groups.categories)
+
+
+def frames(scope: Scope, by: Sequence[str] = (), with_general: bool = False, all_questions: bool = True) -> Frames:
+    """Counts, respondent counts and moments from one scan (what ``sipas_table`` needs).
+
+    With ``all_questions=False`` the counts cover the satisfaction questions only (items and "in
+    general"), all that ``sipas_table`` reads: a third fewer rows than with perception and expectations.
+    """
+    by = _check_by(by)
+    profile = load_profile(scope.profile)
+    scan = _scan(scope, by, profile.question_codes if all_questions else profile.satisfaction_codes)
+    n_responses = scan.keys.copy()
+    n_responses["n_responses"] = np.bincount(scan.group, minlength=len(scan.keys)).astype("int64")
+    return Frames(_counts(scan, by, profile), n_responses, _moments(scan, by, profile, with_general))
+
+
+def counts(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
+    """``[*by, code, value, n]`` for every question of the profile; ``value`` <NA> = blank.
+
+    Rows are sorted by group, then in profile order (a question's values in order, blank last);
+    a value nobody gave has no row.
+    """
+    by = _check_by(by)
+    profile = load_profile(scope.profile)
+    return _counts(_scan(scope, by, profile.question_codes), by, profile)
+
+
+def responses_per_group(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
+    """``[*by, n_responses]``; without ``by``, one row (0 when nothing is in scope)."""
+    by = _check_by(by)
+    keys = [_group_expr(name).label(f"g_{name}") for name in by]
+    stmt = select(*keys, func.count()).where(and_(*where_clauses(scope)))
+    if keys:
+        stmt = stmt.group_by(*keys)
+    rows = _fetch(stmt, len(keys) + 1)
+    group, labels = _group_keys(by, rows[:, : len(by)])
+    out = labels.copy()
+    out["n_responses"] = np.bincount(group, weights=rows[:, -1], minlength=len(labels)).astype("int64")
+    return out[[*by, "n_responses"]]
+
+
+def moments(scope: Scope, by: Sequence[str] = (), with_general: bool = False) -> pd.DataFrame:
+    """``[*by, row, col, sum]``: Σ u_r u_rᵀ over respondents, u = (1, s…, v…), as in analysis.counts.
+
+    Every pair of the upper triangle, once per group; the group columns, ``row`` and ``col`` are categorical.
+    """
+    by = _check_by(by)
+    profile = load_profile(scope.profile)
+    return _moments(_scan(scope, by, profile.satisfaction_codes), by, profile, with_general)

@@ -25,14 +25,16 @@ def table(scope: Scope, by: Sequence[str] = (), rule: str = DEFAULT_RULE, min_n:
           counts: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """The full SIPAS table (items, elements, overall) with intervals, from database counts."""
     by = list(by)
-    counts = queries.counts(scope, by) if counts is None else counts
+    with_general = rule == "general_question"
+    if counts is None:
+        # one scan for all three; perception and expectation counts are not needed here
+        counts, n_responses, moments = queries.frames(scope, by, with_general, all_questions=False)
+    elif not counts.empty:
+        n_responses, moments = queries.responses_per_group(scope, by), queries.moments(scope, by, with_general)
     if counts.empty:
         return pd.DataFrame()
-    return sipas_table(
-        counts, by, profile=scope.profile, rule=rule,
-        moments=queries.moments(scope, by, with_general=rule == "general_question"),
-        n_responses=queries.responses_per_group(scope, by), min_n=min_n,
-    )  # fmt: skip
+    return sipas_table(counts, by, profile=scope.profile, rule=rule, moments=moments, n_responses=n_responses,
+                       min_n=min_n)  # fmt: skip
 
 
 def composites(t: pd.DataFrame) -> pd.DataFrame:

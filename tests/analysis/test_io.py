@@ -44,8 +44,8 @@ def test_reads_a_valid_file() -> None:
     df = read_responses(io.StringIO(text))
     assert len(df) == 2
     assert str(df["C1"].dtype) == "Int64"
-    assert df.loc[0, "C1"] is pd.NA
-    assert df.loc[0, "C2"] == 0
+    assert df.loc[2, "C1"] is pd.NA
+    assert df.loc[2, "C2"] == 0
     assert str(df["submitted_at"].dt.tz) == "UTC"
     assert (df["comment"] == "").all()
 
@@ -71,8 +71,8 @@ def test_text_is_nfc_normalised() -> None:
         [f"r1,2026-03-05T09:00:00+07:00,sipas-2024,{nfd},Q1,land,P01,qr,{answers()},{nfd}"], extra=",comment"
     )
     df = read_responses(io.StringIO(text))
-    assert df.loc[0, "unit_code"] == unicodedata.normalize("NFC", "Phường Bến Nghé")
-    assert df.loc[0, "comment"] == df.loc[0, "unit_code"]
+    assert df.loc[2, "unit_code"] == unicodedata.normalize("NFC", "Phường Bến Nghé")
+    assert df.loc[2, "comment"] == df.loc[2, "unit_code"]
 
 
 def test_mixed_profiles_are_kept_apart() -> None:
@@ -177,6 +177,15 @@ def test_not_utf8_and_empty() -> None:
         read_responses(io.StringIO(""))
 
 
+def test_index_is_the_spreadsheet_line_across_blank_rows() -> None:
+    # header = line 1; the blank line 3 carries no response, so r2 stays on line 4
+    text = csv_text([f"r1,{GOOD},{answers()}", "", f"r2,{GOOD},{answers({'C1': '5'})}", ",,,", f"r3,{GOOD},{answers()}"])
+    df = read_responses(io.StringIO(text))
+    assert df.index.name == "line" and df.index.tolist() == [2, 4, 6]
+    assert df.loc[4, "response_id"] == "r2" and df.loc[4, "C1"] == 5
+    assert str(df.loc[6, "submitted_at"]) == "2026-03-05 02:00:00+00:00"
+
+
 def test_header_only_file_gives_empty_frame() -> None:
     df = read_responses(io.StringIO(csv_text([])))
     assert len(df) == 0 and "C1" in df.columns
@@ -262,4 +271,4 @@ def test_respondent_columns_are_validated() -> None:
     text = csv_text([f"r1,{GOOD},{answers()},2,9"], extra=",sex,age_band")
     assert problems_of(text) == [(2, "age_band")]
     df = read_responses(io.StringIO(csv_text([f"r1,{GOOD},{answers()},2"], extra=",sex")))
-    assert df.loc[0, "sex"] == 2
+    assert df.loc[2, "sex"] == 2

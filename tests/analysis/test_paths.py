@@ -104,6 +104,38 @@ def test_moment_orientation_does_not_matter(make_responses: Callable[..., pd.Dat
     assert_frame_equal(a, c)
 
 
+def test_moment_layout_does_not_matter(make_responses: Callable[..., pd.DataFrame]) -> None:
+    # the canonical layout (one block of pairs per group) is read a block at a time, any other row by row
+    df = make_responses(150, seed=9, units=("U1", "U2", "U3"))
+    by = ["unit_code", "field_code"]
+    counts = counts_from_responses(df, by)
+    blocks = moments_from_responses(df, by)
+    shuffled = blocks.sample(frac=1.0, random_state=1)
+    categorical = blocks.astype({c: "category" for c in [*by, "row", "col"]})
+    without_first = blocks[blocks["unit_code"] != "U1"]  # blocks, but not of every group
+    fewer_pairs = blocks[~blocks["col"].isin(["s:E3", "v:E3"])]  # E3 has no moments: its composites none
+    expected = sipas_table(counts, by, moments=blocks)
+    for moments in (shuffled, categorical):
+        assert_frame_equal(sipas_table(counts, by, moments=moments), expected)
+    partial = sipas_table(counts, by, moments=without_first)
+    u1 = partial["unit_code"] == "U1"
+    assert partial.loc[u1 & (partial["level"] != "item"), "se"].isna().all()
+    assert_frame_equal(partial[~u1], expected[~u1])
+    no_e3 = sipas_table(counts, by, moments=fewer_pairs)
+    composite = no_e3["code"].isin(["E", "SIPAS"])
+    assert no_e3.loc[composite, "se"].isna().all()
+    assert_frame_equal(no_e3[~composite], expected[~composite])
+
+
+def test_a_pair_given_twice_must_agree(make_responses: Callable[..., pd.DataFrame]) -> None:
+    df = make_responses(40, seed=10, units=("U1", "U2"))
+    counts = counts_from_responses(df, "unit_code")
+    moments = moments_from_responses(df, "unit_code")
+    twice = pd.concat([moments, moments.iloc[[5]].assign(sum=lambda m: m["sum"] + 1)], ignore_index=True)
+    with pytest.raises(ValueError, match="^moments: a \\(row, col\\) pair is given twice"):
+        sipas_table(counts, "unit_code", moments=twice)
+
+
 def test_n_responses_from_counts_when_not_given(make_responses: Callable[..., pd.DataFrame]) -> None:
     df = make_responses(45, seed=6, units=("U1", "U2"))
     table = sipas_table(counts_from_responses(df, "unit_code"), "unit_code")

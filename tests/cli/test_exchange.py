@@ -144,6 +144,20 @@ def test_import_with_bad_rows_changes_nothing_and_lists_every_problem(app, runne
     assert _count(app) == 0
 
 
+def test_import_names_the_spreadsheet_line_below_a_blank_row(app, runner, tmp_path, make_unit):
+    make_unit(code="XA-01")
+    # line 1 header, line 2 good, line 3 blank (skipped), line 4 unknown unit, line 5 empty cells only
+    path = _write(tmp_path / "trong.csv", GOOD.format(id="1", comment=""), "",
+                  GOOD.format(id="2", comment="").replace("XA-01", "XA-99"), "," * 24,
+                  GOOD.format(id="3", comment="").replace(",HT,", ",ZZ,"))  # fmt: skip
+    result = runner.invoke(args=["responses", "import", str(path)])
+    assert result.exit_code == 1
+    assert "dòng 4, cột unit_code: không có đơn vị mã 'XA-99'" in result.output
+    assert "dòng 6, cột field_code: không có lĩnh vực mã 'ZZ'" in result.output
+    assert "dòng 3," not in result.output
+    assert _count(app) == 0
+
+
 def test_import_refuses_missing_column_and_non_utf8(app, runner, tmp_path, make_unit):
     make_unit(code="XA-01")
     path = tmp_path / "thieu.csv"

@@ -59,7 +59,11 @@ def sample(app, make_unit, make_counter):
 
 
 @pytest.mark.parametrize("rule", ["mean_of_items", "pooled", "general_question"])
-@pytest.mark.parametrize("by", [[], ["unit_code"], ["unit_code", "month"], ["field_code", "channel"], ["quarter"]])
+@pytest.mark.parametrize(
+    "by",
+    [[], ["unit_code"], ["unit_code", "month"], ["field_code", "channel"], ["quarter"],
+     ["counter_code", "procedure_code", "year"]],
+)  # fmt: skip
 def test_database_and_raw_rows_agree(app, sample, rule, by):
     with app.app_context():
         buffer = io.StringIO()
@@ -92,3 +96,20 @@ def test_counts_respect_scope(app, sample):
         assert one["unit_code"].tolist() == ["X-1"] and one["n_responses"].tolist() == [150]
         with pytest.raises(ValueError, match="by: unknown group"):
             queries.counts(queries.Scope(), ["comment"])
+
+
+def test_one_scan_gives_the_three_frames(app, sample):
+    by = ["unit_code", "month"]
+    with app.app_context():
+        scope = queries.Scope()
+        both = queries.frames(scope, by, with_general=True)
+        satisfaction = queries.frames(scope, by, all_questions=False)
+        pd.testing.assert_frame_equal(both.counts, queries.counts(scope, by))
+        pd.testing.assert_frame_equal(both.n_responses, queries.responses_per_group(scope, by))
+        pd.testing.assert_frame_equal(both.moments, queries.moments(scope, by, with_general=True))
+        empty = queries.frames(queries.Scope(start_month=209901), by)
+    codes = set(load_profile().satisfaction_codes)
+    assert set(satisfaction.counts["code"]) == codes
+    kept = both.counts[both.counts["code"].isin(codes)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(satisfaction.counts, kept)
+    assert empty.counts.empty and empty.n_responses.empty and empty.moments.empty
