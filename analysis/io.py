@@ -39,6 +39,8 @@ NON_BLANK_COLUMNS: tuple[str, ...] = ("response_id", "submitted_at", "profile", 
 CHANNELS: tuple[str, ...] = ("qr", "paper", "kiosk", "web")
 COMMENT_COLUMN = "comment"
 
+#: characters no code or number may hold (PostgreSQL refuses NUL in text outright)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INTEGER = re.compile(r"[+-]?\d+")
 _HAS_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
@@ -201,6 +203,10 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
             check.add(row, "", f"có {len(record)} ô, dòng tiêu đề có {len(header)} cột")
             continue
         cells = {name: cell.strip() for name, cell in zip(header, record, strict=True)}
+        for name, cell in cells.items():
+            if name != COMMENT_COLUMN and _CONTROL.search(cell):
+                check.add(row, name, "ô chứa ký tự điều khiển (ví dụ ký tự NUL), hãy gõ lại ô này")
+                cells[name] = _CONTROL.sub("", cell)
         out: dict[str, object] = {name: cells[name] for name in META_COLUMNS}
         for name in NON_BLANK_COLUMNS:
             if cells[name] == "":

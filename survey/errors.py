@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from survey.extensions import db
 
 bp = Blueprint("errors", __name__)
+
+
+@bp.before_app_request
+def refuse_nul():
+    """No text with a NUL byte reaches a query: PostgreSQL refuses it, and nobody types one."""
+    values = [request.path, *request.args.values()]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    if any("\x00" in v for v in values):
+        abort(400)
 
 
 @bp.app_errorhandler(404)

@@ -272,3 +272,17 @@ def test_respondent_columns_are_validated() -> None:
     assert problems_of(text) == [(2, "age_band")]
     df = read_responses(io.StringIO(csv_text([f"r1,{GOOD},{answers()},2"], extra=",sex")))
     assert df.loc[2, "sex"] == 2
+
+
+def test_control_characters_in_a_code_are_refused() -> None:
+    import io as _io
+
+    from analysis.errors import InputError
+    from analysis.io import read_responses
+
+    header = ("response_id,submitted_at,profile,unit_code,counter_code,field_code,procedure_code,channel,"
+              "A1,A2,A3,B1,B2,B3,B4,C1,C2,C3,D1,D2,D3,E1,E2,E3,comment")  # fmt: skip
+    row = "r1,2026-05-04T09:15:00+07:00,sipas-2024,XA\x00-01,,HT,,paper," + ",".join(["4"] * 16) + ",tốt\x00"
+    with pytest.raises(InputError) as caught:
+        read_responses(_io.StringIO(header + "\n" + row + "\n"))
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "unit_code")]

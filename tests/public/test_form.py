@@ -197,3 +197,13 @@ def test_back_after_sending_reuses_the_key_until_a_new_ballot_is_asked_for(app, 
     assert fresh["key"] != hidden["key"]
     client.post(f"/s/{counter.token}", data={**fresh, **full_answers(), "field_code": "HT"})
     assert count_responses(app) == 2
+
+
+def test_nul_bytes_anywhere_are_a_clean_400(app, client, make_counter, open_form):
+    counter = make_counter()
+    _, hidden = open_form(counter)
+    assert client.get("/s/abc%00def").status_code == 400
+    assert client.get("/admin/login?next=%00").status_code == 400
+    data = {**hidden, **full_answers(), "field_code": "HT\x00", "comment": "tốt\x00"}
+    assert client.post(f"/s/{counter.token}", data=data).status_code == 400
+    assert count_responses(app) == 0
