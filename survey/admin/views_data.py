@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from analysis.profile import load_profile
+from survey import queries
 from survey.admin import charts
 from survey.admin.filters import Filters
 from survey.admin.periods import add_months
@@ -203,8 +204,9 @@ def items(f: Filters) -> View:
 
 
 def expectations(f: Filters) -> View:
-    x = stats.expectations(f.scope())
-    p = stats.perception(f.scope())
+    counts = queries.counts(f.scope())
+    x = stats.expectations(f.scope(), counts)
+    p = stats.perception(f.scope(), counts)
     xt = ViewTable(f"Mong đợi cải thiện — {f.period.label}",
                    [Column("rank", "Hạng", "rank"), Column("text", "Nội dung"),
                     Column("percent", "Tỷ lệ mong muốn (mức 3–4)", "percent"), Column("n_valid", "Số trả lời", "int")])  # fmt: skip

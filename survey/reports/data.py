@@ -64,47 +64,23 @@ class UnitInfo:
         )
 
 
+def _unit_info_select():
+    """The columns of UnitInfo, the parent's name and kind joined in."""
+    parent = Unit.__table__.alias("parent")
+    return select(
+        Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, parent.c.name, parent.c.kind, Unit.is_sample,
+        Unit.valid_from, Unit.valid_to,
+    ).outerjoin(parent, parent.c.id == Unit.parent_id)  # fmt: skip
+
+
 def units_with_counters() -> list[UnitInfo]:
     """Every unit that has (or had) a counter: the units that get a monthly report."""
-    parent = Unit.__table__.alias("parent")
-    stmt = (
-        select(
-            Unit.id,
-            Unit.code,
-            Unit.name,
-            Unit.kind,
-            Unit.parent_id,
-            parent.c.name,
-            parent.c.kind,
-            Unit.is_sample,
-            Unit.valid_from,
-            Unit.valid_to,
-        )
-        .outerjoin(parent, parent.c.id == Unit.parent_id)
-        .where(Unit.id.in_(select(Counter.unit_id)))
-        .order_by(Unit.code)
-    )
+    stmt = _unit_info_select().where(Unit.id.in_(select(Counter.unit_id))).order_by(Unit.code)
     return [UnitInfo(*row) for row in db.session.execute(stmt)]
 
 
 def unit_info(code: str) -> UnitInfo | None:
-    parent = Unit.__table__.alias("parent")
-    stmt = (
-        select(
-            Unit.id,
-            Unit.code,
-            Unit.name,
-            Unit.kind,
-            Unit.parent_id,
-            parent.c.name,
-            parent.c.kind,
-            Unit.is_sample,
-            Unit.valid_from,
-            Unit.valid_to,
-        )
-        .outerjoin(parent, parent.c.id == Unit.parent_id)
-        .where(Unit.code == code)
-    )
+    stmt = _unit_info_select().where(Unit.code == code)
     row = db.session.execute(stmt).first()
     return UnitInfo(*row) if row else None
 

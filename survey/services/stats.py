@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy import select
@@ -101,24 +100,23 @@ def item_distribution(scope: Scope) -> pd.DataFrame:
     return frame
 
 
-def expectations(scope: Scope) -> pd.DataFrame:
-    counts = queries.counts(scope)
+def _with_text(table_of, scope: Scope, counts: pd.DataFrame | None) -> pd.DataFrame:
+    counts = queries.counts(scope) if counts is None else counts
     if counts.empty:
         return pd.DataFrame()
-    t = expectations_table(counts, profile=scope.profile)
-    profile = load_profile(scope.profile)
-    t.insert(1, "text", t["code"].map(profile.text_of))
+    t = table_of(counts, profile=scope.profile)
+    t.insert(1, "text", t["code"].map(load_profile(scope.profile).text_of))
     return t
 
 
-def perception(scope: Scope) -> pd.DataFrame:
-    counts = queries.counts(scope)
-    if counts.empty:
-        return pd.DataFrame()
-    t = perception_table(counts, profile=scope.profile)
-    profile = load_profile(scope.profile)
-    t.insert(1, "text", t["code"].map(profile.text_of))
-    return t
+def expectations(scope: Scope, counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Expectation items ranked by the share wanting an improvement, with their wording."""
+    return _with_text(expectations_table, scope, counts)
+
+
+def perception(scope: Scope, counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Perception items (harassment, informal payment): percent per option, with their wording."""
+    return _with_text(perception_table, scope, counts)
 
 
 def comments(scope: Scope, limit: int = 200) -> list[dict]:
@@ -145,7 +143,3 @@ def unit_names(codes) -> dict[str, str]:
 
 def field_names() -> dict[str, str]:
     return {code: name for code, name in db.session.execute(select(Field.code, Field.name))}
-
-
-def with_months(scope: Scope, start: int, end: int) -> Scope:
-    return replace(scope, start_month=start, end_month=end)
