@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format bench clean
+.PHONY: help install run test test-fast lint format bench bench-load clean
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,8 +52,12 @@ format: $(STAMP) ## format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(STAMP) ## run the benchmarks in bench/ (prints figures)
+bench: $(STAMP) ## the analysis and report benchmarks (print figures; several minutes)
 	$(PY) bench/analysis.py
+	$(PY) bench/reports.py
+
+bench-load: $(STAMP) ## the load bench: gunicorn on PostgreSQL, kills a worker and RESTARTS PostgreSQL
+	$(PY) bench/load.py
 
 clean: ## remove the virtualenv, caches and node_modules (keeps instance/)
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis *.egg-info
