@@ -21,15 +21,17 @@ MIN_N = 30
 
 
 def table(scope: Scope, by: Sequence[str] = (), rule: str = DEFAULT_RULE, min_n: int = MIN_N,
-          counts: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
-    """The full SIPAS table (items, elements, overall) with intervals, from database counts."""
+          frames: queries.Frames | None = None) -> pd.DataFrame:  # fmt: skip
+    """The full SIPAS table (items, elements, overall) with intervals, from database counts.
+
+    ``frames`` are the result of ``queries.frames`` for the same scope, grouping and rule, when
+    the caller needs them too: one scan serves both.
+    """
     by = list(by)
-    with_general = rule == "general_question"
-    if counts is None:
-        # one scan for all three; perception and expectation counts are not needed here
-        counts, n_responses, moments = queries.frames(scope, by, with_general, all_questions=False)
-    elif not counts.empty:
-        n_responses, moments = queries.responses_per_group(scope, by), queries.moments(scope, by, with_general)
+    if frames is None:
+        # perception and expectation counts are not needed here
+        frames = queries.frames(scope, by, rule == "general_question", all_questions=False)
+    counts, n_responses, moments = frames
     if counts.empty:
         return pd.DataFrame()
     return sipas_table(counts, by, profile=scope.profile, rule=rule, moments=moments, n_responses=n_responses,
@@ -78,7 +80,8 @@ def by_field(scope: Scope, rule: str = DEFAULT_RULE, min_n: int = MIN_N) -> pd.D
 def item_distribution(scope: Scope) -> pd.DataFrame:
     """Per satisfaction item: counts of 1…5, not applicable and blank, and the item index."""
     profile = load_profile(scope.profile)
-    counts = queries.counts(scope)
+    frames = queries.frames(scope, (), with_general=False, all_questions=False)
+    counts = frames.counts
     rows = []
     for element in profile.elements:
         for code in element.item_codes:
@@ -91,7 +94,7 @@ def item_distribution(scope: Scope) -> pd.DataFrame:
             row["n_blank"] = by_value.get(None, 0)
             rows.append(row)
     frame = pd.DataFrame(rows)
-    t = table(scope, counts=counts)
+    t = table(scope, frames=frames)
     if not t.empty:
         items = t[t["level"] == "item"].set_index("code")
         frame["index"] = frame["code"].map(items["index"])
