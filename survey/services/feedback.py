@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, case, func, insert, or_, select
 
-from analysis.profile import load_profile
+from analysis.profile import load_profile, profile_codes
 from survey.extensions import db
 from survey.models import FeedbackEvent, FeedbackItem, Response, User
 from survey.models.responses import answer_column
@@ -23,10 +23,25 @@ def _settings() -> tuple[int, int]:
     return current_app.config["FEEDBACK_SCORE_LEVEL"], current_app.config["FEEDBACK_DUE_DAYS"]
 
 
+def _satisfaction_codes() -> list[str]:
+    return sorted({c for p in profile_codes() for c in load_profile(p).satisfaction_codes})
+
+
 def _low_score(level: int):
-    codes = {c for p in ("sipas-2024", "sipas-2017") for c in load_profile(p).satisfaction_codes}
-    columns = [getattr(Response, answer_column(c)) for c in sorted(codes)]
+    columns = [getattr(Response, answer_column(c)) for c in _satisfaction_codes()]
     return or_(*(and_(col >= 1, col <= level) for col in columns))
+
+
+def raises_feedback(response: Response) -> bool:
+    """Whether a response becomes a feedback item (a comment, or an answer at or below the level).
+
+    Decided in memory, so that storing an ordinary ballot costs no query; ``collect`` applies
+    the same rule in SQL.
+    """
+    level, _ = _settings()
+    if response.comment is not None:
+        return True
+    return any(1 <= (response.answer(c) or 0) <= level for c in _satisfaction_codes())
 
 
 def collect(response_ids: list[int] | None = None, now: datetime | None = None) -> int:

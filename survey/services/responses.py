@@ -109,7 +109,7 @@ def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = Fal
     trust.apply_flags(response, trust.assess(response, via_receipt=via_receipt))
     db.session.add(response)
     db.session.flush()
-    if not response.is_excluded:
+    if not response.is_excluded and feedback.raises_feedback(response):
         # a doubted ballot raises no complaint until a reviewer restores it
         feedback.collect([response.id])
     return response, True

@@ -184,7 +184,8 @@ def restore(response: Response, actor: User, note: str | None = None) -> Respons
     review = ResponseReview(response_id=response.id, actor_id=actor.id, action="restored", note=_note(note))
     db.session.add(review)
     db.session.flush()
-    feedback.collect([response.id])
+    if feedback.raises_feedback(response):
+        feedback.collect([response.id])
     return review
 
 

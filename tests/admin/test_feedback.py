@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import FeedbackItem, Response
+from survey.services import feedback as service
 from tests.admin.conftest import csrf_from
 
 
@@ -102,3 +103,12 @@ def test_a_citizen_complaint_becomes_an_item_when_sent(app, client, make_counter
         item = db.session.scalars(select(FeedbackItem)).one()
         assert item.kind == "comment" and item.status == "new" and item.unit_id == counter.unit_id
         assert item.response.comment == "Chờ quá lâu, không ai hướng dẫn"
+
+
+def test_in_memory_rule_matches_the_sql_rule(app, world):
+    """raises_feedback (used when storing) and collect (SQL) pick the same responses."""
+    with app.app_context():
+        responses = db.session.scalars(select(Response)).all()
+        with_item = set(db.session.scalars(select(FeedbackItem.response_id)))
+        assert {r.id for r in responses if service.raises_feedback(r)} == with_item
+        assert 0 < len(with_item) < len(responses)
