@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 DEFAULT_PROFILE = "sipas-2024"
@@ -64,12 +64,12 @@ class Profile:
     expected: frozenset[int]
     expectations: tuple[Item, ...]
 
-    @property
+    @cached_property
     def item_codes(self) -> tuple[str, ...]:
         """Satisfaction items that make up the element indices, in order."""
         return tuple(c for e in self.elements for c in e.item_codes)
 
-    @property
+    @cached_property
     def general_codes(self) -> tuple[str, ...]:
         """Optional "in general" questions (A0…E0, S0) on the satisfaction scale."""
         codes = [e.general.code for e in self.elements if e.general]
@@ -77,20 +77,20 @@ class Profile:
             codes.append(self.overall_general.code)
         return tuple(codes)
 
-    @property
+    @cached_property
     def satisfaction_codes(self) -> tuple[str, ...]:
         """Every question answered on the 0–5 satisfaction scale."""
         return self.item_codes + self.general_codes
 
-    @property
+    @cached_property
     def perception_codes(self) -> tuple[str, ...]:
         return tuple(p.code for p in self.perception)
 
-    @property
+    @cached_property
     def expectation_codes(self) -> tuple[str, ...]:
         return tuple(x.code for x in self.expectations)
 
-    @property
+    @cached_property
     def question_codes(self) -> tuple[str, ...]:
         """All question columns of the exchange format, in their CSV order."""
         return self.satisfaction_codes + self.perception_codes + self.expectation_codes

@@ -24,6 +24,9 @@ class Defaults:
     MAX_CONTENT_LENGTH = 64 * 1024
     #: longest free-text comment, in characters
     COMMENT_MAX_LENGTH = 1000
+    #: seconds a server keeps what the form needs of a counter (its unit, fields, procedures)
+    #: before reading it again; a change made on another server shows within this time
+    COUNTER_CACHE_SECONDS = 10
     DEFAULT_PROFILE = "sipas-2024"
     REPORTS_DIR: str | None = None  # instance/reports when unset
     #: a response with any satisfaction answer at or below this level becomes a feedback item

@@ -74,7 +74,8 @@ class Response(db.Model):
     #: method profile code the ballot was answered on (e.g. sipas-2024)
     profile: Mapped[str] = mapped_column(String(32))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), index=True)
+    #: indexed by ix_responses_counter_submitted (counter_id first)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"), index=True)
     procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"))
     #: one of CHANNELS
@@ -93,6 +94,9 @@ class Response(db.Model):
     device_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     #: keyed, rotating hash of the client address (never the address itself); purged
     ip_hash: Mapped[str | None] = mapped_column(String(64))
+    #: digest of the answer vector (survey.services.trust.answer_digest): the burst check
+    #: compares it, so that counting identical ballots needs no expression over every column
+    answer_digest: Mapped[str | None] = mapped_column(String(32))
 
     # One nullable column per question; NULL = not answered, 0 = not applicable.
     for _code in ANSWER_CODES:

@@ -1,10 +1,14 @@
-"""Rendering the citizen's form, with the blank questions rendered once per profile.
+"""Rendering the citizen's form, with what every citizen sees alike rendered once.
 
-Rendering the ~200 radio buttons of a profile's questions through WTForms is four
-fifths of the cost of a form request, and for a fresh form they are the same for
-every counter and every citizen. So that block is rendered once per profile and
-process; the page around it (counter, field question, hidden key and CSRF token) is
-rendered per request.
+Rendering the ~200 radio buttons of a profile's questions through WTForms is most of
+the cost of a form page, and a fresh form is the same for every citizen at a counter
+but for two hidden values: the idempotency key and the CSRF token. So:
+
+- the questions block is rendered once per profile and process (``blank_questions``),
+  and embedded in every fresh page, the receipt-code pages too;
+- the whole fresh page of a QR counter is rendered once per counter (as the
+  form reads it, ``CounterView``) and process, then served with the two values
+  put in place (``counter_form_page``): a form request costs no template work.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import secrets
 import threading
 
 from flask import render_template
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from analysis.profile import respondent_questions
@@ -73,3 +78,44 @@ def blank_form_page(counter, profile, *, action: str, field_choices, procedures,
     form.key.data = secrets.token_urlsafe(18)
     return render_form(counter, profile, form, action=action, fixed_field=fixed_field,
                        questions_html=blank_questions(profile))  # fmt: skip
+
+
+#: (counter view, profile code, action) → the fresh page cut where the CSRF token and the key go
+_pages: dict[tuple, tuple[str, str, str]] = {}
+_MAX_PAGES = 2_000
+_KEY_MARK = "sipas-key-mark-e1f3a9"
+
+
+def _page_parts(counter, profile, action: str, field_choices, procedures) -> tuple[str, str, str] | None:
+    """Render a fresh page once, and cut it around its CSRF token and key (None if it cannot be cut)."""
+    form = make_form(profile.code, field_choices, procedures, with_questions=False)
+    form.key.data = _KEY_MARK
+    html = render_form(counter, profile, form, action=action, questions_html=blank_questions(profile))
+    token = generate_csrf()  # the value the page was just rendered with (kept for the request)
+    if html.count(token) != 1 or html.count(_KEY_MARK) != 1:
+        return None
+    head, rest = html.split(token)
+    middle, tail = rest.split(_KEY_MARK)
+    return head, middle, tail
+
+
+def counter_form_page(counter, profile, *, action: str, field_choices, procedures) -> str:
+    """The fresh form page of a QR counter (a ``CounterView``), with a new key and this session's CSRF token.
+
+    The same page ``blank_form_page`` renders, from a copy cut once per counter and process;
+    a counter whose name, unit or fields changed is a different ``CounterView``, so a new page.
+    """
+    cache_key = (counter, profile.code, action)
+    with _lock:
+        parts = _pages.get(cache_key)
+    if parts is None:
+        parts = _page_parts(counter, profile, action, field_choices, procedures)
+        if parts is None:  # a token or key that the markup changed: render as usual
+            return blank_form_page(counter, profile, action=action, field_choices=field_choices,
+                                   procedures=procedures)  # fmt: skip
+        with _lock:
+            if len(_pages) >= _MAX_PAGES:
+                _pages.clear()
+            _pages[cache_key] = parts
+    head, middle, tail = parts
+    return "".join((head, generate_csrf(), middle, secrets.token_urlsafe(18), tail))

@@ -14,7 +14,7 @@ from survey.extensions import csrf, db, limiter
 from survey.public import bp
 from survey.public.clients import client_ip_hash, device_hash, device_key, ensure_device_cookie, has_no_device
 from survey.public.forms import answers_from, make_form, respondent_from
-from survey.public.rendering import blank_form_page, render_form
+from survey.public.rendering import counter_form_page, render_form
 from survey.services import counters
 from survey.services.errors import InvalidSubmission
 from survey.services.responses import Ballot, existing_response, submit_response
@@ -79,7 +79,7 @@ def index():
 
 
 def _counter(token: str):
-    counter = counters.active_counter(token)
+    counter = counters.counter_view(token)
     if counter is None:
         abort(404)
     return counter
@@ -145,7 +145,7 @@ def survey_form(token: str):
         form.key.data = sent_key
         page = render_form(counter, profile, form, action=action, already_sent=True)
     else:
-        page = blank_form_page(counter, profile, action=action, field_choices=field_choices, procedures=procedures)
+        page = counter_form_page(counter, profile, action=action, field_choices=field_choices, procedures=procedures)
     return ensure_device_cookie(make_response(page))
 
 
@@ -187,9 +187,7 @@ def survey_submit(token: str):
 
 @bp.get("/s/<token>/cam-on")
 def thanks(token: str):
-    counter = counters.active_counter(token)
-    if counter is None:
-        abort(404)
+    counter = _counter(token)
     return render_template("public/thanks.html", counter=counter)
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, joinedload
 
 from survey.extensions import db
-from survey.models import Counter
+from survey.models import Counter, Field, Procedure, Unit
 from survey.models.counters import new_token
 from survey.models.types import utcnow
 
@@ -17,12 +23,158 @@ def active_counter(token: str) -> Counter | None:
     return db.session.scalar(select(Counter).where(Counter.token == token, Counter.is_active.is_(True)))
 
 
+# ---- what the citizen's pages need of a counter, read once and kept a few seconds ----------
+
+
+@dataclass(frozen=True)
+class ProcedureView:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FieldView:
+    id: int
+    code: str
+    name: str
+    procedures: tuple[ProcedureView, ...]
+
+
+@dataclass(frozen=True)
+class UnitView:
+    id: int
+    name: str
+    is_sample: bool
+    #: the fields its one-stop counter receives, in their order
+    fields: tuple[FieldView, ...]
+
+
+@dataclass(frozen=True)
+class CounterView:
+    """A counter as the form sees it: plain values with the attribute names of the models.
+
+    Detached from any session, so one process can keep it between requests.
+    """
+
+    id: int
+    token: str
+    name: str
+    unit_id: int
+    unit: UnitView
+    field_id: int | None
+    field: FieldView | None
+
+
+def _field_view(field: Field) -> FieldView:
+    return FieldView(
+        field.id, field.code, field.name, tuple(ProcedureView(p.id, p.code, p.name) for p in field.procedures)
+    )
+
+
+def _load_view(token: str) -> CounterView | None:
+    counter = db.session.scalar(
+        select(Counter)
+        .where(Counter.token == token, Counter.is_active.is_(True))
+        .options(
+            joinedload(Counter.unit).selectinload(Unit.fields).selectinload(Field.procedures),
+            joinedload(Counter.field).selectinload(Field.procedures),
+        )
+    )
+    if counter is None:
+        return None
+    unit = counter.unit
+    fields = tuple(_field_view(f) for f in unit.fields)
+    return CounterView(
+        id=counter.id,
+        token=counter.token,
+        name=counter.name,
+        unit_id=unit.id,
+        unit=UnitView(unit.id, unit.name, unit.is_sample, fields),
+        field_id=counter.field_id,
+        field=_field_view(counter.field) if counter.field is not None else None,
+    )
+
+
+class _ViewCache:
+    """token → (expiry, CounterView or None), per process; bounded, thread-safe."""
+
+    MAX_ENTRIES = 20_000
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[float, CounterView | None]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, token: str, ttl: float) -> CounterView | None:
+        now = time.monotonic()
+        with self.lock:
+            hit = self.entries.get(token)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        view = _load_view(token)
+        if ttl > 0:
+            with self.lock:
+                if len(self.entries) >= self.MAX_ENTRIES:
+                    self.entries.clear()  # a scan of random tokens must not grow it without end
+                self.entries[token] = (now + ttl, view)
+        return view
+
+    def forget(self, token: str | None = None) -> None:
+        with self.lock:
+            if token is None:
+                self.entries.clear()
+            else:
+                self.entries.pop(token, None)
+
+
+def _cache() -> _ViewCache:
+    return current_app.extensions.setdefault("sipas_counter_views", _ViewCache())
+
+
+def counter_view(token: str) -> CounterView | None:
+    """What the form needs of the active counter a QR token opens; None for an unknown or revoked one.
+
+    Kept ``COUNTER_CACHE_SECONDS`` per process, so a busy counter costs the database
+    nothing per page: a counter revoked or renamed on another server takes effect
+    here within that many seconds (at once on the server that made the change).
+    """
+    if not token or len(token) > 64:
+        return None
+    return _cache().get(token, current_app.config["COUNTER_CACHE_SECONDS"])
+
+
+def forget_views(token: str | None = None) -> None:
+    """Drop this process's copy of one counter (or of all)."""
+    _cache().forget(token)
+
+
+_VIEWED = (Counter, Unit, Field, Procedure)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changed_views(session: Session, _context) -> None:
+    if any(isinstance(o, _VIEWED) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info["counter_views_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_changed_views(session: Session) -> None:
+    # A counter, unit, field or procedure changed here: this server shows it at once.
+    if session.info.pop("counter_views_changed", False) and has_app_context():
+        forget_views()
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_views(session: Session) -> None:
+    session.info.pop("counter_views_changed", None)
+
+
 def survey_url(counter: Counter, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/s/{counter.token}"
 
 
 def revoke(counter: Counter) -> None:
-    """Printed QR codes of this counter stop working at once."""
+    """Printed QR codes of this counter stop working (on other servers within COUNTER_CACHE_SECONDS)."""
     counter.is_active = False
     counter.revoked_at = utcnow()
     db.session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import and_, case, func, insert, or_, select
@@ -23,8 +24,9 @@ def _settings() -> tuple[int, int]:
     return current_app.config["FEEDBACK_SCORE_LEVEL"], current_app.config["FEEDBACK_DUE_DAYS"]
 
 
-def _satisfaction_codes() -> list[str]:
-    return sorted({c for p in profile_codes() for c in load_profile(p).satisfaction_codes})
+@cache
+def _satisfaction_codes() -> tuple[str, ...]:
+    return tuple(sorted({c for p in profile_codes() for c in load_profile(p).satisfaction_codes}))
 
 
 def _low_score(level: int):
@@ -42,6 +44,25 @@ def raises_feedback(response: Response) -> bool:
     if response.comment is not None:
         return True
     return any(1 <= (response.answer(c) or 0) <= level for c in _satisfaction_codes())
+
+
+def _item_row(response_id: int, unit_id: int, kind: str, submitted_at: datetime, now: datetime, due_days: int) -> dict:
+    return {"response_id": response_id, "unit_id": unit_id, "kind": kind, "status": "new", "created_at": now,
+            "due_at": max(now, submitted_at) + timedelta(days=due_days)}  # fmt: skip
+
+
+def open_item(response: Response, now: datetime | None = None) -> int:
+    """The feedback item of a response just stored, one that ``raises_feedback``; returns its id.
+
+    What ``collect`` does for one response, without looking for it first. Flushes.
+    """
+    _, due_days = _settings()
+    now = now or utcnow()
+    kind = "comment" if response.comment is not None else "low_score"
+    row = _item_row(response.id, response.unit_id, kind, response.submitted_at, now, due_days)
+    item_id = db.session.execute(insert(FeedbackItem).returning(FeedbackItem.id), row).scalar_one()
+    db.session.execute(insert(FeedbackEvent), {"item_id": item_id, "actor_id": None, "action": "created", "at": now})
+    return item_id
 
 
 def collect(response_ids: list[int] | None = None, now: datetime | None = None) -> int:
@@ -65,8 +86,7 @@ def collect(response_ids: list[int] | None = None, now: datetime | None = None) 
     created = 0
     for start in range(0, len(rows), 1000):
         chunk = rows[start : start + 1000]
-        items = [{"response_id": rid, "unit_id": unit_id, "kind": kind, "status": "new", "created_at": now,
-                  "due_at": max(now, submitted) + timedelta(days=due_days)} for rid, unit_id, kind, submitted in chunk]  # fmt: skip
+        items = [_item_row(*row, now, due_days) for row in chunk]
         db.session.execute(insert(FeedbackItem), items)
         ids = db.session.execute(
             select(FeedbackItem.id).where(FeedbackItem.response_id.in_([r[0] for r in chunk]))

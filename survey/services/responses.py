@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 
 from analysis.profile import load_profile
 from survey.extensions import db
@@ -82,12 +85,40 @@ def build_response(ballot: Ballot) -> Response:
         comment=clean_text(ballot.comment),
         device_hash=ballot.device_hash,
         ip_hash=ballot.ip_hash,
+        received_at=utcnow(),
+        is_excluded=False,
     )
     for code, value in ballot.answers.items():
         setattr(response, answer_column(code), value)
     for name, value in ballot.respondent.items():
         setattr(response, name, value)
+    response.answer_digest = trust.answer_digest(response)
     return response
+
+
+_COLUMN_ATTRS = inspect(Response).column_attrs
+
+
+@cache
+def _insert_statement(dialect: str):
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    stmt = insert(Response).on_conflict_do_nothing(index_elements=["response_key"])
+    return stmt.returning(Response.id)
+
+
+def _insert_once(response: Response) -> int | None:
+    """INSERT a built response unless a response with its key is stored: the new id, or None.
+
+    One statement (INSERT … ON CONFLICT (response_key) DO NOTHING RETURNING id) both
+    checks and stores; on PostgreSQL a concurrent insert of the same key waits for the
+    other transaction, so a ballot is never stored twice and never refused by mistake.
+    """
+    # NULLs are left out (each nullable column defaults to NULL): the statement names only
+    # what was answered, short enough for the driver to keep its parsed form.
+    state = inspect(response).dict
+    values = {a.columns[0].name: state[a.key] for a in _COLUMN_ATTRS if state.get(a.key) is not None}
+    stmt = _insert_statement(db.session.get_bind().dialect.name)
+    return db.session.execute(stmt, values).scalar()
 
 
 def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = False) -> tuple[Response, bool]:
@@ -98,18 +129,19 @@ def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = Fal
     the trust checks doubt is stored all the same, flagged and excluded
     (survey.services.trust); ``via_receipt`` marks the one-time receipt-code channel.
     """
-    found = existing_response(ballot.key)
-    if found is not None:
-        return found, False
     if ballot.field_id not in {f.id for f in counter.unit.fields} and ballot.field_id != counter.field_id:
         raise InvalidSubmission("Lĩnh vực không thuộc đơn vị này")
     ballot.unit_id, ballot.counter_id = counter.unit_id, counter.id
     check_ballot(ballot)
     response = build_response(ballot)
     trust.apply_flags(response, trust.assess(response, via_receipt=via_receipt))
+    new_id = _insert_once(response)
+    if new_id is None:  # sent before (double tap, back and send again, a retry)
+        return existing_response(ballot.key), False
+    response.id = new_id
+    make_transient_to_detached(response)  # the row is stored: the session takes it as loaded
     db.session.add(response)
-    db.session.flush()
     if not response.is_excluded and feedback.raises_feedback(response):
         # a doubted ballot raises no complaint until a reviewer restores it
-        feedback.collect([response.id])
+        feedback.open_item(response)
     return response, True

@@ -41,19 +41,18 @@ the hard rate limits.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import operator
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import String, and_, bindparam, case, cast, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from survey.extensions import db
 from survey.models import Response, ResponseReview, User
-from survey.models.responses import ANSWER_CODES, answer_column
+from survey.models.responses import ANSWER_CODES
 from survey.models.types import UTCDateTime
 from survey.queries import Scope, where_clauses
 from survey.services import feedback
@@ -80,27 +79,23 @@ def _outside_hours(response: Response) -> bool:
     return not start <= hour < end
 
 
-def answer_signature(values) -> str:
-    """The answers as one string, a character a question ('-' blank): equal strings, equal ballots."""
-    return "".join("-" if v is None else str(v) for v in values)
+def answer_digest(response: Response) -> str:
+    """A digest of the answers (blank ones included): equal digests, equal ballots.
+
+    Stored with the response (``answer_digest``), so the burst check compares one short column.
+    """
+    vector = "".join("-" if v is None else str(v) for v in (response.answer(c) for c in ANSWER_CODES))
+    return hashlib.blake2b(vector.encode(), digest_size=16).hexdigest()
 
 
 @cache
 def _assess_statement(checks: tuple[str, ...]):
-    """One statement per combination of checks, built once; values are bound parameters.
-
-    Identical answer vectors are compared as one string (``answer_signature``) built by
-    the database, so the statement stays short with few parameters (a statement with a
-    parameter per question defeats psycopg's and SQLAlchemy's statement caches).
-    """
-    signature = functools.reduce(
-        operator.concat, [func.coalesce(cast(getattr(Response, answer_column(c)), String), "-") for c in ANSWER_CODES]
-    )
+    """One short statement per combination of checks, built once; values are bound parameters."""
     at_counter = Response.counter_id == bindparam("counter_id")
     conditions = {
         "rate": and_(at_counter, Response.submitted_at > bindparam("rate_since", type_=UTCDateTime)),
         "burst": and_(at_counter, Response.submitted_at > bindparam("burst_since", type_=UTCDateTime),
-                      signature == bindparam("signature", type_=String)),
+                      Response.answer_digest == bindparam("digest")),
         "device": and_(Response.device_hash == bindparam("device_hash"),
                        Response.submitted_at > bindparam("device_since", type_=UTCDateTime)),
     }  # fmt: skip
@@ -128,7 +123,7 @@ def assess(response: Response, *, via_receipt: bool = False) -> list[str]:
             params["rate_since"] = now - timedelta(minutes=1)
         limits["burst"] = config["TRUST_BURST_SIZE"] - 1
         params["burst_since"] = now - timedelta(minutes=config["TRUST_BURST_WINDOW_MINUTES"])
-        params["signature"] = answer_signature(response.answer(c) for c in ANSWER_CODES)
+        params["digest"] = response.answer_digest or answer_digest(response)
     if response.device_hash is not None:
         window = 24 * 60 if via_receipt else config["TRUST_DEVICE_WINDOW_MINUTES"]
         limits["device"] = config["TRUST_RECEIPT_DEVICE_MAX"] if via_receipt else 1
