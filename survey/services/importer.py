@@ -14,7 +14,7 @@ from survey.extensions import db
 from survey.models import Counter, Field, Procedure, Response, Unit
 from survey.models.responses import ANSWER_CODES, answer_column
 from survey.models.types import utcnow
-from survey.services import feedback
+from survey.services import feedback, trust
 from survey.services.errors import ImportRejected
 from survey.services.periods import period_month
 from survey.services.spreadsheet import restore
@@ -103,6 +103,7 @@ def check_references(df: pd.DataFrame) -> tuple[list[tuple[int | None, str | Non
             row[answer_column(code)] = int(record[code]) if _present(record[code]) else None
         for name in respondent:
             row[name] = int(record[name]) if _present(record[name]) else None
+        row["answer_digest"] = trust.digest_of(lambda code, row=row: row.get(answer_column(code)))
         rows.append(row)
     return problems, rows
 

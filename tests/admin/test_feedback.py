@@ -112,3 +112,21 @@ def test_in_memory_rule_matches_the_sql_rule(app, world):
         with_item = set(db.session.scalars(select(FeedbackItem.response_id)))
         assert {r.id for r in responses if service.raises_feedback(r)} == with_item
         assert 0 < len(with_item) < len(responses)
+
+
+def test_an_item_opened_when_storing_is_the_one_collect_makes(app, world):
+    """open_item (storing a ballot) and collect (import, restore, the CLI) make equal items."""
+    with app.app_context():
+        responses = db.session.scalars(select(Response).where(Response.id.in_(select(FeedbackItem.response_id))))
+        response = next(r for r in responses if r.comment is None)
+        collected = db.session.scalar(select(FeedbackItem).where(FeedbackItem.response_id == response.id))
+        expected = (collected.kind, collected.unit_id, collected.status, collected.due_at - collected.created_at,
+                    [(e.action, e.actor_id) for e in collected.events])  # fmt: skip
+        now = collected.created_at
+        db.session.delete(collected)
+        db.session.flush()
+        opened = db.session.get(FeedbackItem, service.open_item(response, now=now))
+        assert (opened.kind, opened.unit_id, opened.status, opened.due_at - opened.created_at,
+                [(e.action, e.actor_id) for e in opened.events]) == expected  # fmt: skip
+        assert service.collect([response.id]) == 0  # nothing left to collect
+        db.session.rollback()

@@ -166,3 +166,13 @@ def test_excluded_summary_follows_the_scope(app, clock, phone, make_unit, make_c
         assert trust.excluded_summary(Scope(unit_ids=(counter_b.unit_id,))).total == 1
         assert trust.excluded_summary(Scope(channels=("paper",))).total == 0
         assert trust.excluded_summary(Scope(profile="sipas-2017")).total == 0
+
+
+def test_answer_digest_tells_ballots_apart_blank_from_not_applicable(app):
+    def digest(**answers) -> str:
+        return trust.answer_digest(Response(**answers))
+
+    base = digest(a1=5, a2=4)
+    assert base == digest(a1=5, a2=4)
+    assert len({base, digest(a1=4, a2=5), digest(a1=5, a2=4, a3=0), digest(a1=5, a2=4, a3=1)}) == 4
+    assert len(base) == 32
