@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
 
 from analysis.profile import load_profile
 from survey.extensions import csrf, db, limiter
@@ -117,11 +116,6 @@ def receipt_submit(code: str):
         db.session.rollback()
         form.form_errors.append(str(exc))
         return render_form(counter, profile, form, action=action, fixed_field=fixed_field), 422
-    except IntegrityError:
-        # Two copies of one ballot raced (double tap on two connections): one was stored.
-        db.session.rollback()
-        if existing_response(ballot.key) is None:
-            raise
     return thanks
 
 

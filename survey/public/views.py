@@ -7,7 +7,7 @@ import functools
 import time
 
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from analysis.profile import load_profile
 from survey.extensions import csrf, db, limiter
@@ -17,7 +17,7 @@ from survey.public.forms import answers_from, make_form, respondent_from
 from survey.public.rendering import counter_form_page, render_form
 from survey.services import counters
 from survey.services.errors import InvalidSubmission
-from survey.services.responses import Ballot, existing_response, submit_response
+from survey.services.responses import Ballot, submit_response
 
 # Limits are read from the config per request, so a deployment (or a test) can change them.
 ip_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PER_ADDRESS"])
@@ -175,12 +175,8 @@ def survey_submit(token: str):
         db.session.rollback()
         form.form_errors.append(str(exc))
         return render_form(counter, profile, form, action=action), 422
-    except IntegrityError:
-        # Two copies of one ballot raced (double tap on two connections): one was stored.
-        db.session.rollback()
-        if existing_response(ballot.key) is None:
-            raise
-    # Confirmed only now, after the commit: a retry with the same key lands here again.
+    # Confirmed only now, after the commit. A retry or a second copy of the ballot (same key,
+    # even at the same moment on another connection) lands here again, stored once.
     _remember_sent(token, ballot.key)
     return redirect(url_for("public.thanks", token=token), code=303)
 

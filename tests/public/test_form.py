@@ -207,3 +207,43 @@ def test_nul_bytes_anywhere_are_a_clean_400(app, client, make_counter, open_form
     data = {**hidden, **full_answers(), "field_code": "HT\x00", "comment": "tốt\x00"}
     assert client.post(f"/s/{counter.token}", data=data).status_code == 400
     assert count_responses(app) == 0
+
+
+def test_the_same_ballot_sent_twice_at_once_is_stored_once(app, client, make_counter, open_form, monkeypatch):
+    """Two connections send one ballot together (a double tap that went out twice): both are
+    told it is stored, and it is, once. Both requests are held until each has checked the
+    earlier responses, so they insert at the same moment."""
+    import contextlib
+    import threading
+
+    from survey.services import trust
+
+    counter = make_counter()
+    _, hidden = open_form(counter)
+    data = {**hidden, **full_answers(), "field_code": "HT"}
+    together = threading.Barrier(2, timeout=10)
+    real_assess = trust.assess
+
+    def assess_then_wait(*args, **kwargs):
+        flags = real_assess(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):  # a retried request comes alone
+            together.wait()
+        return flags
+
+    monkeypatch.setattr(trust, "assess", assess_then_wait)
+    cookies = {c.key: c.value for c in client._cookies.values()}
+    statuses = []
+
+    def send() -> None:
+        phone = app.test_client()
+        for name, value in cookies.items():
+            phone.set_cookie(name, value)
+        statuses.append(phone.post(f"/s/{counter.token}", data=data).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert statuses == [303, 303]
+    assert count_responses(app) == 1
