@@ -75,9 +75,7 @@ def compare_periods(
     if "rule" in current.columns and "rule" in previous.columns:
         rules = set(current["rule"]) | set(previous["rule"])
         if len(rules) > 1:
-            raise ValueError(
-                f"previous: computed under another rule ({sorted(rules)}); compare like with like"
-            )
+            raise ValueError(f"previous: computed under another rule ({sorted(rules)}); compare like with like")
     cols = ["level", "code", "n_valid", "n_satisfied", "index", "se", "ci_method"]
     both = current[[*keys, *cols]].merge(
         previous[[*keys, *cols]],

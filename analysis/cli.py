@@ -40,9 +40,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m analysis", description="Phân tích khảo sát SIPAS.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sipas = sub.add_parser(
-        "sipas", help="Bảng chỉ số SIPAS (câu hỏi, yếu tố, chỉ số chung) từ tệp CSV trao đổi."
-    )
+    sipas = sub.add_parser("sipas", help="Bảng chỉ số SIPAS (câu hỏi, yếu tố, chỉ số chung) từ tệp CSV trao đổi.")
     sipas.add_argument("file", help="tệp CSV theo định dạng trao đổi (UTF-8)")
     sipas.add_argument("--by", default="", help="các cột nhóm, cách nhau bởi dấu phẩy (để trống = cả tệp)")
     sipas.add_argument("--rule", default="mean_of_items", help=f"quy tắc gộp: {', '.join(RULES)}")

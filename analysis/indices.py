@@ -52,17 +52,13 @@ class _Block:
         self.not_asked = np.zeros(shape, dtype=bool)
 
 
-def _n_responses(
-    t: Tallies, by: list[str], n_responses: pd.DataFrame | None, m: Moments | None
-) -> FloatArray:
+def _n_responses(t: Tallies, by: list[str], n_responses: pd.DataFrame | None, m: Moments | None) -> FloatArray:
     if n_responses is not None:
         if "n_responses" not in n_responses.columns or any(c not in n_responses.columns for c in by):
             raise ValueError("n_responses: expected a DataFrame [*by, n_responses]")
         out = np.full(t.n_groups, np.nan)
         pos = match_groups(t.keys, n_responses, by)
-        vals = pd.to_numeric(n_responses["n_responses"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
+        vals = pd.to_numeric(n_responses["n_responses"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         out[pos[pos >= 0]] = vals[pos >= 0]
         return out
     if m is not None:
@@ -296,9 +292,7 @@ def sipas_table(
     nresp = _n_responses(t, cols, n_responses, m)
     out = _assemble(t, cols, (items, elements, overall), nresp, min_n, rule)
     if max_points is not None:
-        out["points"] = np.where(
-            out["level"] == "overall", par_points(out["index"].to_numpy(), max_points), np.nan
-        )
+        out["points"] = np.where(out["level"] == "overall", par_points(out["index"].to_numpy(), max_points), np.nan)
     return out
 
 
@@ -312,9 +306,7 @@ def _assemble(
         return np.concatenate([getattr(b, name) for b in blocks], axis=1).ravel()
 
     out = t.keys.loc[np.repeat(np.arange(g), width), by].reset_index(drop=True)
-    out["level"] = pd.Series(
-        np.tile(np.concatenate([[b.level] * len(b.codes) for b in blocks]), g), dtype="str"
-    )
+    out["level"] = pd.Series(np.tile(np.concatenate([[b.level] * len(b.codes) for b in blocks]), g), dtype="str")
     out["code"] = pd.Series(np.tile(np.concatenate([b.codes for b in blocks]), g), dtype="str")
     count_type = "float64" if t.weighted else "int64"
     out["n_valid"] = stack("valid").astype(count_type)

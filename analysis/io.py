@@ -180,9 +180,7 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
     try:
         text = _read_text(path_or_buffer)
     except UnicodeDecodeError:
-        raise InputError(
-            [Problem(None, "", "tệp không phải mã UTF-8; hãy lưu lại dưới dạng CSV UTF-8")]
-        ) from None
+        raise InputError([Problem(None, "", "tệp không phải mã UTF-8; hãy lưu lại dưới dạng CSV UTF-8")]) from None
     records = list(csv.reader(io.StringIO(_nfc(text))))
     if not records or not any(cell.strip() for cell in records[0]):
         raise InputError([Problem(1, "", "tệp rỗng hoặc thiếu dòng tiêu đề")])

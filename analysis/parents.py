@@ -21,9 +21,7 @@ from analysis.stats import z_value
 from analysis.tables import group_columns
 
 
-def _parent_column(
-    frame: pd.DataFrame, child_col: str, parent_of: Mapping[str, str] | pd.Series
-) -> pd.Series:
+def _parent_column(frame: pd.DataFrame, child_col: str, parent_of: Mapping[str, str] | pd.Series) -> pd.Series:
     mapping = pd.Series(parent_of, dtype=object)
     children = frame[child_col]
     unknown = sorted(set(children.dropna()) - set(mapping.index))

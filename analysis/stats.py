@@ -24,9 +24,7 @@ def z_value(confidence: float = 0.95) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
-def wilson_interval(
-    successes: ArrayLike, n: ArrayLike, confidence: float = 0.95
-) -> tuple[FloatArray, FloatArray]:
+def wilson_interval(successes: ArrayLike, n: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray, FloatArray]:
     """Wilson score interval for a proportion (as a proportion, not a percent).
 
     With ``p̂ = x/n`` and ``z`` the two-sided normal quantile::
@@ -94,9 +92,7 @@ def linearized_variance(grad: FloatArray, totals: FloatArray, cross: FloatArray,
     return np.maximum(var, 0.0)
 
 
-def two_proportion_test(
-    x1: ArrayLike, n1: ArrayLike, x2: ArrayLike, n2: ArrayLike
-) -> tuple[FloatArray, FloatArray]:
+def two_proportion_test(x1: ArrayLike, n1: ArrayLike, x2: ArrayLike, n2: ArrayLike) -> tuple[FloatArray, FloatArray]:
     """Two-sided two-proportion z test with pooled variance.
 
     ``z = (p1 − p2) / sqrt(p(1 − p)(1/n1 + 1/n2))`` with ``p = (x1 + x2)/(n1 + n2)``.

@@ -52,9 +52,7 @@ def check_satisfied(profile: Profile, satisfied: Iterable[int] | None) -> frozen
     scale = {v for v, _ in profile.scale}
     sat = frozenset(profile.satisfied if satisfied is None else satisfied)
     if not sat or not sat <= scale:
-        raise ValueError(
-            f"satisfied: must be a non-empty subset of the scale {sorted(scale)}, got {sorted(sat)}"
-        )
+        raise ValueError(f"satisfied: must be a non-empty subset of the scale {sorted(scale)}, got {sorted(sat)}")
     return sat
 
 

@@ -142,7 +142,9 @@ def demo_info() -> None:
     if demo.is_seeded():
         click.echo(f"Bảng điều khiển: {base.rstrip('/')}/admin/  — tài khoản mẫu (chỉ dùng thử):")
         for username, password, role, unit_code in demo.DEMO_USERS:
-            click.echo(f"  {username:<10} mật khẩu {password:<18} {ROLE_NAMES[role]}{' — ' + unit_code if unit_code else ''}")
+            click.echo(
+                f"  {username:<10} mật khẩu {password:<18} {ROLE_NAMES[role]}{' — ' + unit_code if unit_code else ''}"
+            )
 
 
 users = AppGroup("users", help="Tài khoản cán bộ.")

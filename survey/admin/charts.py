@@ -32,11 +32,15 @@ def bar_chart(rows: list[tuple[str, float | None, bool]], title: str, label_widt
     for tick in range(0, 101, 20):
         x = label_width + plot * tick / 100
         body.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 24}" stroke="#d0d7de"/>')
-        body.append(f'<text x="{x:.1f}" y="{height - 8}" font-size="12" text-anchor="middle" fill="#333">{tick}%</text>')
+        body.append(
+            f'<text x="{x:.1f}" y="{height - 8}" font-size="12" text-anchor="middle" fill="#333">{tick}%</text>'
+        )
     for i, (label, value, flagged) in enumerate(rows):
         y = i * (bar_h + gap) + 4
         text = escape(label if len(label) <= 38 else label[:37] + "…")
-        body.append(f'<text x="{label_width - 8}" y="{y + bar_h * 0.7:.1f}" font-size="13" text-anchor="end" fill="#1a1a1a">{text}</text>')
+        body.append(
+            f'<text x="{label_width - 8}" y="{y + bar_h * 0.7:.1f}" font-size="13" text-anchor="end" fill="#1a1a1a">{text}</text>'
+        )
         if value is None or (isinstance(value, float) and math.isnan(value)):
             body.append(f'<text x="{label_width + 4}" y="{y + bar_h * 0.7:.1f}" font-size="13" fill="#333">—</text>')
             continue
@@ -44,7 +48,9 @@ def bar_chart(rows: list[tuple[str, float | None, bool]], title: str, label_widt
         colour = "#8c8c8c" if flagged else "#1b6ca8"
         body.append(f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>')
         mark = " *" if flagged else ""
-        body.append(f'<text x="{label_width + w + 6:.1f}" y="{y + bar_h * 0.7:.1f}" font-size="13" fill="#1a1a1a">{escape(percent(value))}{mark}</text>')
+        body.append(
+            f'<text x="{label_width + w + 6:.1f}" y="{y + bar_h * 0.7:.1f}" font-size="13" fill="#1a1a1a">{escape(percent(value))}{mark}</text>'
+        )
     return _svg(width, height, title, body)
 
 
@@ -70,14 +76,18 @@ def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]]
         body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="12" text-anchor="end" fill="#333">{tick}%</text>')
     for i, label in enumerate(x_labels):
         x, _ = xy(i, low)
-        body.append(f'<text x="{x:.1f}" y="{height - bottom + 18}" font-size="12" text-anchor="middle" fill="#333">{escape(label)}</text>')
+        body.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 18}" font-size="12" text-anchor="middle" fill="#333">{escape(label)}</text>'
+        )
     for s, (name, vs) in enumerate(series):
         colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
         points = [xy(i, v) for i, v in enumerate(vs) if v is not None and not math.isnan(v)]
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             dash = "" if s == 0 else ' stroke-dasharray="6 3"'
-            body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="{3 if s == 0 else 2}"{dash}/>')
+            body.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="{3 if s == 0 else 2}"{dash}/>'
+            )
         for x, y in points:
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{4 if s == 0 else 3}" fill="{colour}"/>')
         lx = left + (s % 2) * 350
@@ -96,13 +106,17 @@ def stacked_bars(rows: list[tuple[str, list[int]]], legend: list[str], title: st
     for i, (label, counts) in enumerate(rows):
         y = i * (bar_h + gap)
         total = sum(counts)
-        body.append(f'<text x="{label_width - 8}" y="{y + bar_h * 0.72:.1f}" font-size="13" text-anchor="end" fill="#1a1a1a">{escape(label)}</text>')
+        body.append(
+            f'<text x="{label_width - 8}" y="{y + bar_h * 0.72:.1f}" font-size="13" text-anchor="end" fill="#1a1a1a">{escape(label)}</text>'
+        )
         x = float(label_width)
         for level, n in enumerate(counts):
             if total == 0 or n == 0:
                 continue
             w = plot * n / total
-            body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{LEVEL_COLOURS[level]}"><title>{escape(legend[level])}: {n}</title></rect>')
+            body.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{LEVEL_COLOURS[level]}"><title>{escape(legend[level])}: {n}</title></rect>'
+            )
             x += w
     for level, name in enumerate(legend):
         lx = label_width + (level % 3) * 230

@@ -154,7 +154,9 @@ def _unit_form() -> UnitForm:
     form = UnitForm()
     units = db.session.scalars(select(Unit).order_by(Unit.name))
     form.parent.choices = choices([("", "— Không —")] + [(u.code, u.name) for u in units])
-    form.fields.choices = choices([(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))])
+    form.fields.choices = choices(
+        [(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))]
+    )
     return form
 
 
@@ -198,7 +200,9 @@ class UserForm(Form):
 
 def _user_form() -> UserForm:
     form = UserForm()
-    form.unit.choices = choices([("", "—")] + [(u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))])
+    form.unit.choices = choices(
+        [("", "—")] + [(u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))]
+    )
     return form
 
 
@@ -291,7 +295,9 @@ class ProcedureForm(Form):
 
 def _procedure_form() -> ProcedureForm:
     form = ProcedureForm()
-    form.field.choices = choices([(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))])
+    form.field.choices = choices(
+        [(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))]
+    )
     return form
 
 
@@ -346,14 +352,18 @@ class UnitEditForm(Form):
 def unit_edit(unit_id: int):
     unit = db.session.get(Unit, unit_id) or abort(404)
     form = UnitEditForm(obj=None if request.method == "POST" else unit)
-    form.fields.choices = choices([(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))])
+    form.fields.choices = choices(
+        [(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))]
+    )
     others = db.session.scalars(select(Unit).where(Unit.id != unit.id).order_by(Unit.name)).all()
     form.successor.choices = choices([("", "— Không —")] + [(u.code, u.name) for u in others])
     if request.method == "GET":
         form.fields.data = [f.code for f in unit.fields]
         form.successor.data = unit.successor.code if unit.successor else ""
     elif form.validate_on_submit():
-        successor = db.session.scalar(select(Unit).where(Unit.code == form.successor.data)) if form.successor.data else None
+        successor = (
+            db.session.scalar(select(Unit).where(Unit.code == form.successor.data)) if form.successor.data else None
+        )
         if successor is not None and form.valid_to.data is None:
             flash("Đơn vị kế thừa chỉ đặt khi có ngày thôi hoạt động.", "error")
         else:

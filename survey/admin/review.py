@@ -74,4 +74,6 @@ def review_response(response_id: int, action: str):
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc), "error")
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("admin.flagged"))
+    return redirect(
+        request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("admin.flagged")
+    )

@@ -91,9 +91,15 @@ def overview(f: Filters) -> View:
     moves = {(r.level, r.code): r for r in change.itertuples()} if not change.empty else {}
     table = ViewTable(
         f"Chỉ số hài lòng — {f.period.label}",
-        [Column("name", "Chỉ số"), Column("index", "Tỷ lệ hài lòng", "percent"), *INTERVAL,
-         Column("n_valid", "Số câu trả lời hợp lệ", "int"), Column("change", "Thay đổi so với kỳ trước (điểm %)", "number"),
-         Column("significant", "Thay đổi có ý nghĩa thống kê"), Column("flag", "Ghi chú")],  # fmt: skip
+        [
+            Column("name", "Chỉ số"),
+            Column("index", "Tỷ lệ hài lòng", "percent"),
+            *INTERVAL,
+            Column("n_valid", "Số câu trả lời hợp lệ", "int"),
+            Column("change", "Thay đổi so với kỳ trước (điểm %)", "number"),
+            Column("significant", "Thay đổi có ý nghĩa thống kê"),
+            Column("flag", "Ghi chú"),
+        ],  # fmt: skip
     )
     respondents = 0
     for r in comp.itertuples() if not comp.empty else []:

@@ -45,9 +45,7 @@ class Unit(db.Model):
     #: demo data, shown as such everywhere
     is_sample: Mapped[bool] = mapped_column(default=False)
 
-    parent: Mapped[Unit | None] = relationship(
-        remote_side=[id], back_populates="children", foreign_keys=[parent_id]
-    )
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children", foreign_keys=[parent_id])
     children: Mapped[list[Unit]] = relationship(back_populates="parent", foreign_keys=[parent_id])
     successor: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
     fields: Mapped[list[Field]] = relationship(secondary=unit_fields, order_by="Field.sort_order")

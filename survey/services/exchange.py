@@ -17,7 +17,16 @@ from survey.models.responses import RESPONDENT_FIELDS, answer_column
 from survey.services.periods import VN
 from survey.services.spreadsheet import neutralise
 
-HEAD = ["response_id", "submitted_at", "profile", "unit_code", "counter_code", "field_code", "procedure_code", "channel"]
+HEAD = [
+    "response_id",
+    "submitted_at",
+    "profile",
+    "unit_code",
+    "counter_code",
+    "field_code",
+    "procedure_code",
+    "channel",
+]
 
 
 def export_query(*, start: datetime | None = None, end: datetime | None = None, unit_ids: list[int] | None = None):

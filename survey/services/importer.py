@@ -127,6 +127,8 @@ def import_csv(path: Path) -> int:
     for start in range(0, len(rows), 2000):
         db.session.execute(insert(Response), rows[start : start + 2000])
     db.session.flush()
-    imported = db.session.scalars(select(Response.id).where(Response.response_key.in_([r["response_key"] for r in rows])))
+    imported = db.session.scalars(
+        select(Response.id).where(Response.response_key.in_([r["response_key"] for r in rows]))
+    )
     feedback.collect(list(imported))
     return len(rows)

@@ -78,5 +78,7 @@ def test_users_create_command_hashes_and_refuses_duplicates(app, runner, world):
     assert again.exit_code != 0 and "đã có" in again.output
     short = runner.invoke(args=["users", "create", "--username", "b", "--role", "admin", "--password", "ngan"])
     assert short.exit_code != 0 and "ít nhất 10 ký tự" in short.output
-    officer = runner.invoke(args=["users", "create", "--username", "c", "--role", "unit_officer", "--password", "x" * 12])
+    officer = runner.invoke(
+        args=["users", "create", "--username", "c", "--role", "unit_officer", "--password", "x" * 12]
+    )
     assert officer.exit_code != 0 and "phải thuộc một đơn vị" in officer.output

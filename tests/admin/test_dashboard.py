@@ -36,7 +36,7 @@ def test_officer_overview_is_their_commune(app, client, world, login):
 def test_by_field_flags_small_samples_and_sorts_lowest_first(client, world, login):
     login("vanphong")
     page = client.get("/admin/linh-vuc?month=2026-10").get_data(as_text=True)
-    table = page[page.index('<table class="data">'):]
+    table = page[page.index('<table class="data">') :]
     assert table.index("Đất đai") < table.index("Hộ tịch")  # DD (12 answers at level 3) is lower
     assert "Mẫu nhỏ (dưới 30 phiếu)" in page
     assert "<svg" in page and "<script" not in page
@@ -45,7 +45,7 @@ def test_by_field_flags_small_samples_and_sorts_lowest_first(client, world, logi
 def test_unit_ranking_and_change_against_previous_month(client, world, login):
     login("vanphong")
     page = client.get("/admin/don-vi?month=2026-10").get_data(as_text=True)
-    table = page[page.index('<table class="data">'):]
+    table = page[page.index('<table class="data">') :]
     assert table.index("UBND thị trấn Châu Ổ") < table.index("UBND xã Bình Chánh")
     overview = client.get("/admin/?unit=X-BCHANH&month=2026-10").get_data(as_text=True)
     assert "Thay đổi có ý nghĩa thống kê" in overview and ">Có<" in overview  # 30 at level 4 → 35 at level 2

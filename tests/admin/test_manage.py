@@ -55,7 +55,8 @@ def test_admin_manages_fields_procedures_and_units(app, client, world, login):
                                                "kind": "commune", "parent": "H-BS", "fields": ["HT", "KD"]})  # fmt: skip
     with app.app_context():
         assert db.session.scalar(select(Procedure.field_id).where(Procedure.code == "KD-01")) == db.session.scalar(
-            select(Field.id).where(Field.code == "KD"))
+            select(Field.id).where(Field.code == "KD")
+        )
         new = db.session.scalar(select(Unit).where(Unit.code == "X-MOI"))
         assert new.parent.code == "H-BS" and sorted(f.code for f in new.fields) == ["HT", "KD"]
         old_id = db.session.scalar(select(Unit.id).where(Unit.code == "X-BCHANH"))

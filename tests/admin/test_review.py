@@ -27,14 +27,19 @@ def test_flagged_ballots_are_counted_and_reviewed(app, client, world, login):
     page = client.get("/admin/phieu-bi-loai?month=2026-10").get_data(as_text=True)
     assert "3 phiếu có dấu hiệu nghi vấn" in page and "nhiều phiếu từ cùng một thiết bị" in page
     token = csrf_from(client, "/admin/phieu-bi-loai?month=2026-10")
-    client.post(f"/admin/phieu-bi-loai/{ids[0]}/khoi-phuc", data={"csrf_token": token, "note": "Cả gia đình dùng chung máy"})
+    client.post(
+        f"/admin/phieu-bi-loai/{ids[0]}/khoi-phuc", data={"csrf_token": token, "note": "Cả gia đình dùng chung máy"}
+    )
     client.post(f"/admin/phieu-bi-loai/{ids[1]}/xac-nhan", data={"csrf_token": token})
     with app.app_context():
         restored, confirmed = db.session.get(Response, ids[0]), db.session.get(Response, ids[1])
         assert not restored.is_excluded and restored.flags == "device" and confirmed.is_excluded
         trail = [(r.response_id, r.action, r.actor.username, r.note) for r in db.session.scalars(
             select(ResponseReview).order_by(ResponseReview.id))]  # fmt: skip
-        assert trail == [(ids[0], "restored", "vanphong", "Cả gia đình dùng chung máy"), (ids[1], "confirmed", "vanphong", None)]
+        assert trail == [
+            (ids[0], "restored", "vanphong", "Cả gia đình dùng chung máy"),
+            (ids[1], "confirmed", "vanphong", None),
+        ]
         # a restored low-score ballot now raises its complaint like any other
         assert db.session.scalar(select(FeedbackItem.id).where(FeedbackItem.response_id == ids[0])) is not None
     assert "2 phiếu bị loại" in client.get("/admin/?month=2026-10").get_data(as_text=True)

@@ -84,9 +84,7 @@ def cli_table(*args: str) -> pd.DataFrame:
 def check_against(golden: pd.DataFrame, got: pd.DataFrame, keys: list[str]) -> None:
     merged = golden.merge(got, on=keys, how="left", suffixes=("_golden", ""), validate="one_to_one")
     assert merged["index"].notna().all(), "a golden row is missing from the CLI output"
-    assert (merged["index"].round(2) == merged["index_golden"]).all(), merged[
-        [*keys, "index", "index_golden"]
-    ]
+    assert (merged["index"].round(2) == merged["index_golden"]).all(), merged[[*keys, "index", "index_golden"]]
     assert (merged["n_valid"] == merged["n_valid_golden"]).all()
     assert (merged["n_satisfied"] == merged["n_satisfied_golden"]).all()
 
@@ -118,9 +116,7 @@ def test_whole_file_blank_and_not_applicable_counts(data_dir: Path) -> None:
 def test_by_unit_and_month(data_dir: Path, rule: str) -> None:
     golden = pd.read_csv(data_dir / "golden_unit_month.csv", dtype={"month": "str"})
     golden = golden[golden["rule"] == rule].drop(columns="rule")
-    got = cli_table(
-        "sipas", str(data_dir / "golden_responses.csv"), "--by", "unit_code,month", "--rule", rule
-    )
+    got = cli_table("sipas", str(data_dir / "golden_responses.csv"), "--by", "unit_code,month", "--rule", rule)
     assert list(got.columns[:4]) == ["profile", "unit_code", "month", "level"]
     assert sorted(set(zip(got["unit_code"], got["month"], strict=True))) == [
         ("U1", "2026-03"),

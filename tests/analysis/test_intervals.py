@@ -83,11 +83,7 @@ def simulate(seed: int = 20260331) -> tuple[pd.DataFrame, dict[tuple[str, str], 
     general = rng.standard_normal(total)
     by_element = rng.standard_normal((total, len(letters)))
     which = np.array([letters.index(e) for e in element_of])
-    y = (
-        0.6 * general[:, None]
-        + 0.5 * by_element[:, which]
-        + math.sqrt(0.39) * rng.standard_normal((total, k))
-    )
+    y = 0.6 * general[:, None] + 0.5 * by_element[:, which] + math.sqrt(0.39) * rng.standard_normal((total, k))
     cuts = shift[:, None] + np.array([-1.8, -1.0, -0.3, 0.9])[None, :]
     answer = 1 + (y[:, :, None] > cuts[None]).sum(axis=2)
     u = rng.random((total, k))

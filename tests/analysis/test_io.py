@@ -78,12 +78,8 @@ def test_text_is_nfc_normalised() -> None:
 def test_mixed_profiles_are_kept_apart() -> None:
     items = tuple(dict.fromkeys([*P24.item_codes, *P17.item_codes]))
     row24 = answers({c: "" for c in set(P17.item_codes) - set(P24.item_codes)}, items)
-    row17 = answers(
-        {c: "5" for c in P17.item_codes} | {c: "" for c in set(items) - set(P17.item_codes)}, items
-    )
-    text = csv_text(
-        [f"r1,{GOOD},{row24}", f"r2,2026-03-05T09:00:00+07:00,sipas-2017,U1,Q1,land,P01,qr,{row17}"], items
-    )
+    row17 = answers({c: "5" for c in P17.item_codes} | {c: "" for c in set(items) - set(P17.item_codes)}, items)
+    text = csv_text([f"r1,{GOOD},{row24}", f"r2,2026-03-05T09:00:00+07:00,sipas-2017,U1,Q1,land,P01,qr,{row17}"], items)
     df = read_responses(io.StringIO(text))
     assert set(df["profile"]) == {"sipas-2024", "sipas-2017"}
     with pytest.raises(ValueError, match="profile"):
@@ -179,7 +175,9 @@ def test_not_utf8_and_empty() -> None:
 
 def test_index_is_the_spreadsheet_line_across_blank_rows() -> None:
     # header = line 1; the blank line 3 carries no response, so r2 stays on line 4
-    text = csv_text([f"r1,{GOOD},{answers()}", "", f"r2,{GOOD},{answers({'C1': '5'})}", ",,,", f"r3,{GOOD},{answers()}"])
+    text = csv_text(
+        [f"r1,{GOOD},{answers()}", "", f"r2,{GOOD},{answers({'C1': '5'})}", ",,,", f"r3,{GOOD},{answers()}"]
+    )
     df = read_responses(io.StringIO(text))
     assert df.index.name == "line" and df.index.tolist() == [2, 4, 6]
     assert df.loc[4, "response_id"] == "r2" and df.loc[4, "C1"] == 5
@@ -250,9 +248,7 @@ def test_cli_mixed_profiles_never_pooled(tmp_path: Path, capsys: pytest.CaptureF
     items = tuple(dict.fromkeys([*P24.item_codes, *P17.item_codes]))
     only17 = set(items) - set(P24.item_codes)
     rows = [f"a{i},{GOOD},{answers({c: '' for c in only17} | {'C1': '5'}, items)}" for i in range(3)]
-    row17 = answers(
-        {c: "2" for c in P17.item_codes} | {c: "" for c in set(items) - set(P17.item_codes)}, items
-    )
+    row17 = answers({c: "2" for c in P17.item_codes} | {c: "" for c in set(items) - set(P17.item_codes)}, items)
     rows += [f"b{i},2026-03-05T09:00:00+07:00,sipas-2017,U1,Q1,land,P01,paper,{row17}" for i in range(2)]
     path = tmp_path / "mixed.csv"
     path.write_text(csv_text(rows, items), encoding="utf-8")

@@ -35,9 +35,7 @@ def test_no_flask_or_sqlalchemy_in_analysis() -> None:
     assert done.stdout.strip() == "[]"
     for path in (ROOT / "analysis").glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r"^\s*(from|import)\s+(flask|sqlalchemy)", text, re.MULTILINE | re.IGNORECASE), (
-            path
-        )
+        assert not re.search(r"^\s*(from|import)\s+(flask|sqlalchemy)", text, re.MULTILINE | re.IGNORECASE), path
 
 
 def test_public_api() -> None:

@@ -178,9 +178,7 @@ def test_delta_variance_equals_naive_linearized_residuals(
     table = sipas_from_responses(df)
     pooled = sipas_from_responses(df, rule="pooled")
     s = np.column_stack([df[c].isin([4, 5]).fillna(False).to_numpy(dtype=float) for c in P.item_codes])
-    v = np.column_stack(
-        [df[c].isin([1, 2, 3, 4, 5]).fillna(False).to_numpy(dtype=float) for c in P.item_codes]
-    )
+    v = np.column_stack([df[c].isin([1, 2, 3, 4, 5]).fillna(False).to_numpy(dtype=float) for c in P.item_codes])
     n = len(df)
     S, V = s.sum(0), v.sum(0)
     p = S / V

@@ -59,9 +59,7 @@ def test_row_order_does_not_matter(rows: list[list[int | None]], rule: str, seed
 
 @SETTINGS
 @given(rows=responses, rule=rules, data=st.data())
-def test_not_applicable_answers_change_no_index(
-    rows: list[list[int | None]], rule: str, data: st.DataObject
-) -> None:
+def test_not_applicable_answers_change_no_index(rows: list[list[int | None]], rule: str, data: st.DataObject) -> None:
     base = sipas_from_responses(frame(rows), rule=rule)  # type: ignore[arg-type]
     # a new respondent who answers "not applicable" to some questions and nothing else
     extra = [data.draw(st.sampled_from([None, 0])) for _ in range(K)]

@@ -27,9 +27,7 @@ def test_cronbach_alpha_by_hand_listwise() -> None:
     # complete C rows (1–5 on C1, C2, C3): (5,5,4) (4,4,4) (3,3,3) (2,1,2); the 0 and blank rows drop out
     # item variances 1.6667 + 2.9167 + 0.9167 = 5.5; sum variance 15.3333
     # α = 3/2 · (1 − 5.5/15.3333) = 0.96196
-    df = pd.DataFrame(
-        {"C1": [5, 4, 3, 2, 0, 4], "C2": [5, 4, 3, 1, 5, None], "C3": [4, 4, 3, 2, 5, 4]}, dtype="Int64"
-    )
+    df = pd.DataFrame({"C1": [5, 4, 3, 2, 0, 4], "C2": [5, 4, 3, 1, 5, None], "C3": [4, 4, 3, 2, 5, 4]}, dtype="Int64")
     row = cronbach_alpha(df).set_index("element").loc["C"]
     assert (row["k"], row["n"]) == (3, 4)
     assert row["alpha"] == pytest.approx(0.961957, abs=1e-6)
@@ -86,9 +84,7 @@ def children() -> pd.DataFrame:
     rng = np.random.default_rng(5)
     frames = []
     for unit, n, p5 in (("X1", 40, 0.8), ("X2", 160, 0.4), ("Y1", 60, 0.6)):
-        df = pd.DataFrame(
-            {c: pd.array(np.where(rng.random(n) < p5, 5, 2), dtype="Int64") for c in P.item_codes}
-        )
+        df = pd.DataFrame({c: pd.array(np.where(rng.random(n) < p5, 5, 2), dtype="Int64") for c in P.item_codes})
         df.insert(0, "unit_code", unit)
         frames.append(df)
     return pd.concat(frames, ignore_index=True)

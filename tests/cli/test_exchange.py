@@ -44,7 +44,7 @@ def test_export_import_round_trip(app, runner, tmp_path, make_unit, make_counter
     counter = make_counter(unit=unit, code="XA-01-Q1")
     items = {c: v for c, v in zip(["A1", "A2", "A3", "B1", "B2", "B3", "B4", "C1", "C2", "C3", "D1", "D2", "D3",
                                    "E1", "E2", "E3"], [5, 4, 3, 2, 1, 0, 5, 4, 3, 2, 1, 0, 5, 4, None, 0], strict=True)}  # fmt: skip
-    hostile = "=HYPERLINK(\"http://x\",\"bấm\") — Thủ tục nhanh gọn"
+    hostile = '=HYPERLINK("http://x","bấm") — Thủ tục nhanh gọn'
     _add(app, unit, "HT", "a" * 24, datetime(2026, 3, 31, 18, 30, tzinfo=UTC), {**items, "S0": 4, "X10": 3},
          comment=hostile, counter=counter)  # fmt: skip
     _add(app, unit, "DD", "b" * 24, datetime(2026, 4, 2, 2, 0, tzinfo=UTC), items, comment="Cán bộ nhiệt tình")
@@ -55,7 +55,12 @@ def test_export_import_round_trip(app, runner, tmp_path, make_unit, make_counter
     rows = _read(out)
     first = rows[0]
     assert first["submitted_at"] == "2026-04-01T01:30:00+07:00"  # Vietnam time, with its offset
-    assert (first["unit_code"], first["counter_code"], first["field_code"], first["channel"]) == ("XA-01", "XA-01-Q1", "HT", "paper")
+    assert (first["unit_code"], first["counter_code"], first["field_code"], first["channel"]) == (
+        "XA-01",
+        "XA-01-Q1",
+        "HT",
+        "paper",
+    )
     assert first["A1"] == "5" and first["B3"] == "0" and first["E2"] == "" and first["S0"] == "4"
     assert first["comment"] == "'" + hostile  # a spreadsheet shows it as text, never runs it
     assert rows[1]["comment"] == "Cán bộ nhiệt tình"
@@ -102,7 +107,7 @@ def _write(path, *lines):
     return path
 
 
-GOOD = "{id},2026-05-04T09:15:00+07:00,sipas-2024,XA-01,,HT,,paper,5,4,4,4,4,4,4,5,5,5,4,4,4,0,0,0,\"{comment}\""
+GOOD = '{id},2026-05-04T09:15:00+07:00,sipas-2024,XA-01,,HT,,paper,5,4,4,4,4,4,4,5,5,5,4,4,4,0,0,0,"{comment}"'
 
 
 def test_import_paper_ballots_with_ballot_numbers(app, runner, tmp_path, make_unit):

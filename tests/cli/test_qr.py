@@ -68,4 +68,6 @@ def test_printed_poster_scans_to_the_survey(runner, tmp_path, make_unit, make_co
     runner.invoke(args=["qr", "posters", "--out", str(tmp_path)])
     subprocess.run(["pdftoppm", "-r", "100", "-png", str(tmp_path / "X-9-Q1.pdf"), str(tmp_path / "page")], check=True)
     page = next(tmp_path.glob("page*.png"))
-    assert [r.text for r in zxingcpp.read_barcodes(Image.open(page))] == [f"https://khaosat.example.vn/s/{counter.token}"]
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(page))] == [
+        f"https://khaosat.example.vn/s/{counter.token}"
+    ]

@@ -49,7 +49,12 @@ def test_happy_path_stores_one_response(app, client, make_counter, open_form):
     assert "Cảm ơn Ông/Bà đã đánh giá" in thanks.get_data(as_text=True)
     found = only_response(app)
     stored = found["r"]
-    assert (stored.unit_id, stored.counter_id, found["field"], stored.channel) == (counter.unit_id, counter.id, "DD", "qr")
+    assert (stored.unit_id, stored.counter_id, found["field"], stored.channel) == (
+        counter.unit_id,
+        counter.id,
+        "DD",
+        "qr",
+    )
     assert found["A1"] == 5 and found["E3"] == 0 and found["S0"] == 4
     assert found["A0"] is None and found["P1"] == 1 and found["X3"] == 4
     assert stored.sex == 2 and stored.comment == "Cán bộ rất tận tình"

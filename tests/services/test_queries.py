@@ -35,7 +35,9 @@ def sample(app, make_unit, make_counter):
         fields = list(db.session.scalars(select(Field)))
         for i in range(300):
             c = counters[i % 2]
-            stamp = datetime(2026, 1 + int(rng.integers(3)), 1 + int(rng.integers(28)), int(rng.integers(24)), tzinfo=UTC)
+            stamp = datetime(
+                2026, 1 + int(rng.integers(3)), 1 + int(rng.integers(28)), int(rng.integers(24)), tzinfo=UTC
+            )
             row = {"response_key": f"key-{i:06d}-abcdefgh", "profile": profile.code, "unit_id": c.unit_id,
                    "counter_id": c.id, "field_id": fields[int(rng.integers(len(fields)))].id,
                    "channel": "qr" if rng.random() < 0.7 else "paper", "submitted_at": stamp, "received_at": stamp,
@@ -44,7 +46,13 @@ def sample(app, make_unit, make_counter):
             for code in profile.question_codes:
                 r = rng.random()
                 if code in profile.item_codes or code in profile.general_codes:
-                    value = None if r < 0.05 else 0 if r < 0.12 else int(np.clip(np.rint(3.5 + base + rng.normal(0, .7)), 1, 5))
+                    value = (
+                        None
+                        if r < 0.05
+                        else 0
+                        if r < 0.12
+                        else int(np.clip(np.rint(3.5 + base + rng.normal(0, 0.7)), 1, 5))
+                    )
                 elif code in profile.perception_codes:
                     value = None if r < 0.5 else int(rng.integers(1, 4))
                 else:
