@@ -10,23 +10,13 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from analysis.io import META_COLUMNS
 from analysis.profile import all_question_codes, load_profile
 from survey.extensions import db
 from survey.models import Counter, Field, Procedure, Response, Unit
 from survey.models.responses import RESPONDENT_FIELDS, answer_column
 from survey.services.periods import VN
 from survey.services.spreadsheet import neutralise
-
-HEAD = [
-    "response_id",
-    "submitted_at",
-    "profile",
-    "unit_code",
-    "counter_code",
-    "field_code",
-    "procedure_code",
-    "channel",
-]
 
 
 def export_query(*, start: datetime | None = None, end: datetime | None = None, unit_ids: list[int] | None = None):
@@ -53,7 +43,7 @@ def export_rows(stmt) -> Iterator[list[str]]:
     profiles = set(db.session.scalars(stmt.with_only_columns(Response.profile).distinct().order_by(None)))
     codes = question_columns(profiles or {load_profile().code})
     respondent = list(RESPONDENT_FIELDS)
-    yield [*HEAD, *codes, *respondent, "comment"]
+    yield [*META_COLUMNS, *codes, *respondent, "comment"]
     counter, field, procedure = aliased(Counter), aliased(Field), aliased(Procedure)
     rows = db.session.execute(
         stmt.add_columns(Unit.code, counter.code, field.code, procedure.code)
