@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 import threading
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -80,8 +80,6 @@ def blank_form_page(counter, profile, *, action: str, field_choices, procedures,
                        questions_html=blank_questions(profile))  # fmt: skip
 
 
-#: (counter view, profile code, action) → the fresh page cut where the CSRF token and the key go
-_pages: dict[tuple, tuple[str, str, str]] = {}
 _MAX_PAGES = 2_000
 _KEY_MARK = "sipas-key-mark-e1f3a9"
 
@@ -105,17 +103,20 @@ def counter_form_page(counter, profile, *, action: str, field_choices, procedure
     The same page ``blank_form_page`` renders, from a copy cut once per counter and process;
     a counter whose name, unit or fields changed is a different ``CounterView``, so a new page.
     """
+    # per app (its config and URLs are in the page): (counter view, profile, action) → the page cut
+    # where the CSRF token and the key go
+    pages: dict[tuple, tuple[str, str, str]] = current_app.extensions.setdefault("sipas_form_pages", {})
     cache_key = (counter, profile.code, action)
     with _lock:
-        parts = _pages.get(cache_key)
+        parts = pages.get(cache_key)
     if parts is None:
         parts = _page_parts(counter, profile, action, field_choices, procedures)
         if parts is None:  # a token or key that the markup changed: render as usual
             return blank_form_page(counter, profile, action=action, field_choices=field_choices,
                                    procedures=procedures)  # fmt: skip
         with _lock:
-            if len(_pages) >= _MAX_PAGES:
-                _pages.clear()
-            _pages[cache_key] = parts
+            if len(pages) >= _MAX_PAGES:
+                pages.clear()
+            pages[cache_key] = parts
     head, middle, tail = parts
     return "".join((head, generate_csrf(), middle, secrets.token_urlsafe(18), tail))
