@@ -101,7 +101,7 @@ def _answers(df: pd.DataFrame, code: str) -> pd.Series:
         raise ValueError(f"df: column {code!r} holds non-integer answers") from exc
 
 
-def _group_ids(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+def group_keys(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """Group number of each row and the groups' key frame (sorted)."""
     if not by:
         return np.zeros(len(df), dtype=np.intp), pd.DataFrame(index=range(1))
@@ -242,7 +242,7 @@ def moments_from_responses(
         u[:, 1 + len(codes) + k] = values.isin(valid).fillna(False).to_numpy(dtype=float)
     if w is not None:
         u[:, 1:] *= w[:, None]
-    gid, keys = _group_ids(sub, cols)
+    gid, keys = group_keys(sub, cols)
     order = np.argsort(gid, kind="stable")
     bounds = np.searchsorted(gid[order], np.arange(len(keys) + 1))
     iu, ju = np.triu_indices(u.shape[1])

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.counts import normalise_by, select_profile
+from analysis.counts import group_keys, normalise_by, select_profile
 from analysis.profile import Profile
-from analysis.tallies import group_keys
 
 
 def _alpha(scores: np.ndarray) -> float:

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.counts import normalise_by, resolve_profile
+from analysis.counts import group_keys, normalise_by, resolve_profile
 from analysis.profile import Profile
 from analysis.stats import rank_desc
-from analysis.tallies import group_keys, match_groups
+from analysis.tallies import match_groups
 
 
 def _choice_counts(

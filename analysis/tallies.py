@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.counts import normalise_by
+from analysis.counts import group_keys, normalise_by
 from analysis.profile import Profile
 from analysis.stats import FloatArray, linearized_variance
 
@@ -54,14 +54,6 @@ def check_satisfied(profile: Profile, satisfied: Iterable[int] | None) -> frozen
     if not sat or not sat <= scale:
         raise ValueError(f"satisfied: must be a non-empty subset of the scale {sorted(scale)}, got {sorted(sat)}")
     return sat
-
-
-def group_keys(frame: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    if not by:
-        return np.zeros(len(frame), dtype=np.intp), pd.DataFrame(index=range(1))
-    grouped = frame.groupby(by, sort=True, dropna=False, observed=True)
-    keys = grouped.size().index.to_frame(index=False)
-    return grouped.ngroup().to_numpy(dtype=np.intp), keys
 
 
 def match_groups(keys: pd.DataFrame, frame: pd.DataFrame, by: list[str]) -> np.ndarray:
