@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from analysis.profile import load_profile
-from survey.admin import bp
+from survey.admin import bp, visible_or_404
 from survey.extensions import db
 from survey.forms import Form, choices
 from survey.models import FeedbackItem, Response, Unit, User
@@ -33,13 +33,6 @@ class AnswerForm(Form):
 
 class CloseForm(Form):
     note = TextAreaField("Ghi chú khi đóng (không bắt buộc)", validators=[Optional(), Length(max=1000)])
-
-
-def _item_or_404(item_id: int) -> FeedbackItem:
-    item = db.session.get(FeedbackItem, item_id)
-    if item is None or not can_see_unit(current_user, item.unit_id):
-        abort(404)
-    return item
 
 
 @bp.get("/phan-anh")
@@ -73,7 +66,7 @@ def _lowest_answers(response: Response) -> list[tuple[str, str, int]]:
 
 @bp.get("/phan-anh/<int:item_id>")
 def feedback_item(item_id: int):
-    item = _item_or_404(item_id)
+    item = visible_or_404(FeedbackItem, item_id)
     assign_form = AssignForm()
     officers = db.session.scalars(select(User).where(User.role == "unit_officer", User.is_active.is_(True))).all()
     assign_form.assignee.choices = choices(
@@ -85,7 +78,7 @@ def feedback_item(item_id: int):
 
 
 def _act(item_id: int, form_class, action) -> object:
-    item = _item_or_404(item_id)
+    item = visible_or_404(FeedbackItem, item_id)
     form = form_class()
     if isinstance(form, AssignForm):
         # the officer is checked by the service (unit, role, active); the form only carries the id

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from survey.admin import bp
+from survey.admin import bp, visible_or_404
 from survey.extensions import db
 from survey.forms import Form, choices
 from survey.models import Counter, Field, Procedure, Report, Unit, User
@@ -20,7 +20,7 @@ from survey.services import counters as counter_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError
 from survey.services.text import clean_text
-from survey.services.users import can_see_unit, visible_unit_ids
+from survey.services.users import visible_unit_ids
 
 CODE = Regexp(r"^[A-Za-z0-9_.-]{1,32}$", message="Mã chỉ gồm chữ không dấu, số, dấu gạch (tối đa 32 ký tự).")
 KIND_NAMES = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã, thị trấn", "department": "Phòng, ban"}
@@ -92,17 +92,10 @@ def counter_create():
     return redirect(url_for("admin.counters"))
 
 
-def _counter_or_404(counter_id: int) -> Counter:
-    counter = db.session.get(Counter, counter_id)
-    if counter is None or not can_see_unit(current_user, counter.unit_id):
-        abort(404)
-    return counter
-
-
 @bp.post("/quay/<int:counter_id>/thu-hoi")
 @admin_only
 def counter_revoke(counter_id: int):
-    counter = _counter_or_404(counter_id)
+    counter = visible_or_404(Counter, counter_id)
     counter_service.revoke(counter)
     db.session.commit()
     flash(f"Đã thu hồi mã QR của quầy {counter.code}: áp phích cũ không còn dùng được.", "info")
@@ -112,7 +105,7 @@ def counter_revoke(counter_id: int):
 @bp.post("/quay/<int:counter_id>/tao-lai")
 @admin_only
 def counter_regenerate(counter_id: int):
-    counter = _counter_or_404(counter_id)
+    counter = visible_or_404(Counter, counter_id)
     counter_service.regenerate_token(counter)
     db.session.commit()
     flash(f"Đã tạo mã QR mới cho quầy {counter.code}: hãy in lại áp phích.", "info")
@@ -123,7 +116,7 @@ def counter_regenerate(counter_id: int):
 def counter_qr(counter_id: int):
     from survey.qrcodes import qr_png
 
-    counter = _counter_or_404(counter_id)
+    counter = visible_or_404(Counter, counter_id)
     url = counter_service.survey_url(counter, current_app.config["PUBLIC_BASE_URL"])
     return Response(qr_png(url), mimetype="image/png",
                     headers={"Content-Disposition": f'attachment; filename="{counter.code}.png"'})  # fmt: skip
@@ -133,7 +126,7 @@ def counter_qr(counter_id: int):
 def counter_poster(counter_id: int):
     from survey.qrcodes import poster_pdf
 
-    counter = _counter_or_404(counter_id)
+    counter = visible_or_404(Counter, counter_id)
     url = counter_service.survey_url(counter, current_app.config["PUBLIC_BASE_URL"])
     return Response(poster_pdf(counter, url), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{counter.code}.pdf"'})  # fmt: skip
@@ -247,18 +240,6 @@ def user_toggle(user_id: int):
 # ---- reports --------------------------------------------------------------------------
 
 
-def _report_or_404(report_id: int) -> Report:
-    report = db.session.get(Report, report_id)
-    if report is None:
-        abort(404)
-    if report.unit_id is None:
-        if not current_user.sees_all_units:
-            abort(404)
-    elif not can_see_unit(current_user, report.unit_id):
-        abort(404)
-    return report
-
-
 @bp.get("/bao-cao")
 def reports():
     stmt = select(Report).order_by(Report.period.desc(), Report.unit_id)
@@ -272,7 +253,7 @@ def reports():
 def report_file(report_id: int, fmt: str):
     from survey.reports.generate import report_files
 
-    report = _report_or_404(report_id)
+    report = visible_or_404(Report, report_id)
     path = report_files(report).get(fmt)
     if path is None or not path.is_file():
         abort(404)
