@@ -15,14 +15,6 @@ from survey.models import Counter, Field, Procedure, Unit
 from survey.models.counters import new_token
 from survey.models.types import utcnow
 
-
-def active_counter(token: str) -> Counter | None:
-    """The active counter a QR token opens, or None for an unknown or revoked token."""
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(select(Counter).where(Counter.token == token, Counter.is_active.is_(True)))
-
-
 # ---- what the citizen's pages need of a counter, read once and kept a few seconds ----------
 
 
@@ -119,12 +111,9 @@ class _ViewCache:
                 self.entries[token] = (now + ttl, view)
         return view
 
-    def forget(self, token: str | None = None) -> None:
+    def clear(self) -> None:
         with self.lock:
-            if token is None:
-                self.entries.clear()
-            else:
-                self.entries.pop(token, None)
+            self.entries.clear()
 
 
 def _cache() -> _ViewCache:
@@ -143,9 +132,9 @@ def counter_view(token: str) -> CounterView | None:
     return _cache().get(token, current_app.config["COUNTER_CACHE_SECONDS"])
 
 
-def forget_views(token: str | None = None) -> None:
-    """Drop this process's copy of one counter (or of all)."""
-    _cache().forget(token)
+def forget_views() -> None:
+    """Drop this process's copies: the next request reads each counter again."""
+    _cache().clear()
 
 
 _VIEWED = (Counter, Unit, Field, Procedure)
