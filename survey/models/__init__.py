@@ -1,5 +1,6 @@
 """The models, one aggregate a module; importing this package registers them all."""
 
+from survey.models.api import ApiCall, ApiKey, DossierCount
 from survey.models.counters import Counter
 from survey.models.feedback import FeedbackEvent, FeedbackItem
 from survey.models.reports import Report
@@ -8,5 +9,5 @@ from survey.models.trust import ReceiptCode, ResponseReview
 from survey.models.units import Field, Procedure, Unit
 from survey.models.users import User
 
-__all__ = ["Counter", "FeedbackEvent", "FeedbackItem", "Field", "Procedure", "ReceiptCode", "Report", "Response",
+__all__ = ["ApiCall", "ApiKey", "Counter", "DossierCount", "FeedbackEvent", "FeedbackItem", "Field", "Procedure", "ReceiptCode", "Report", "Response",
            "ResponseReview", "Unit", "User"]  # fmt: skip
