@@ -35,7 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "(make run tạo sẵn một khoá cho máy phát triển)."
         )
 
-    from survey import admin, database, errors, formatting, public
+    from survey import admin, api, database, errors, formatting, public
     from survey.cli import register_commands
     from survey.extensions import csrf, db, limiter, login_manager, migrate
     from survey.services.users import load_user
@@ -52,5 +52,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(errors.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(admin.bp)
+    api.init_app(app)
     register_commands(app)
     return app

@@ -73,6 +73,8 @@ class Defaults:
     RATELIMIT_PER_DEVICE = "5/minute;20/hour"
     #: unknown receipt codes tried per client address (guessing codes)
     RATELIMIT_RECEIPT_MISS = "10/minute;50/day"
+    #: calls per API key (survey/api): a one-stop system mints a code per dossier returned
+    RATELIMIT_PER_API_KEY = "300/minute;20000/hour"
     #: reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none)
     TRUSTED_PROXIES = 0
     # ---- privacy (survey/services/privacy.py; `flask privacy purge`) ----

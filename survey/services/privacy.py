@@ -10,6 +10,10 @@ rate limiter's store. What is kept instead:
   ``SECRET_KEY`` *and the Vietnam date*, so two days' hashes of one address differ.
   It is pseudonymous, not anonymous: whoever holds ``SECRET_KEY`` can test all IPv4
   addresses against one day's hash. Hence the short ``IP_HASH_RETENTION_DAYS``.
+- ``dossier_hash``: HMAC-SHA256 of a dossier reference (mã hồ sơ) sent by the one-stop
+  system, so that one dossier gets one receipt code. The reference names a person's
+  case; it is never stored in clear nor exported. Changing ``SECRET_KEY`` changes the
+  hashes: a dossier sent again afterwards gets a new code.
 """
 
 from __future__ import annotations
@@ -42,6 +46,11 @@ def _keyed_hash(purpose: str, value: str) -> str:
 def device_hash(device_id: str) -> str:
     """The keyed hash of a device-cookie id (64 hex characters)."""
     return _keyed_hash("device", device_id)
+
+
+def dossier_hash(reference: str) -> str:
+    """The keyed hash of a dossier reference, as the one-stop system writes it (64 hex characters)."""
+    return _keyed_hash("dossier", reference)
 
 
 def vietnam_day(instant: datetime | None = None) -> date:

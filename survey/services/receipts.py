@@ -12,20 +12,28 @@ Using a code is atomic: the response is inserted, then a conditional
 code in the same transaction. Of two concurrent submits only one UPDATE matches
 (PostgreSQL re-checks the row after the first commits; SQLite serialises writers),
 the other rolls back; ``response_id`` is UNIQUE as a second guard.
+
+A code minted through the API for a dossier (:func:`for_dossier`) keeps only the keyed
+hash of the dossier reference, UNIQUE, so a retry or a resend finds the code made the
+first time instead of making a second one.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
-from survey.models import Counter, Field, ReceiptCode, Response
+from survey.models import Counter, Field, Procedure, ReceiptCode, Response
+from survey.models.trust import OUTCOMES
 from survey.models.types import utcnow
 from survey.services.errors import DomainError, InvalidSubmission
+from survey.services.privacy import dossier_hash
 from survey.services.responses import Ballot, existing_response, submit_response
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -87,6 +95,65 @@ def issue(counter: Counter, count: int, *, field: Field | None = None, valid_day
     return receipts
 
 
+#: longest dossier reference accepted (references of the national one-stop systems are ~25 characters)
+MAX_REFERENCE = 100
+
+
+def dossier_reference(raw: str | None) -> str:
+    """The reference as hashed: NFC, no surrounding or inner spaces, upper case; DomainError when unusable."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFC", raw or "")).upper()
+    if not text or len(text) > MAX_REFERENCE or not text.isprintable():
+        raise DomainError(f"Mã hồ sơ không hợp lệ (1 đến {MAX_REFERENCE} ký tự in được).")
+    return text
+
+
+def for_dossier(counter: Counter, field: Field | None, reference: str, *, procedure: Procedure | None = None,
+                is_late: bool | None = None, outcome: str | None = None, returned_at: datetime | None = None,
+                api_key_id: int | None = None, valid_days: int | None = 90,
+                now: datetime | None = None) -> tuple[ReceiptCode, bool]:  # fmt: skip
+    """The one code of a dossier, and whether it was made now. Flushes; the caller commits.
+
+    A dossier seen before gets its code back (with ``is_late``, ``outcome`` and ``returned_at``
+    updated when given: the one-stop system may mint the code at reception and tell the
+    outcome at return). The code's validity runs from the return of the result when given.
+    """
+    digest = dossier_hash(dossier_reference(reference))
+    if outcome is not None and outcome not in OUTCOMES:
+        raise DomainError(f"Kết quả hồ sơ không hợp lệ: {outcome} (có: {', '.join(OUTCOMES)}).")
+    existing = db.session.scalar(select(ReceiptCode).where(ReceiptCode.dossier_hash == digest))
+    if existing is None:
+        if procedure is not None and (field is None or procedure.field_id != field.id):
+            raise DomainError(f"Thủ tục {procedure.code} không thuộc lĩnh vực đã gửi.")
+        now = now or utcnow()
+        start = max(now, returned_at) if returned_at else now
+        try:
+            with db.session.begin_nested():
+                receipt = issue(counter, 1, field=field, valid_days=valid_days, now=now)[0]
+                receipt.dossier_hash = digest
+                receipt.procedure_id = procedure.id if procedure else None
+                receipt.api_key_id = api_key_id
+                receipt.expires_at = start + timedelta(days=valid_days) if valid_days else None
+                _describe(receipt, is_late, outcome, returned_at)
+                db.session.flush()
+            return receipt, True
+        except IntegrityError:  # the same dossier sent twice at once: the other request made its code
+            existing = db.session.scalar(select(ReceiptCode).where(ReceiptCode.dossier_hash == digest))
+            if existing is None:
+                raise
+    _describe(existing, is_late, outcome, returned_at)
+    db.session.flush()
+    return existing, False
+
+
+def _describe(receipt: ReceiptCode, is_late: bool | None, outcome: str | None, returned_at: datetime | None) -> None:
+    if is_late is not None:
+        receipt.is_late = is_late
+    if outcome is not None:
+        receipt.outcome = outcome
+    if returned_at is not None:
+        receipt.returned_at = returned_at
+
+
 def find(raw: str | None) -> ReceiptCode | None:
     code = normalise(raw)
     if code is None:
@@ -119,6 +186,8 @@ def submit(receipt: ReceiptCode, ballot: Ballot) -> tuple[Response, bool]:
     counter = receipt.counter
     if receipt.field_id is not None:
         ballot.field_id = receipt.field_id
+    if receipt.procedure_id is not None:  # the dossier's procedure, known: the citizen is not asked
+        ballot.procedure_id = receipt.procedure_id
     if ballot.field_id is None:
         raise InvalidSubmission("Xin vui lòng chọn lĩnh vực thủ tục Ông/Bà vừa thực hiện.")
     response, created = submit_response(counter, ballot, via_receipt=True)

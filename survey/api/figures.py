@@ -1,0 +1,94 @@
+"""The read API's figures: the dashboard's own, read through one call (:func:`_figures`).
+
+The figures layer is being unified; the one call below is the place to repoint.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from analysis.profile import load_profile
+from survey.admin.periods import Period, add_months, last_full_month
+from survey.models import ApiKey, Unit
+from survey.queries import Scope
+from survey.services import api_keys, stats
+from survey.services.periods import period_month
+from survey.services.units import subtree_ids
+from survey.models.types import utcnow
+
+#: the API's ``by`` → the query layer's group column
+GROUPS = {"field": "field_code", "month": "month", "unit": "unit_code"}
+PROFILE = "sipas-2024"
+
+
+def parse_period(text: str | None) -> Period | None:
+    """``2026-10`` (month), ``2026-Q3`` (quarter), ``2026`` (year); default the last full month; None if
+    malformed or not begun."""
+    if not text:
+        month = last_full_month()
+        return Period("month", month, month)
+    if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
+        year, month = int(match.group(1)), int(match.group(2))
+        period = Period("month", year * 100 + month, year * 100 + month) if 1 <= month <= 12 else None
+    elif match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+        start = int(match.group(1)) * 100 + (int(match.group(2)) - 1) * 3 + 1
+        period = Period("quarter", start, add_months(start, 2))
+    elif re.fullmatch(r"\d{4}", text):
+        period = Period("year", int(text) * 100 + 1, int(text) * 100 + 12)
+    else:
+        period = None
+    if period is None or period.start > period_month(utcnow()):
+        return None
+    return period
+
+
+def _figures(scope: Scope, column: str):
+    """THE one read of figures for the API: SIPAS and element rows per group, as the dashboard computes them."""
+    return stats.composites(stats.table(scope, [column]))
+
+
+def _number(x) -> float | None:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return round(float(x), 2)
+
+
+def indices(key: ApiKey, unit: Unit | None, period: Period, by: str) -> dict:
+    if unit is not None:
+        unit_ids = tuple(subtree_ids(unit.id))
+    else:
+        allowed = api_keys.unit_ids(key)
+        unit_ids = tuple(sorted(allowed)) if allowed is not None else None
+    scope = Scope(profile=PROFILE, start_month=period.start, end_month=period.end, unit_ids=unit_ids)
+    column = GROUPS[by]
+    table = _figures(scope, column)
+    profile = load_profile(PROFILE)
+    element_names = {e.code: e.name for e in profile.elements} | {"SIPAS": "Chỉ số hài lòng chung (SIPAS)"}
+    if by == "field":
+        names = stats.field_names()
+    elif by == "unit":
+        names = stats.unit_names(table[column]) if not table.empty else {}
+    else:
+        names = {}
+    groups = []
+    if not table.empty:
+        for key_value, part in table.groupby(column, sort=True):
+            figures = []
+            for r in part.itertuples():
+                flags = [f for f in str(r.flag or "").split(";") if f and f != "nan"]
+                figures.append({"code": r.code, "name": element_names.get(r.code, r.code), "index": _number(r.index),
+                                "ci_low": _number(r.ci_low), "ci_high": _number(r.ci_high),
+                                "n_valid": int(r.n_valid), "flags": flags})  # fmt: skip
+            figures.sort(key=lambda f: (f["code"] != "SIPAS", f["code"]))
+            name = names.get(key_value) or (_month_name(key_value) if by == "month" else key_value)
+            groups.append({"code": key_value, "name": name, "n": int(part["n_responses"].iloc[0]),
+                           "figures": figures})  # fmt: skip
+    start, end = f"{period.start // 100:04d}-{period.start % 100:02d}", f"{period.end // 100:04d}-{period.end % 100:02d}"
+    return {"unit": {"code": unit.code, "name": unit.name} if unit else None,
+            "period": start if start == end else f"{start}/{end}", "period_label": period.label, "by": by,
+            "rule": stats.DEFAULT_RULE, "groups": groups}  # fmt: skip
+
+
+def _month_name(value: str) -> str:
+    return f"Tháng {value[5:7]}/{value[:4]}"

@@ -1,0 +1,183 @@
+"""Version 1 of the API: thin views over the services; one commit per call."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, g, url_for
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from survey.api import auth, figures, problems
+from survey.api.problems import ApiProblem
+from survey.api.schemas import (
+    CountsRequest,
+    CountsResult,
+    IndicesQuery,
+    IndicesResult,
+    Problem,
+    ReceiptRequest,
+    ReceiptResult,
+)
+from survey.extensions import db
+from survey.models import Counter, Field, Procedure, ReceiptCode, Unit
+from survey.qrcodes import qr_png, qr_svg
+from survey.receipt_sheet import receipt_url
+from survey.services import api_keys, dossiers, receipts
+from survey.services.errors import DomainError
+
+blp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
+                description="Kết nối hệ thống thông tin giải quyết thủ tục hành chính (một cửa).")  # fmt: skip
+blp.before_request(auth.authenticate)
+blp.after_request(auth.log_call)
+problems.register(blp)
+
+NOT_IN_SCOPE = "Không có {what} mã {code} trong phạm vi của khoá."
+_ERRORS = {401: "Thiếu khoá, khoá sai hoặc đã thu hồi.", 403: "Khoá không có quyền này.",
+           404: "Mã không có, hoặc ngoài phạm vi đơn vị của khoá.", 413: "Nội dung quá 64 KB.",
+           429: "Quá giới hạn số lần gọi của khoá."}  # fmt: skip
+
+
+def _documented_errors(*codes: int):
+    def wrap(view):
+        for status in codes:
+            view = blp.alt_response(status, schema=Problem, description=_ERRORS.get(status, ""))(view)
+        return view
+
+    return wrap
+
+
+def _in_scope(unit_id: int) -> bool:
+    return api_keys.may_act_for(g.api_key, unit_id)
+
+
+def _by_code(model, code: str | None):
+    return db.session.scalar(select(model).where(model.code == code)) if code else None
+
+
+def _counter_for(data: dict, field: Field) -> Counter:
+    """The service point named, or the unit's active one for the field; 404 if none in the key's units."""
+    if data.get("service_point"):
+        counter = _by_code(Counter, data["service_point"])
+        if counter is None or not counter.is_active or not _in_scope(counter.unit_id):
+            raise ApiProblem(404, NOT_IN_SCOPE.format(what="điểm tiếp nhận", code=data["service_point"]))
+        return counter
+    if not data.get("unit"):
+        raise ApiProblem(422, "Cần mã điểm tiếp nhận (service_point) hoặc mã đơn vị (unit).",
+                         {"unit": ["Cần service_point hoặc unit."]})  # fmt: skip
+    unit = _by_code(Unit, data["unit"])
+    if unit is None or not _in_scope(unit.id):
+        raise ApiProblem(404, NOT_IN_SCOPE.format(what="đơn vị", code=data["unit"]))
+    candidates = db.session.scalars(
+        select(Counter).where(Counter.unit_id == unit.id, Counter.is_active.is_(True)).order_by(Counter.code)
+    ).all()
+    # a counter of this very field first, then one that asks the field
+    for counter in sorted(candidates, key=lambda c: c.field_id != field.id):
+        if counter.field_id in (None, field.id):
+            return counter
+    raise ApiProblem(422, f"Đơn vị {unit.code} chưa có quầy đang hoạt động tiếp nhận lĩnh vực {field.code}.")
+
+
+def _receipt_json(receipt: ReceiptCode, created: bool) -> dict:
+    base = current_app.config["PUBLIC_BASE_URL"]
+    url = receipt_url(base, receipt.code)
+    field = receipt.field or receipt.counter.field
+    return {"code": receipt.code, "display": receipts.display(receipt.code), "url": url, "qr_svg": qr_svg(url),
+            "qr_png_url": base.rstrip("/") + url_for("api_v1.receipt_qr", code=receipt.code),
+            "expires_at": receipt.expires_at, "used": receipt.used_at is not None, "created": created,
+            "unit": {"code": receipt.counter.unit.code, "name": receipt.counter.unit.name},
+            "field": {"code": field.code, "name": field.name} if field else None}  # fmt: skip
+
+
+@blp.route("/receipts", methods=["POST"])
+@blp.arguments(ReceiptRequest)
+@blp.response(201, ReceiptResult, description="Mã mới cho hồ sơ.")
+@blp.alt_response(200, schema=ReceiptResult, description="Hồ sơ đã có mã: trả lại đúng mã đó.")
+@_documented_errors(401, 403, 404, 409, 413, 429)
+def mint_receipt(data: dict):
+    """Cấp mã đánh giá cho một hồ sơ (mỗi hồ sơ một mã, gửi lại vẫn được đúng mã cũ).
+
+    In mã và mã QR lên giấy hẹn hoặc phiếu trả kết quả; người dân quét mã để đánh giá một lần,
+    không phải chọn lĩnh vực. Mã hồ sơ chỉ được lưu dưới dạng mã băm có khoá.
+    """
+    field = _by_code(Field, data["field"])
+    if field is None:
+        raise ApiProblem(422, f"Không có lĩnh vực mã {data['field']}.", {"field": ["Mã lĩnh vực không có."]})
+    procedure = _by_code(Procedure, data.get("procedure"))
+    if data.get("procedure") and procedure is None:
+        raise ApiProblem(422, f"Không có thủ tục mã {data['procedure']}.", {"procedure": ["Mã thủ tục không có."]})
+    counter = _counter_for(data, field)
+    try:
+        receipt, created = receipts.for_dossier(
+            counter, field, data["dossier"], procedure=procedure, is_late=data.get("late"),
+            outcome=data.get("outcome"), returned_at=data.get("returned_at"), api_key_id=g.api_key.id,
+            valid_days=current_app.config["RECEIPT_VALID_DAYS"],
+        )  # fmt: skip
+    except DomainError as exc:
+        raise ApiProblem(422, str(exc)) from exc
+    if not _in_scope(receipt.counter.unit_id):
+        raise ApiProblem(409, "Hồ sơ này đã được cấp mã ở một đơn vị ngoài phạm vi của khoá.")
+    result = _receipt_json(receipt, created)
+    db.session.commit()
+    return result, 201 if created else 200
+
+
+@blp.route("/receipts/<string:code>/qr.png", methods=["GET"])
+@blp.response(200, description="Ảnh PNG của mã QR.", content_type="image/png")
+@_documented_errors(401, 403, 404, 429)
+def receipt_qr(code: str):
+    """Ảnh PNG của mã QR dẫn tới phiếu của một mã đánh giá (để in)."""
+    receipt = receipts.find(code)
+    if receipt is None or not _in_scope(receipt.counter.unit_id):
+        raise ApiProblem(404, "Không có mã đánh giá này trong phạm vi của khoá.")
+    png = qr_png(receipt_url(current_app.config["PUBLIC_BASE_URL"], receipt.code))
+    return Response(png, mimetype="image/png")
+
+
+@blp.route("/dossier-counts", methods=["POST"])
+@blp.arguments(CountsRequest)
+@blp.response(200, CountsResult, description="Đã lưu; ô gửi lại thay số cũ.")
+@_documented_errors(401, 403, 404, 413, 429)
+def send_counts(data: dict):
+    """Gửi số hồ sơ theo đơn vị (hoặc điểm tiếp nhận), lĩnh vực, thủ tục và tháng.
+
+    Gửi lại một ô (cùng đơn vị, lĩnh vực, thủ tục, tháng) thì thay số cũ, không cộng thêm.
+    Một ô sai thì không ô nào được lưu.
+    """
+    codes, cells, errors = dossiers.Codes(), [], {}
+    for i, raw in enumerate(data["counts"]):
+        cell, found = dossiers.check_cell(raw, codes)
+        where = {column for column, _ in found}
+        if where & {"unit", "service_point"}:
+            code = raw.get("service_point") or raw.get("unit") or ""
+            raise ApiProblem(404, NOT_IN_SCOPE.format(what="đơn vị hoặc điểm tiếp nhận", code=code))
+        if cell is not None and not _in_scope(cell.unit.id):
+            raise ApiProblem(404, NOT_IN_SCOPE.format(what="đơn vị hoặc điểm tiếp nhận",
+                                                      code=raw.get("service_point") or raw.get("unit")))  # fmt: skip
+        if found:
+            errors[str(i)] = {column: [reason[:1].upper() + reason[1:] + "."] for column, reason in found}
+        cells.append(cell)
+    if errors:
+        raise ApiProblem(422, "Có ô không hợp lệ; không ô nào được lưu.", errors)
+    created, replaced = dossiers.record(cells, api_key_id=g.api_key.id)
+    db.session.commit()
+    return {"created": created, "replaced": replaced}
+
+
+@blp.route("/indices", methods=["GET"])
+@blp.arguments(IndicesQuery, location="query")
+@blp.response(200, IndicesResult)
+@_documented_errors(401, 403, 404, 429)
+def indices(query: dict):
+    """Chỉ số hài lòng (SIPAS và 5 yếu tố) của một đơn vị trong một kỳ, chia theo lĩnh vực, tháng hoặc đơn vị.
+
+    Cùng số liệu với bảng điều khiển, kèm khoảng tin cậy 95 % và ghi chú mẫu nhỏ.
+    """
+    unit = None
+    if query.get("unit"):
+        unit = _by_code(Unit, query["unit"])
+        if unit is None or not _in_scope(unit.id):
+            raise ApiProblem(404, NOT_IN_SCOPE.format(what="đơn vị", code=query["unit"]))
+    period = figures.parse_period(query.get("period"))
+    if period is None:
+        raise ApiProblem(422, "Kỳ không hợp lệ hoặc chưa tới.", {"period": ["Kỳ không hợp lệ hoặc chưa tới."]})
+    return figures.indices(g.api_key, unit, period, query["by"])
+
