@@ -11,11 +11,11 @@ import re
 from analysis.profile import load_profile
 from survey.admin.periods import Period, add_months, last_full_month
 from survey.models import ApiKey, Unit
+from survey.models.types import utcnow
 from survey.queries import Scope
 from survey.services import api_keys, stats
 from survey.services.periods import period_month
 from survey.services.units import subtree_ids
-from survey.models.types import utcnow
 
 #: the API's ``by`` → the query layer's group column
 GROUPS = {"field": "field_code", "month": "month", "unit": "unit_code"}
@@ -84,7 +84,10 @@ def indices(key: ApiKey, unit: Unit | None, period: Period, by: str) -> dict:
             name = names.get(key_value) or (_month_name(key_value) if by == "month" else key_value)
             groups.append({"code": key_value, "name": name, "n": int(part["n_responses"].iloc[0]),
                            "figures": figures})  # fmt: skip
-    start, end = f"{period.start // 100:04d}-{period.start % 100:02d}", f"{period.end // 100:04d}-{period.end % 100:02d}"
+    start, end = (
+        f"{period.start // 100:04d}-{period.start % 100:02d}",
+        f"{period.end // 100:04d}-{period.end % 100:02d}",
+    )
     return {"unit": {"code": unit.code, "name": unit.name} if unit else None,
             "period": start if start == end else f"{start}/{end}", "period_label": period.label, "by": by,
             "rule": stats.DEFAULT_RULE, "groups": groups}  # fmt: skip

@@ -180,4 +180,3 @@ def indices(query: dict):
     if period is None:
         raise ApiProblem(422, "Kỳ không hợp lệ hoặc chưa tới.", {"period": ["Kỳ không hợp lệ hoặc chưa tới."]})
     return figures.indices(g.api_key, unit, period, query["by"])
-
