@@ -16,7 +16,7 @@ from survey.admin.periods import add_months
 from survey.extensions import db
 from survey.formatting import month_label
 from survey.models import Unit
-from survey.services import feedback, stats, trust
+from survey.services import feedback, response_rates, stats, trust
 from survey.services.periods import month_bounds
 
 FLAG_NAMES = {
@@ -115,7 +115,8 @@ def overview(f: Filters) -> View:
              "Khoảng tin cậy 95%: Wilson cho từng tiêu chí; phương pháp delta (tuyến tính hoá) cho chỉ số gộp."]  # fmt: skip
     excluded = trust.excluded_summary(f.scope())
     return View("overview", "Tổng quan", tables, notes=notes,
-                summary={"respondents": respondents, "excluded": excluded.text()})  # fmt: skip
+                summary={"respondents": respondents, "excluded": excluded.text(),
+                         "response_rate": response_rates.overview(f.scope())})  # fmt: skip
 
 
 def _feedback_table(f: Filters) -> ViewTable:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import ApiKey
 from survey.services.users import create_user
-from tests.api.conftest import assert_problem, bearer
 from tests.admin.conftest import PASSWORD, csrf_from
+from tests.api.conftest import assert_problem, bearer
 
 
 def _login(client, username: str):
