@@ -13,7 +13,7 @@ from survey.admin.periods import Period, add_months, last_full_month
 from survey.models import ApiKey, Unit
 from survey.models.types import utcnow
 from survey.queries import Scope
-from survey.services import api_keys, stats
+from survey.services import api_keys, response_rates, stats
 from survey.services.periods import period_month
 from survey.services.units import subtree_ids
 
@@ -71,6 +71,7 @@ def indices(key: ApiKey, unit: Unit | None, period: Period, by: str) -> dict:
         names = stats.unit_names(table[column]) if not table.empty else {}
     else:
         names = {}
+    rates = {r[column]: r for r in response_rates.rates(scope, [column]).to_dict("records")}
     groups = []
     if not table.empty:
         for key_value, part in table.groupby(column, sort=True):
@@ -83,14 +84,33 @@ def indices(key: ApiKey, unit: Unit | None, period: Period, by: str) -> dict:
             figures.sort(key=lambda f: (f["code"] != "SIPAS", f["code"]))
             name = names.get(key_value) or (_month_name(key_value) if by == "month" else key_value)
             groups.append({"code": key_value, "name": name, "n": int(part["n_responses"].iloc[0]),
-                           "figures": figures})  # fmt: skip
+                           **_rate(rates.pop(key_value, None)), "figures": figures})  # fmt: skip
+    for key_value, rate in rates.items():  # dossiers returned, no answer at all
+        name = names.get(key_value) or (_month_name(key_value) if by == "month" else key_value)
+        groups.append({"code": key_value, "name": name, "n": 0, **_rate(rate), "figures": []})
+    groups.sort(key=lambda g: g["code"])
+    weighted = response_rates.weighted_sipas(scope)
+    weighted = weighted[weighted["level"] == "overall"] if not weighted.empty else weighted
     start, end = (
         f"{period.start // 100:04d}-{period.start % 100:02d}",
         f"{period.end // 100:04d}-{period.end % 100:02d}",
     )
     return {"unit": {"code": unit.code, "name": unit.name} if unit else None,
             "period": start if start == end else f"{start}/{end}", "period_label": period.label, "by": by,
-            "rule": stats.DEFAULT_RULE, "groups": groups}  # fmt: skip
+            "rule": stats.DEFAULT_RULE, "groups": groups,
+            "sipas_weighted_by_field": _number(weighted["index"].iloc[0]) if not weighted.empty else None}  # fmt: skip
+
+
+def _rate(rate: dict | None) -> dict:
+    if rate is None:
+        return {"returned": None, "response_rate": None, "flags": []}
+    returned = rate["returned"]
+    returned = None if returned is None or (isinstance(returned, float) and math.isnan(returned)) else int(returned)
+    return {
+        "returned": returned,
+        "response_rate": _number(rate["rate"]),
+        "flags": [rate["flag"]] if rate["flag"] else [],
+    }
 
 
 def _month_name(value: str) -> str:

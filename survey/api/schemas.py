@@ -130,6 +130,14 @@ class IndexGroup(Schema):
     code = fields.String(metadata={"description": "Mã lĩnh vực, mã đơn vị hoặc tháng YYYY-MM."})
     name = fields.String()
     n = fields.Integer(metadata={"description": "Số phiếu."})
+    returned = fields.Integer(allow_none=True, metadata={"description": "Số hồ sơ đã trả kết quả (nếu đã gửi)."})
+    response_rate = fields.Float(allow_none=True, metadata={"description": "Tỷ lệ phản hồi: n / returned, %."})
+    flags = fields.List(
+        fields.String(),
+        metadata={
+            "description": "no_answers: có hồ sơ nhưng không có phiếu; no_dossiers: có phiếu nhưng chưa có số hồ sơ."
+        },
+    )
     figures = fields.List(fields.Nested(Figure), metadata={"description": "SIPAS rồi từng yếu tố."})
 
 
@@ -139,6 +147,10 @@ class IndicesResult(Schema):
     period_label = fields.String()
     by = fields.String()
     rule = fields.String(metadata={"description": "Cách tính chỉ số gộp (theo Phụ lục phương pháp)."})
+    sipas_weighted_by_field = fields.Float(
+        allow_none=True,
+        metadata={"description": "SIPAS của cả phạm vi, mỗi lĩnh vực tính theo tỷ trọng hồ sơ đã trả (hậu phân tầng), "
+                                 "để tham khảo bên cạnh chỉ số chính; null khi thiếu số hồ sơ."})  # fmt: skip
     groups = fields.List(fields.Nested(IndexGroup))
 
 

@@ -92,3 +92,21 @@ def test_dashboard_overview_shows_the_units_response_rate(app, client, october):
     assert "50 phiếu trên 450 hồ sơ đã trả kết quả (11,11%)" in text
     assert "Lĩnh vực có hồ sơ nhưng chưa có phiếu nào: Xây dựng." in text
     assert "theo tỷ trọng hồ sơ của từng lĩnh vực" in text and "25,00%" in text
+
+
+def test_read_api_gives_rates_flags_and_the_weighted_sipas(app, client, district, make_key, october):
+    from tests.api.conftest import bearer
+
+    response = client.get("/api/v1/indices?unit=MAU-CHAUO&period=2026-10&by=field",
+                          headers=bearer(make_key(district.a, scopes="read")))  # fmt: skip
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    groups = {g["code"]: g for g in body["groups"]}
+    # HT 40 / 100 = 40 %; DD 10 / 300 = 3,33 %; XD 0 / 50, flagged; the weighted SIPAS as computed above
+    assert (groups["HT"]["n"], groups["HT"]["returned"], groups["HT"]["response_rate"]) == (40, 100, 40.0)
+    assert (groups["DD"]["n"], groups["DD"]["returned"], groups["DD"]["response_rate"]) == (10, 300, 3.33)
+    assert groups["XD"] == {"code": "XD", "name": "Xây dựng", "n": 0, "returned": 50, "response_rate": 0.0,
+                            "flags": ["no_answers"], "figures": []}  # fmt: skip
+    assert groups["DD"]["figures"][0]["code"] == "SIPAS" and groups["DD"]["figures"][0]["index"] == 0.0
+    assert body["sipas_weighted_by_field"] == 25.0
+    assert body["period"] == "2026-10" and body["period_label"] == "Tháng 10/2026"
