@@ -27,8 +27,8 @@ class KeyForm(Form):
                                  option_widget=widgets.CheckboxInput())  # fmt: skip
 
 
-def _form() -> KeyForm:
-    form = KeyForm()
+def _form(blank: bool = False) -> KeyForm:
+    form = KeyForm(formdata=None) if blank else KeyForm()
     form.units.choices = choices(unit_options(current_user))
     form.scopes.choices = choices((s, SCOPE_NAMES[s]) for s in SCOPES)
     return form
@@ -65,7 +65,9 @@ def api_key_create():
         flash(str(exc), "error")
         return _page(form), 422
     # shown in this answer only (never flashed: the session cookie is signed, not secret)
-    return _page(_form(), secret=secret, created=key)
+    blank = _form(blank=True)
+    blank.scopes.data = list(SCOPES)
+    return _page(blank, secret=secret, created=key)
 
 
 @bp.post("/khoa-api/<int:key_id>/thu-hoi")

@@ -11,6 +11,7 @@ from survey.api.problems import problem
 bp = Blueprint("api_pages", __name__)
 
 METHODS = ("get", "post", "put", "patch", "delete")
+TYPE_NAMES = {"string": "chuỗi", "integer": "số nguyên", "number": "số", "boolean": "true/false", "object": "đối tượng"}
 
 
 def _deref(spec: dict, node):
@@ -29,10 +30,10 @@ def _fields(spec: dict, schema: dict | None) -> list[dict]:
     rows = []
     for name, prop in (schema.get("properties") or {}).items():
         prop = _deref(spec, prop)
-        kind = prop.get("type", "object")
-        if kind == "array":
+        kind = TYPE_NAMES.get(prop.get("type", "object"), prop.get("type"))
+        if prop.get("type") == "array":
             items = _deref(spec, prop.get("items", {}))
-            kind = f"danh sách {items.get('type', 'đối tượng')}"
+            kind = f"danh sách {TYPE_NAMES.get(items.get('type', 'object'), items.get('type'))}"
             nested = _fields(spec, items) if items.get("properties") else []
         else:
             nested = _fields(spec, prop) if prop.get("properties") else []

@@ -31,7 +31,9 @@ blp.after_request(auth.log_call)
 problems.register(blp)
 
 NOT_IN_SCOPE = "Không có {what} mã {code} trong phạm vi của khoá."
-_ERRORS = {401: "Thiếu khoá, khoá sai hoặc đã thu hồi.", 403: "Khoá không có quyền này.",
+_ERRORS = {400: "Nội dung không phải JSON hợp lệ.", 401: "Thiếu khoá, khoá sai hoặc đã thu hồi.",
+           403: "Khoá không có quyền này.", 409: "Hồ sơ đã có mã ở một đơn vị ngoài phạm vi của khoá.",
+           422: "Dữ liệu không hợp lệ: xem errors (lỗi theo từng trường).",
            404: "Mã không có, hoặc ngoài phạm vi đơn vị của khoá.", 413: "Nội dung quá 64 KB.",
            429: "Quá giới hạn số lần gọi của khoá."}  # fmt: skip
 
@@ -39,7 +41,8 @@ _ERRORS = {401: "Thiếu khoá, khoá sai hoặc đã thu hồi.", 403: "Khoá k
 def _documented_errors(*codes: int):
     def wrap(view):
         for status in codes:
-            view = blp.alt_response(status, schema=Problem, description=_ERRORS.get(status, ""))(view)
+            view = blp.alt_response(status, schema=Problem, description=_ERRORS.get(status, ""),
+                                    content_type=problems.MIMETYPE)(view)  # fmt: skip
         return view
 
     return wrap
@@ -91,7 +94,7 @@ def _receipt_json(receipt: ReceiptCode, created: bool) -> dict:
 @blp.arguments(ReceiptRequest)
 @blp.response(201, ReceiptResult, description="Mã mới cho hồ sơ.")
 @blp.alt_response(200, schema=ReceiptResult, description="Hồ sơ đã có mã: trả lại đúng mã đó.")
-@_documented_errors(401, 403, 404, 409, 413, 429)
+@_documented_errors(400, 401, 403, 404, 409, 413, 422, 429)
 def mint_receipt(data: dict):
     """Cấp mã đánh giá cho một hồ sơ (mỗi hồ sơ một mã, gửi lại vẫn được đúng mã cũ).
 
@@ -121,7 +124,7 @@ def mint_receipt(data: dict):
 
 
 @blp.route("/receipts/<string:code>/qr.png", methods=["GET"])
-@blp.response(200, description="Ảnh PNG của mã QR.", content_type="image/png")
+@blp.response(200, {"type": "string", "format": "binary"}, description="Ảnh PNG của mã QR.", content_type="image/png")
 @_documented_errors(401, 403, 404, 429)
 def receipt_qr(code: str):
     """Ảnh PNG của mã QR dẫn tới phiếu của một mã đánh giá (để in)."""
@@ -135,7 +138,7 @@ def receipt_qr(code: str):
 @blp.route("/dossier-counts", methods=["POST"])
 @blp.arguments(CountsRequest)
 @blp.response(200, CountsResult, description="Đã lưu; ô gửi lại thay số cũ.")
-@_documented_errors(401, 403, 404, 413, 429)
+@_documented_errors(400, 401, 403, 404, 413, 422, 429)
 def send_counts(data: dict):
     """Gửi số hồ sơ theo đơn vị (hoặc điểm tiếp nhận), lĩnh vực, thủ tục và tháng.
 
@@ -165,7 +168,7 @@ def send_counts(data: dict):
 @blp.route("/indices", methods=["GET"])
 @blp.arguments(IndicesQuery, location="query")
 @blp.response(200, IndicesResult)
-@_documented_errors(401, 403, 404, 429)
+@_documented_errors(401, 403, 404, 422, 429)
 def indices(query: dict):
     """Chỉ số hài lòng (SIPAS và 5 yếu tố) của một đơn vị trong một kỳ, chia theo lĩnh vực, tháng hoặc đơn vị.
 

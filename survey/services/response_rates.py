@@ -108,8 +108,9 @@ def overview(scope: Scope) -> dict | None:
     answers, returned = int(by_field["answers"].sum()), int(by_field["returned"].fillna(0).sum())
     names = dict(db.session.execute(select(Field.code, Field.name)).all())
     silent = [names.get(c, c) for c in by_field.loc[by_field["flag"] == "no_answers", "field_code"]]
+    uncounted = [names.get(c, c) for c in by_field.loc[by_field["flag"] == "no_dossiers", "field_code"]]
     weighted = weighted_sipas(scope)
     overall = weighted[weighted["level"] == "overall"] if not weighted.empty else weighted
     return {"answers": answers, "returned": returned, "rate": 100 * answers / returned if returned else None,
-            "silent_fields": silent,
+            "silent_fields": silent, "uncounted_fields": uncounted,
             "weighted_index": float(overall["index"].iloc[0]) if not overall.empty else None}  # fmt: skip
