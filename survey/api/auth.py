@@ -44,7 +44,8 @@ def authenticate() -> None:
     g.api_key_id = key.id
     if not key.is_active:
         raise ApiProblem(401, "Khoá API đã bị thu hồi.", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    g.api_key = key
+    #: the key's units (with those below), None = all: read once, so a retried view needs no ORM object
+    g.api_unit_ids = api_keys.unit_ids(key)
     scope = SCOPE_OF.get((request.endpoint or "").rpartition(".")[2])
     if scope is None or scope not in key.scope_list:
         raise ApiProblem(403, f"Khoá API không có quyền “{scope}” cần cho thao tác này.")

@@ -10,10 +10,10 @@ import re
 
 from analysis.profile import load_profile
 from survey.admin.periods import Period, add_months, last_full_month
-from survey.models import ApiKey, Unit
+from survey.models import Unit
 from survey.models.types import utcnow
 from survey.queries import Scope
-from survey.services import api_keys, response_rates, stats
+from survey.services import response_rates, stats
 from survey.services.periods import period_month
 from survey.services.units import subtree_ids
 
@@ -54,11 +54,11 @@ def _number(x) -> float | None:
     return round(float(x), 2)
 
 
-def indices(key: ApiKey, unit: Unit | None, period: Period, by: str) -> dict:
+def indices(allowed: set[int] | None, unit: Unit | None, period: Period, by: str) -> dict:
+    """The figures of ``unit`` (and the units below), or of the key's units ``allowed`` (None: all)."""
     if unit is not None:
         unit_ids = tuple(subtree_ids(unit.id))
     else:
-        allowed = api_keys.unit_ids(key)
         unit_ids = tuple(sorted(allowed)) if allowed is not None else None
     scope = Scope(profile=PROFILE, start_month=period.start, end_month=period.end, unit_ids=unit_ids)
     column = GROUPS[by]

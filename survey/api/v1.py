@@ -19,9 +19,10 @@ from survey.api.schemas import (
 )
 from survey.extensions import db
 from survey.models import Counter, Field, Procedure, ReceiptCode, Unit
+from survey.public.views import retry_on_database_restart
 from survey.qrcodes import qr_png, qr_svg
 from survey.receipt_sheet import receipt_url
-from survey.services import api_keys, dossiers, receipts
+from survey.services import dossiers, receipts
 from survey.services.errors import DomainError
 
 blp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
@@ -49,7 +50,7 @@ def _documented_errors(*codes: int):
 
 
 def _in_scope(unit_id: int) -> bool:
-    return api_keys.may_act_for(g.api_key, unit_id)
+    return g.api_unit_ids is None or unit_id in g.api_unit_ids
 
 
 def _by_code(model, code: str | None):
@@ -95,6 +96,7 @@ def _receipt_json(receipt: ReceiptCode, created: bool) -> dict:
 @blp.response(201, ReceiptResult, description="Mã mới cho hồ sơ.")
 @blp.alt_response(200, schema=ReceiptResult, description="Hồ sơ đã có mã: trả lại đúng mã đó.")
 @_documented_errors(400, 401, 403, 404, 409, 413, 422, 429)
+@retry_on_database_restart  # safe: a dossier sent again gets its code, never a second one
 def mint_receipt(data: dict):
     """Cấp mã đánh giá cho một hồ sơ (mỗi hồ sơ một mã, gửi lại vẫn được đúng mã cũ).
 
@@ -111,7 +113,7 @@ def mint_receipt(data: dict):
     try:
         receipt, created = receipts.for_dossier(
             counter, field, data["dossier"], procedure=procedure, is_late=data.get("late"),
-            outcome=data.get("outcome"), returned_at=data.get("returned_at"), api_key_id=g.api_key.id,
+            outcome=data.get("outcome"), returned_at=data.get("returned_at"), api_key_id=g.api_key_id,
             valid_days=current_app.config["RECEIPT_VALID_DAYS"],
         )  # fmt: skip
     except DomainError as exc:
@@ -139,6 +141,7 @@ def receipt_qr(code: str):
 @blp.arguments(CountsRequest)
 @blp.response(200, CountsResult, description="Đã lưu; ô gửi lại thay số cũ.")
 @_documented_errors(400, 401, 403, 404, 413, 422, 429)
+@retry_on_database_restart  # safe: a cell sent again replaces itself
 def send_counts(data: dict):
     """Gửi số hồ sơ theo đơn vị (hoặc điểm tiếp nhận), lĩnh vực, thủ tục và tháng.
 
@@ -160,7 +163,7 @@ def send_counts(data: dict):
         cells.append(cell)
     if errors:
         raise ApiProblem(422, "Có ô không hợp lệ; không ô nào được lưu.", errors)
-    created, replaced = dossiers.record(cells, api_key_id=g.api_key.id)
+    created, replaced = dossiers.record(cells, api_key_id=g.api_key_id)
     db.session.commit()
     return {"created": created, "replaced": replaced}
 
@@ -182,4 +185,4 @@ def indices(query: dict):
     period = figures.parse_period(query.get("period"))
     if period is None:
         raise ApiProblem(422, "Kỳ không hợp lệ hoặc chưa tới.", {"period": ["Kỳ không hợp lệ hoặc chưa tới."]})
-    return figures.indices(g.api_key, unit, period, query["by"])
+    return figures.indices(g.api_unit_ids, unit, period, query["by"])

@@ -81,11 +81,6 @@ def unit_ids(key: ApiKey) -> set[int] | None:
     return {uid for unit in key.units for uid in subtree_ids(unit.id)}
 
 
-def may_act_for(key: ApiKey, unit_id: int) -> bool:
-    allowed = unit_ids(key)
-    return allowed is None or unit_id in allowed
-
-
 def log_call(key_id: int | None, action: str, status: int, now: datetime | None = None) -> None:
     """Record one call and the key's last use. Flushes."""
     now = now or utcnow()
