@@ -22,8 +22,8 @@ from survey.services.errors import DomainError
 class KeyForm(Form):
     name = StringField("Tên hệ thống kết nối", validators=[InputRequired("Xin nhập tên hệ thống."), Length(max=200)])
     units = SelectMultipleField("Đơn vị (cả đơn vị trực thuộc); không chọn: mọi đơn vị")
-    scopes = SelectMultipleField("Quyền", validators=[InputRequired("Xin chọn ít nhất một quyền.")],
-                                 widget=widgets.ListWidget(prefix_label=False),
+    # no InputRequired: it would mark every checkbox required in HTML; the service refuses an empty set
+    scopes = SelectMultipleField("Quyền", widget=widgets.ListWidget(prefix_label=False),
                                  option_widget=widgets.CheckboxInput())  # fmt: skip
 
 

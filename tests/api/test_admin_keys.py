@@ -59,3 +59,15 @@ def test_only_admins_see_the_keys_and_forms_need_their_token(app, client, distri
     assert client.post("/admin/khoa-api", data={"name": "x", "scopes": ["read"]}).status_code == 400  # no CSRF token
     with app.app_context():
         assert db.session.scalar(select(ApiKey)) is None
+
+
+def test_a_key_needs_a_scope(app, client, district):
+    with app.app_context():
+        create_user("quantri", PASSWORD, "admin", "Quản trị")
+        db.session.commit()
+    _login(client, "quantri")
+    page = client.post("/admin/khoa-api", data={"csrf_token": csrf_from(client, "/admin/khoa-api"), "name": "iGate"})
+    assert page.status_code == 422
+    assert "Khoá phải có ít nhất một quyền." in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(ApiKey)) is None
