@@ -45,6 +45,7 @@ def init_app(app: Flask) -> Api:
 
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
+    app.json.ensure_ascii = False  # Vietnamese names readable in the answers (JSON is UTF-8)
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}, "security": [{"khoa": []}]})
     api.spec.components.security_scheme("khoa", {"type": "http", "scheme": "bearer",
                                                  "description": "Khoá API (sipas_…)"})  # fmt: skip
