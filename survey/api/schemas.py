@@ -12,6 +12,8 @@ from survey.models.trust import OUTCOMES
 
 _MESSAGES = {"required": "Trường này là bắt buộc.", "null": "Trường này không được để trống."}
 _CODE = validate.Length(min=1, max=64, error="Mã phải dài từ {min} đến {max} ký tự.")
+#: no control character (PostgreSQL refuses NUL in text outright, and no code holds one)
+_PRINTABLE = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="Có ký tự điều khiển không hợp lệ.")
 
 
 def _messages(**extra: str) -> dict[str, str]:
@@ -19,7 +21,7 @@ def _messages(**extra: str) -> dict[str, str]:
 
 
 def code(description: str, required: bool = False) -> fields.String:
-    return fields.String(required=required, validate=_CODE, metadata={"description": description},
+    return fields.String(required=required, validate=[_CODE, _PRINTABLE], metadata={"description": description},
                          error_messages=_messages(invalid="Mã phải là một chuỗi ký tự."))  # fmt: skip
 
 

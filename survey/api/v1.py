@@ -137,6 +137,10 @@ def receipt_qr(code: str):
     return Response(png, mimetype="image/png")
 
 
+def _cell_of(cell: dossiers.Cell) -> tuple:
+    return cell.unit.id, cell.field.id, cell.procedure.id if cell.procedure else None, cell.month
+
+
 @blp.route("/dossier-counts", methods=["POST"])
 @blp.arguments(CountsRequest)
 @blp.response(200, CountsResult, description="Đã lưu; ô gửi lại thay số cũ.")
@@ -148,7 +152,7 @@ def send_counts(data: dict):
     Gửi lại một ô (cùng đơn vị, lĩnh vực, thủ tục, tháng) thì thay số cũ, không cộng thêm.
     Một ô sai thì không ô nào được lưu.
     """
-    codes, cells, errors = dossiers.Codes(), [], {}
+    codes, cells, errors, seen = dossiers.Codes(), [], {}, {}
     for i, raw in enumerate(data["counts"]):
         cell, found = dossiers.check_cell(raw, codes)
         where = {column for column, _ in found}
@@ -160,6 +164,10 @@ def send_counts(data: dict):
                                                       code=raw.get("service_point") or raw.get("unit")))  # fmt: skip
         if found:
             errors[str(i)] = {column: [reason[:1].upper() + reason[1:] + "."] for column, reason in found}
+        elif (key := _cell_of(cell)) in seen:
+            errors[str(i)] = {"counts": [f"Trùng ô với ô {seen[key]} (cùng đơn vị, lĩnh vực, thủ tục, tháng)."]}
+        else:
+            seen[key] = i
         cells.append(cell)
     if errors:
         raise ApiProblem(422, "Có ô không hợp lệ; không ô nào được lưu.", errors)

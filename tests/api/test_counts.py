@@ -158,3 +158,14 @@ def test_import_refuses_a_file_without_the_columns(app, runner, district, tmp_pa
     assert result.exit_code == 1
     assert "thiếu cột field (mã lĩnh vực), month" in result.output
     assert counts_stored(app) == []
+
+
+def test_a_cell_twice_in_one_request_and_control_characters_are_refused(app, client, district, make_key):
+    secret = make_key(district.a)
+    body = assert_problem(send(client, secret, cell(), cell(received=1, returned=1, returned_late=0)), 422)
+    assert body["errors"]["1"]["counts"] == ["Trùng ô với ô 0 (cùng đơn vị, lĩnh vực, thủ tục, tháng)."]
+    assert_problem(send(client, secret, cell(field="H\x00T")), 422)  # PostgreSQL refuses NUL: never a 500
+    assert_problem(send(client, secret, cell(unit="MAU\x00CHAUO")), 422)
+    response = client.get("/api/v1/indices?unit=MAU%00CHAUO", headers=bearer(secret))
+    assert response.status_code in (400, 422) and response.mimetype == "application/problem+json"
+    assert counts_stored(app) == []

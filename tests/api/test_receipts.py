@@ -129,6 +129,8 @@ def test_a_code_answers_once_without_the_field_question(app, client, district, m
         ({"returned_at": "2026-11-25T10:00:00"}, 422),  # no time zone
         ({"dossier_reference": "abc"}, 422),  # an unknown property
         ({"field": 12}, 422),
+        ({"dossier": "HS\x00-1"}, 422),  # NUL: PostgreSQL would refuse it; a 422, never a 500
+        ({"service_point": "MAU\x00-Q1"}, 422),
     ],
 )
 def test_bad_receipt_requests_store_nothing(app, client, district, make_key, body, status):
@@ -166,3 +168,19 @@ def test_every_call_is_logged_with_the_key_and_its_last_use(app, client, distric
         assert key.last_used_at is not None
         key_id = key.id
     assert calls_logged(app) == [(key_id, "mint_receipt", 201), (key_id, "mint_receipt", 422)]
+
+
+def test_exports_carry_nothing_of_the_dossier(app, client, runner, district, make_key, tmp_path):
+    secret = make_key(district.a)
+    minted = mint(client, secret, late=True, outcome="refused")
+    code = minted.get_json()["code"]
+    html = client.get(f"/r/{code}").get_data(as_text=True)
+    assert client.post(f"/r/{code}", data={**hidden_fields(html), **full_answers(value=4)}).status_code == 303
+    with app.app_context():
+        digest = receipts_stored(app)[0].dossier_hash
+    out = tmp_path / "phieu.csv"
+    assert runner.invoke(args=["responses", "export", "--out", str(out)]).exit_code == 0
+    exported = out.read_text(encoding="utf-8")
+    assert exported.count("\n") == 2  # header and the one response
+    for trace in ("261125", DOSSIER, digest, code, "refused"):
+        assert trace not in exported
