@@ -17,6 +17,8 @@ class Api(SmorestApi):
     """flask-smorest's Api, but its error handler stays off the office and citizen pages."""
 
     ERROR_SCHEMA = Problem
+    #: every error an operation can give is documented with it (problem+json); no English catch-all
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self) -> None:
         # the API blueprints register their own (survey.api.problems); the rest of the app keeps its pages

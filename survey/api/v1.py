@@ -178,7 +178,7 @@ def send_counts(data: dict):
 
 @blp.route("/indices", methods=["GET"])
 @blp.arguments(IndicesQuery, location="query")
-@blp.response(200, IndicesResult)
+@blp.response(200, IndicesResult, description="Chỉ số theo nhóm, kèm tỷ lệ phản hồi khi có số hồ sơ.")
 @_documented_errors(401, 403, 404, 422, 429)
 def indices(query: dict):
     """Chỉ số hài lòng (SIPAS và 5 yếu tố) của một đơn vị trong một kỳ, chia theo lĩnh vực, tháng hoặc đơn vị.
