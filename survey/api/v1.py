@@ -29,6 +29,15 @@ blp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
                 description="Kết nối hệ thống thông tin giải quyết thủ tục hành chính (một cửa).")  # fmt: skip
 blp.before_request(auth.authenticate)
 blp.after_request(auth.log_call)
+
+
+@blp.after_request
+def no_store(response):
+    # codes, their QR and the figures are for the caller only: no proxy or cache keeps them
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 problems.register(blp)
 
 NOT_IN_SCOPE = "Không có {what} mã {code} trong phạm vi của khoá."

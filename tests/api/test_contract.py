@@ -57,3 +57,4 @@ def test_api_takes_no_cookie_and_needs_no_csrf_token(client, district, make_key)
                                                      "dossier": "HS-1"}, headers=bearer(make_key(district.a)))  # fmt: skip
     assert response.status_code == 201
     assert "Set-Cookie" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
