@@ -29,6 +29,10 @@ class Defaults:
     COUNTER_CACHE_SECONDS = 10
     DEFAULT_PROFILE = "sipas-2024"
     REPORTS_DIR: str | None = None  # instance/reports when unset
+    #: how reports are signed, for units whose page leaves it empty: unit code → {"titles": [lines],
+    #: "name": str, "recipients": [lines], "symbol": "BC-UBND"}; e.g. {"H-BSN": {"titles":
+    #: ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "name": "Nguyễn Văn A"}}
+    REPORTS_SIGNATURES: dict[str, dict[str, object]] = {}
     #: a response with any satisfaction answer at or below this level becomes a feedback item
     FEEDBACK_SCORE_LEVEL = 2
     #: days the office has to answer a feedback item

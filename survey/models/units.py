@@ -44,6 +44,15 @@ class Unit(db.Model):
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     #: demo data, shown as such everywhere
     is_sample: Mapped[bool] = mapped_column(default=False)
+    # ---- how the unit's reports are signed (survey/reports/signing.py); empty: the usual form ----
+    #: the signer's authority and title, one line each ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    report_signer_titles: Mapped[str | None] = mapped_column(Text)
+    #: the signer's full name, printed under the signature
+    report_signer_name: Mapped[str | None] = mapped_column(String(120))
+    #: "Nơi nhận" of the reports, one recipient a line
+    report_recipients: Mapped[str | None] = mapped_column(Text)
+    #: the symbol after the report's number ("BC-UBND")
+    report_symbol: Mapped[str | None] = mapped_column(String(40))
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children", foreign_keys=[parent_id])
     children: Mapped[list[Unit]] = relationship(back_populates="parent", foreign_keys=[parent_id])

@@ -5,15 +5,25 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from functools import cache
 
 import numpy as np
 
-from survey.reports import fmt
+from survey.reports import fmt, fonts
 from survey.reports.document import Chart
 
 MAIN = "#1f4e79"
 PALE = "#a9c1da"
-FONT = {"font.family": "DejaVu Serif", "font.size": 8, "svg.fonttype": "path"}
+FONT = {"font.family": [fonts.FAMILY, "DejaVu Serif"], "font.size": 8, "svg.fonttype": "path"}
+
+
+@cache
+def _register_fonts() -> None:
+    """Tell matplotlib where Liberation Serif is, whatever its font cache says (it may predate the font)."""
+    from matplotlib import font_manager
+
+    for bold, italic in fonts.FILES:
+        font_manager.fontManager.addfont(str(fonts.font_file(bold, italic)))
 
 
 def render(chart: Chart, dpi: int = 130) -> bytes:
@@ -24,6 +34,7 @@ def render(chart: Chart, dpi: int = 130) -> bytes:
     from matplotlib.ticker import FuncFormatter
     from PIL import Image
 
+    _register_fonts()
     with matplotlib.rc_context(FONT):
         fig = Figure(figsize=(6.3, 2.75), dpi=dpi)
         canvas = FigureCanvasAgg(fig)
@@ -56,7 +67,8 @@ def _bars(ax, chart: Chart, muted: tuple[bool, ...]) -> None:
     positions = range(len(chart.values))
     heights = [0.0 if math.isnan(v) else v for v in chart.values]
     ax.bar(positions, heights, width=0.6, color=[PALE if m else MAIN for m in muted])
-    labels = [textwrap.fill(label, 14) for label in chart.labels]
+    # a label wraps to its bar's share of the 16 cm width
+    labels = [textwrap.fill(label, max(8, min(16, 110 // max(1, len(chart.labels))))) for label in chart.labels]
     ax.set_xticks(list(positions), labels, fontsize=7)
     for x, value in zip(positions, chart.values, strict=True):
         ax.text(x, (0 if math.isnan(value) else value) + 1.5, fmt.pct(value), ha="center", fontsize=7)

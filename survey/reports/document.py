@@ -39,10 +39,12 @@ class Table:
 
 @dataclass(frozen=True)
 class Header:
-    """The Nghị định 30/2020 head: issuing body left, national motto right, number and date."""
+    """The Nghị định 30/2020 head: issuing body left, national title and motto right, number and date."""
 
-    parent_line: str
-    unit_line: str
+    #: the directly superior body (chủ quản), where the decree asks for it; "" for a People's Committee
+    superior: str
+    #: the issuing body, in capitals, one entry a line at most (a long one wraps)
+    issuer: tuple[str, ...]
     number: str
     place_date: str
 
@@ -83,9 +85,11 @@ class Chart:
 
 @dataclass(frozen=True)
 class Signature:
+    """"Nơi nhận" left; right the signer's authority and title lines, room to sign, the name (may be empty)."""
+
     recipients: tuple[str, ...]
-    on_behalf: str
-    signer_title: str
+    titles: tuple[str, ...]
+    name: str = ""
 
 
 Block = Header | Title | Heading | Paragraph | Table | Chart | Signature

@@ -1,4 +1,8 @@
-"""DOCX writer (python-docx): A4, Times New Roman, the Nghị định 30/2020 head and signature."""
+"""DOCX writer (python-docx): A4, Times New Roman, the Nghị định 30/2020 head and signature.
+
+Margins, sizes, the head's rules and every table's column widths come from
+:mod:`survey.reports.layout`, as for the PDF: the two documents set the same lines.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,17 @@ import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 
+from survey.reports import fonts, layout
 from survey.reports.document import Chart, Doc, Header, Heading, Paragraph, Signature, Table, Title, cell_text
 from survey.reports.fmt import xml_safe
 
-FONT = "Times New Roman"
-TEXT_WIDTH_CM = 16.5
-NUMERIC = ("int", "pct", "pp", "num")
+FONT = fonts.DOCX_FAMILY
 
 
 def _fonts(element) -> None:
@@ -39,19 +42,20 @@ def _fonts_of(r_pr) -> None:
 def _setup(document) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    section.page_width, section.page_height = Mm(layout.PAGE_WIDTH), Mm(layout.PAGE_HEIGHT)
+    section.top_margin, section.bottom_margin = Mm(layout.MARGIN_TOP), Mm(layout.MARGIN_BOTTOM)
+    section.left_margin, section.right_margin = Mm(layout.MARGIN_LEFT), Mm(layout.MARGIN_RIGHT)
     defaults = document.styles.element.find(qn("w:docDefaults"))
     if defaults is not None and (r_pr := defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")) is not None:
         _fonts_of(r_pr)
     normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(13)
+    normal.font.name, normal.font.size = FONT, Pt(layout.BODY_SIZE)
     _fonts(normal.element)
     normal.paragraph_format.space_after = Pt(4)
     for name in ("Heading 1", "Heading 2"):
         style = document.styles[name]
-        style.font.name, style.font.size, style.font.bold, style.font.italic = FONT, Pt(13), True, False
+        style.font.name, style.font.size = FONT, Pt(layout.BODY_SIZE)
+        style.font.bold, style.font.italic = True, False
         style.font.color.rgb = None
         _fonts(style.element)
         style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(8), Pt(4)
@@ -96,76 +100,140 @@ def _no_borders(table) -> None:
     table._tbl.tblPr.append(borders)
 
 
+def _twips(mm: float) -> str:
+    return str(round(mm * 1440 / 25.4))
+
+
+def _fixed(table, widths_mm) -> None:
+    """A fixed-layout table exactly ``widths_mm`` wide, whatever Word would autofit."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    width = tbl_pr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tbl_pr.append(width)
+    width.set(qn("w:w"), _twips(sum(widths_mm)))
+    width.set(qn("w:type"), "dxa")
+    fixed = OxmlElement("w:tblLayout")
+    fixed.set(qn("w:type"), "fixed")
+    tbl_pr.append(fixed)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), _twips(layout.CELL_PADDING))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tbl_pr.append(margins)
+    for column, mm in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(mm)
+    for row in table.rows:
+        for cell, mm in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(mm)
+
+
 def _layout_table(document, rows: int, widths: tuple[float, float]):
     table = document.add_table(rows=rows, cols=2)
-    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)
+    _fixed(table, widths)
     for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
+        for cell in row.cells:
             cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
     return table
 
 
+def _rule(container, length_mm: float, room_mm: float, after: float = 0.0) -> None:
+    """A short centred rule (Phụ lục I): the bottom border of an empty paragraph indented to its length."""
+    paragraph = container.add_paragraph()
+    fmt_ = paragraph.paragraph_format
+    fmt_.left_indent = fmt_.right_indent = Mm(max(0.0, (room_mm - length_mm) / 2))
+    fmt_.space_before, fmt_.space_after = Pt(0), Pt(after)
+    fmt_.line_spacing_rule, fmt_.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(2)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "5"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
 def _header(document, block: Header) -> None:
-    table = _layout_table(document, 2, (6.5, 10.0))
+    head = layout.head_lines(block)
+    table = _layout_table(document, 1, (layout.HEAD_LEFT, layout.HEAD_RIGHT))
     left, right = table.rows[0].cells
-    if block.parent_line:
-        _para(left, block.parent_line, size=12)
-    _para(left, block.unit_line, bold=True, size=12)
-    _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
-    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=13)
-    number, place = table.rows[1].cells
-    _para(number, block.number, size=13).paragraph_format.space_before = Pt(6)
-    _para(place, block.place_date, italic=True, size=13).paragraph_format.space_before = Pt(6)
+    for line in head.superior:
+        _para(left, line, size=layout.HEAD_NAME_SIZE)
+    for line in head.issuer:
+        _para(left, line, bold=True, size=layout.HEAD_NAME_SIZE)
+    _rule(left, head.issuer_rule, layout.HEAD_LEFT)
+    _para(left, block.number, size=layout.BODY_SIZE).paragraph_format.space_before = Pt(11)
+    _para(right, layout.NATIONAL_TITLE, bold=True, size=layout.HEAD_NAME_SIZE)
+    _para(right, layout.MOTTO, bold=True, size=layout.MOTTO_SIZE)
+    _rule(right, head.motto_rule, layout.HEAD_RIGHT)
+    _para(right, block.place_date, italic=True, size=layout.BODY_SIZE).paragraph_format.space_before = Pt(11)
+
+
+def _title(document, block: Title) -> None:
+    _para(document, block.kind, bold=True, size=layout.TITLE_SIZE).paragraph_format.space_before = Pt(22)
+    subject = _para(document, block.subject, bold=True, size=layout.TITLE_SIZE)
+    room = layout.TEXT_WIDTH - 20
+    subject.paragraph_format.left_indent = subject.paragraph_format.right_indent = Mm(10)
+    _rule(document, layout.title_rule(block.subject, room), layout.TEXT_WIDTH, after=8)
+    if block.sample_note:
+        _para(document, block.sample_note, italic=True, size=11, after=8)
 
 
 def _table(document, block: Table) -> None:
-    if block.caption:
-        _para(document, block.caption, WD_ALIGN_PARAGRAPH.LEFT, 2, bold=True, italic=True, size=12)
-    many = len(block.columns) > 7
-    size = 9.5 if many else 11
-    table = document.add_table(rows=1 + len(block.rows), cols=len(block.columns))
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    total = sum(c.width for c in block.columns)
-    widths = [Cm(TEXT_WIDTH_CM * c.width / total) for c in block.columns]
-    header = table.rows[0]
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(repeat)
-    for cell, column, width in zip(header.cells, block.columns, widths, strict=True):
-        cell.width = width
-        _run(cell.paragraphs[0], column.title, bold=True, size=size)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for i, (row, values) in enumerate(zip(table.rows[1:], block.rows, strict=True)):
-        for cell, column, width, value in zip(row.cells, block.columns, widths, values, strict=True):
-            cell.width = width
-            paragraph = cell.paragraphs[0]
-            _run(paragraph, cell_text(value, column.kind), bold=i in block.bold_rows, size=size)
-            if column.kind in NUMERIC:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for number, part in enumerate(layout.table_parts(block)):
+        if block.caption:
+            caption = block.caption + (" (tiếp theo)" if number else "")
+            paragraph = _para(document, caption, WD_ALIGN_PARAGRAPH.LEFT, 2, bold=True, italic=True, size=12)
+            paragraph.paragraph_format.keep_with_next = True
+        _table_part(document, block, part)
     if block.note:
-        _para(document, block.note, WD_ALIGN_PARAGRAPH.LEFT, 6, italic=True, size=10.5)
+        _para(document, block.note, WD_ALIGN_PARAGRAPH.LEFT, 6, italic=True, size=11)
     else:
         _para(document, "", after=4)
 
 
+def _table_part(document, block: Table, part: layout.Part) -> None:
+    columns = [block.columns[i] for i in part.columns]
+    table = document.add_table(rows=1 + len(block.rows), cols=len(columns))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _fixed(table, part.widths)
+    header = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header._tr.get_or_add_trPr().append(repeat)
+    for cell, column in zip(header.cells, columns, strict=True):
+        _run(cell.paragraphs[0], column.title, bold=True, size=part.size)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    for i, (row, values) in enumerate(zip(table.rows[1:], block.rows, strict=True)):
+        cant_split = OxmlElement("w:cantSplit")
+        row._tr.get_or_add_trPr().append(cant_split)
+        for cell, index, column in zip(row.cells, part.columns, columns, strict=True):
+            paragraph = cell.paragraphs[0]
+            _run(paragraph, cell_text(values[index], column.kind), bold=i in block.bold_rows, size=part.size)
+            if column.kind in layout.NUMERIC:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+
 def _signature(document, block: Signature) -> None:
     _para(document, "", after=6)
-    table = _layout_table(document, 1, (8.0, 8.5))
+    table = _layout_table(document, 1, (layout.SIGN_LEFT, layout.SIGN_RIGHT))
     left, right = table.rows[0].cells
     _para(left, "Nơi nhận:", WD_ALIGN_PARAGRAPH.LEFT, bold=True, italic=True, size=12)
     for line in block.recipients:
-        _para(left, f"- {line}", WD_ALIGN_PARAGRAPH.LEFT, size=11)
-    if block.on_behalf:
-        _para(right, block.on_behalf, bold=True, size=13)
-    _para(right, block.signer_title, bold=True, size=13)
-    _para(right, "(Ký, ghi rõ họ tên, đóng dấu)", italic=True, size=12)
-    for _ in range(4):  # room for the signature and the seal
+        _para(left, line, WD_ALIGN_PARAGRAPH.LEFT, size=11)
+    for line in block.titles:
+        _para(right, line, bold=True, size=layout.BODY_SIZE)
+    for _ in range(5):  # room for the signature and the seal
         _para(right, "")
-    _para(right, "NGƯỜI KÝ", bold=True, size=13)
+    if block.name:
+        _para(right, block.name, bold=True, size=layout.BODY_SIZE)
 
 
 def write_docx(doc: Doc, images: dict[str, bytes]) -> bytes:
@@ -178,11 +246,7 @@ def write_docx(doc: Doc, images: dict[str, bytes]) -> bytes:
         if isinstance(block, Header):
             _header(document, block)
         elif isinstance(block, Title):
-            _para(document, block.kind, bold=True, size=14).paragraph_format.space_before = Pt(12)
-            _para(document, block.subject, bold=True, size=14, after=4)
-            if block.sample_note:
-                _para(document, block.sample_note, italic=True, size=11, after=4)
-            _para(document, "", after=6)
+            _title(document, block)
         elif isinstance(block, Heading):
             document.add_heading(xml_safe(block.text), level=block.level)
         elif isinstance(block, Paragraph):
@@ -190,10 +254,10 @@ def write_docx(doc: Doc, images: dict[str, bytes]) -> bytes:
         elif isinstance(block, Table) and block.in_document:
             _table(document, block)
         elif isinstance(block, Chart):
-            document.add_picture(io.BytesIO(images[block.key]), width=Cm(16))
+            document.add_picture(io.BytesIO(images[block.key]), width=Mm(160))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             if block.caption:
-                _para(document, block.caption, italic=True, size=10.5, after=6)
+                _para(document, block.caption, italic=True, size=11, after=6)
         elif isinstance(block, Signature):
             _signature(document, block)
     buffer = io.BytesIO()

@@ -29,6 +29,7 @@ from survey.reports.document import Doc
 from survey.reports.monthly import monthly_doc
 from survey.reports.periods import Period
 from survey.reports.quarterly import quarterly_doc
+from survey.reports.signing import load_signing
 from survey.reports.render import SUFFIXES, render_files, warm_up
 from survey.services.periods import VN
 from survey.services.units import subtree_ids
@@ -144,6 +145,7 @@ def _docs(jobs: list[Job], settings: Settings, now: datetime) -> Iterator[tuple[
     """Build the documents period by period, one batch of queries per period."""
     today = now.astimezone(VN).date()
     everyone = data.units_with_counters()
+    signing = load_signing({job.unit.id for job in jobs}, current_app.config)
     by_parent: dict[int | None, list[UnitInfo]] = {}
     for unit in everyone:
         by_parent.setdefault(unit.parent_id, []).append(unit)
@@ -157,7 +159,7 @@ def _docs(jobs: list[Job], settings: Settings, now: datetime) -> Iterator[tuple[
                 below = set(subtree_ids(job.unit.id))
                 members = [u for u in everyone if u.id in below and u.exists_in(period)]
                 batch = data.load_batch(period, [u.id for u in members], settings, now)
-                yield job, quarterly_doc(job.unit, members, batch, today)
+                yield job, quarterly_doc(job.unit, members, batch, today, signing[job.unit.id])
             continue
         siblings = {
             job.unit.id: [s for s in by_parent.get(job.unit.parent_id, []) if s.exists_in(period)] for job in batch_jobs
@@ -165,7 +167,7 @@ def _docs(jobs: list[Job], settings: Settings, now: datetime) -> Iterator[tuple[
         ids = {u.id for group in siblings.values() for u in group} | {job.unit.id for job in batch_jobs}
         batch = data.load_batch(period, ids, settings, now)
         for job in batch_jobs:
-            yield job, monthly_doc(job.unit, batch, siblings[job.unit.id], today)
+            yield job, monthly_doc(job.unit, batch, siblings[job.unit.id], today, signing[job.unit.id])
 
 
 def _record(job: Job, root: Path, existing: dict, now: datetime) -> None:

@@ -13,6 +13,7 @@ from survey.reports import fmt, sections
 from survey.reports.data import Batch, UnitInfo
 from survey.reports.document import Chart, Column, Doc, Heading, Paragraph, Table, Title
 from survey.reports.periods import Period
+from survey.reports.signing import UNSET, Signing
 
 SAMPLE_NOTE = "DỮ LIỆU MẪU – chỉ dùng để thử nghiệm, không dùng để báo cáo"
 
@@ -41,8 +42,8 @@ def info_rows(unit: UnitInfo, batch: Batch, n: int, excluded: int, today: date) 
         ("Đến ngày", fmt.day(period.last_day())),
         ("Số phiếu hợp lệ", fmt.integer(n)),
         ("Số phiếu bị loại", fmt.integer(excluded)),
-        ("Phiếu khảo sát", f"{profile.title} ({profile.code}), theo {profile.legal_basis}"),
-        ("Quy tắc tổng hợp", settings.rule),
+        ("Phiếu khảo sát", f"{profile.title}, theo {profile.legal_basis}"),
+        ("Cách tính chỉ số", sections.sentence_case(sections.RULE_TEXT[settings.rule]) + "."),
         ("Ngưỡng mẫu nhỏ", f"{settings.min_n} phiếu"),
         ("Điểm tối đa PAR INDEX", fmt.decimal(settings.max_points)),
         ("Ngày lập", fmt.day(today)),
@@ -135,8 +136,10 @@ def _trend_chart(unit: UnitInfo, batch: Batch) -> Chart:
     )
 
 
-def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: date) -> Doc:
-    """Build the report of ``unit`` for ``batch.period`` (a month)."""
+def monthly_doc(
+    unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: date, signing: Signing = UNSET
+) -> Doc:
+    """Build the report of ``unit`` for ``batch.period`` (a month), signed as ``signing`` says."""
     settings, period = batch.settings, batch.period
     profile = load_profile(settings.profile)
     table = _unit_rows(batch.table, unit.code)
@@ -145,7 +148,7 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     excluded = batch.excluded.get(unit.code, 0)
     doc = Doc(title=f"Báo cáo {period.label} – {unit.name}", info=info_rows(unit, batch, n, excluded, today))
     doc.add(
-        sections.header(unit, today),
+        sections.header(unit, today, signing),
         Title("BÁO CÁO", subject(unit, period), SAMPLE_NOTE if unit.is_sample else ""),
     )
     doc.add(
@@ -168,7 +171,7 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
         )
         doc.add(Heading("II. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"))
         doc.add(*sections.feedback_paragraphs(batch.feedback.get(unit.id), period.label))
-        doc.add(sections.signature(unit))
+        doc.add(sections.signature(unit, signing))
         return doc
     doc.add(Paragraph(f"Tổng số phiếu hợp lệ: {fmt.integer(n)} phiếu; {dropped}."))
     if n < settings.min_n:
@@ -187,7 +190,7 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
 
     doc.add(Heading("III. BIẾN ĐỘNG SO VỚI CÁC KỲ TRƯỚC"))
     comparisons = [
-        (period.previous().label.capitalize(), _unit_rows(batch.previous, unit.code)),
+        (sections.sentence_case(period.previous().label), _unit_rows(batch.previous, unit.code)),
         (f"Cùng kỳ ({period.year_ago().label})", _unit_rows(batch.year_ago, unit.code)),
     ]
     doc.add(sections.change_table(table, comparisons, profile), _trend_chart(unit, batch))
@@ -218,5 +221,5 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     doc.add(Heading("IX. Ý KIẾN CỦA NGƯỜI DÂN"))
     comments = sections.comment_selection(batch.comments.get(unit.id, []), settings.comments_max)
     doc.add(Paragraph("Một số ý kiến tiêu biểu (đã ẩn thông tin có thể nhận diện cá nhân):", "italic"))
-    doc.add(*sections.comment_blocks(comments), sections.signature(unit))
+    doc.add(*sections.comment_blocks(comments), sections.signature(unit, signing))
     return doc

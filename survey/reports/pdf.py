@@ -1,8 +1,10 @@
-"""PDF writer: the Doc as HTML (Jinja, autoescaped) laid out by WeasyPrint in DejaVu Serif.
+"""PDF writer: the Doc as HTML (Jinja, autoescaped) laid out by WeasyPrint in Liberation Serif.
 
-DejaVu Serif (Debian ``fonts-dejavu-core``) has every Vietnamese glyph, and
-WeasyPrint embeds the subset it uses, so the text extracts with its diacritics.
-The template is rendered without Flask so that worker processes can use it.
+Liberation Serif (Debian ``fonts-liberation2``) has every Vietnamese glyph and Times New
+Roman's metrics, so the PDF sets the same lines as the DOCX; WeasyPrint embeds the subset it
+uses, so the text extracts with its diacritics. Page, head and table widths come from
+:mod:`survey.reports.layout`, which the DOCX writer reads too. The template is rendered
+without Flask so that worker processes can use it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from survey.reports import layout
 from survey.reports.document import Doc, cell_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -21,7 +24,13 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 @cache
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.globals["cell_text"] = cell_text
+    env.globals.update(
+        cell_text=cell_text,
+        L=layout,
+        head_lines=layout.head_lines,
+        title_rule=layout.title_rule,
+        table_parts=layout.table_parts,
+    )
     return env
 
 
@@ -31,6 +40,10 @@ def report_html(doc: Doc, images: dict[str, bytes]) -> str:
 
 
 def write_pdf(doc: Doc, images: dict[str, bytes]) -> bytes:
-    from weasyprint import HTML  # late: it loads Pango, which only posters and reports need
+    # late: WeasyPrint loads Pango, which only posters and reports need
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    return HTML(string=report_html(doc, images), base_url=str(TEMPLATES)).write_pdf()
+    # the charts are inline data: images; a report fetches nothing else, from anywhere
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    return HTML(string=report_html(doc, images), base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf()

@@ -20,6 +20,7 @@ from survey.reports.data import Batch, FeedbackSummary, UnitInfo
 from survey.reports.document import Chart, Column, Doc, Heading, Paragraph, Table, Title
 from survey.reports.monthly import SAMPLE_NOTE, info_rows
 from survey.reports.periods import Period
+from survey.reports.signing import UNSET, Signing
 
 #: beyond this many units a bar chart is unreadable; the table above has every unit
 CHART_MAX_UNITS = 25
@@ -114,7 +115,9 @@ def _trend(batch: Batch, top: UnitInfo) -> Chart:
     return Chart(f"{top.code}-trend", "line", "Chỉ số SIPAS chung 12 tháng gần nhất (%)", labels, values)
 
 
-def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: date) -> Doc:
+def quarterly_doc(
+    top: UnitInfo, members: list[UnitInfo], batch: Batch, today: date, signing: Signing = UNSET
+) -> Doc:
     """The summary of ``batch.period`` (a quarter) across ``members`` (the units with counters below ``top``)."""
     settings, period = batch.settings, batch.period
     profile = load_profile(settings.profile)
@@ -129,7 +132,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     )
     doc = Doc(title=f"Báo cáo tổng hợp {period.label} – {top.name}", info=info_rows(top, batch, n, excluded, today))
     doc.info.insert(1, ("Số đơn vị", str(len(members))))
-    doc.add(sections.header(top, today), Title("BÁO CÁO", subject, SAMPLE_NOTE if top.is_sample else ""))
+    doc.add(sections.header(top, today, signing), Title("BÁO CÁO", subject, SAMPLE_NOTE if top.is_sample else ""))
     doc.add(
         Paragraph(
             f"{top.name} báo cáo tổng hợp kết quả khảo sát sự hài lòng tại {len(members)} đơn vị có "
@@ -147,7 +150,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     if n == 0:
         doc.add(Paragraph(f"Trong {period.label}, các đơn vị không có phiếu khảo sát hợp lệ nào.", "warning"))
         doc.add(Heading("II. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"), _feedback_table(batch, members))
-        doc.add(sections.signature(top))
+        doc.add(sections.signature(top, signing))
         return doc
     small = [u.name for u in members if _n(batch, u.code) < settings.min_n]
     if small:
@@ -183,7 +186,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
 
     doc.add(Heading("III. BIẾN ĐỘNG SO VỚI CÁC KỲ TRƯỚC"))
     comparisons = [
-        (period.previous().label.capitalize(), _district(batch.previous, top, settings.min_n)),
+        (sections.sentence_case(period.previous().label), _district(batch.previous, top, settings.min_n)),
         (f"Cùng kỳ ({period.year_ago().label})", _district(batch.year_ago, top, settings.min_n)),
     ]
     doc.add(sections.change_table(district, comparisons, profile), _trend(batch, top))
@@ -215,7 +218,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     doc.add(Heading("VIII. MONG ĐỢI CỦA NGƯỜI DÂN"))
     pooled_counts = batch.counts.groupby(["code", "value"], dropna=False)["n"].sum().reset_index()
     doc.add(sections.expectation_table(pooled_counts, profile) or Paragraph("Không có câu trả lời về mong đợi."))
-    doc.add(sections.signature(top, ("Các đơn vị có Bộ phận Một cửa;",)))
+    doc.add(sections.signature(top, signing, ("Các đơn vị có Bộ phận Một cửa",)))
     return doc
 
 

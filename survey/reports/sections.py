@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pandas as pd
@@ -14,14 +15,20 @@ from analysis.tables import expectations_table
 from survey.reports import fmt
 from survey.reports.data import FeedbackSummary, Settings, UnitInfo
 from survey.reports.document import Column, Header, Paragraph, Signature, Table
+from survey.reports.signing import UNSET, Signing
 
+#: the aggregation rule and the interval method, each said in one plain sentence (the report's words)
 RULE_TEXT = {
-    "mean_of_items": "chỉ số mỗi yếu tố là trung bình cộng (không trọng số) chỉ số các tiêu chí của yếu tố; "
-    "chỉ số SIPAS là trung bình cộng chỉ số 5 yếu tố (quy tắc mean_of_items)",
-    "pooled": "chỉ số là tỷ lệ câu trả lời hài lòng trên tổng số câu trả lời hợp lệ, gộp mọi tiêu chí (quy tắc pooled)",
-    "general_question": "chỉ số yếu tố lấy theo câu hỏi đánh giá chung của yếu tố; chỉ số SIPAS theo câu "
-    "hỏi đánh giá chung về toàn bộ dịch vụ (quy tắc general_question)",
+    "mean_of_items": "chỉ số của mỗi yếu tố là trung bình cộng chỉ số các tiêu chí của yếu tố đó, "
+    "và chỉ số SIPAS là trung bình cộng chỉ số của 5 yếu tố",
+    "pooled": "chỉ số là tỷ lệ câu trả lời hài lòng trên tổng số câu trả lời hợp lệ, tính gộp mọi tiêu chí",
+    "general_question": "chỉ số của mỗi yếu tố lấy theo câu hỏi đánh giá chung về yếu tố đó, và chỉ số SIPAS "
+    "theo câu hỏi đánh giá chung về toàn bộ dịch vụ",
 }
+INTERVAL_TEXT = (
+    "Khoảng tin cậy 95% là khoảng mà chỉ số thật (nếu hỏi được mọi người dân) nằm trong đó với độ tin cậy 95%; "
+    "khoảng càng rộng khi càng ít phiếu."
+)
 CHANNEL_NAMES = {
     "qr": "Quét mã QR",
     "paper": "Phiếu giấy",
@@ -45,6 +52,11 @@ SMALL = "ít phiếu"
 NBSP = "\u00a0"
 
 
+def sentence_case(text: str) -> str:
+    """The first letter up, the rest as it is (``quý II/2026`` → ``Quý II/2026``; ``str.capitalize`` lowers it)."""
+    return text[:1].upper() + text[1:]
+
+
 def place_of(unit: UnitInfo) -> str:
     """The place of the date line: the name without its kind (``UBND xã Bình Thạnh`` → ``Bình Thạnh``)."""
     name = unit.name if unit.kind != "department" or not unit.parent_name else unit.parent_name
@@ -58,44 +70,104 @@ def place_of(unit: UnitInfo) -> str:
     return name
 
 
-def _issuer_parent(unit: UnitInfo) -> str:
-    if not unit.parent_name:
-        return ""
-    name = unit.parent_name
-    if unit.parent_kind in ("province", "district") and not name.lower().startswith(("ubnd", "ủy ban")):
-        name = "UBND " + name
-    return fmt.upper(name)
+#: the kind of unit that is not a level of government: a department under its parent's People's Committee
+DEPARTMENT = "department"
+COMMITTEE = "Ủy ban nhân dân"
+#: the usual signer of a department's report, by the first word of its name
+HEAD_OF = {"phòng": "TRƯỞNG PHÒNG", "ban": "TRƯỞNG BAN", "sở": "GIÁM ĐỐC", "trung tâm": "GIÁM ĐỐC",
+           "văn phòng": "CHÁNH VĂN PHÒNG"}  # fmt: skip
+
+
+def _without_committee(name: str) -> str:
+    """``UBND xã Bình Thạnh`` / ``Ủy ban nhân dân xã Bình Thạnh`` → ``xã Bình Thạnh``."""
+    name = fmt.nfc(name).strip()
+    for prefix in ("ubnd ", COMMITTEE.lower() + " "):
+        if name.lower().startswith(prefix):
+            return name[len(prefix) :]
+    return name
 
 
 def is_people_committee(unit: UnitInfo) -> bool:
-    return fmt.nfc(unit.name).lower().startswith(("ubnd", "ủy ban nhân dân"))
+    """A level of government (province, commune …) issues its reports as its People's Committee."""
+    return unit.kind != DEPARTMENT
 
 
-def header(unit: UnitInfo, today: date) -> Header:
-    symbol = "BC-UBND" if is_people_committee(unit) else f"BC-{unit.code}"
+def issuer_lines(unit: UnitInfo) -> tuple[str, ...]:
+    """The issuing body as Phụ lục I prints it: in full, capitals (``ỦY BAN NHÂN DÂN`` / ``XÃ BÌNH THẠNH``)."""
+    if is_people_committee(unit):
+        return (fmt.upper(COMMITTEE), fmt.upper(_without_committee(unit.name)))
+    return (fmt.upper(unit.name),)
+
+
+def committee_of(name: str, kind: str | None) -> str:
+    """How a recipient is named: ``Tỉnh Quảng Ngãi`` (a level) → ``UBND tỉnh Quảng Ngãi``; a department as is."""
+    if kind == DEPARTMENT:
+        return name
+    place = _without_committee(name)
+    return f"UBND {place[:1].lower()}{place[1:]}"
+
+
+def superior_line(unit: UnitInfo) -> str:
+    """The directly superior body above a department's name (``UBND HUYỆN BÌNH SƠN``); none above a
+    People's Committee, which the decree names alone at every level."""
+    if is_people_committee(unit) or not unit.parent_name:
+        return ""
+    parent = _without_committee(unit.parent_name)
+    return fmt.upper(parent if unit.parent_kind == DEPARTMENT else f"UBND {parent}")
+
+
+def _initials(name: str) -> str:
+    """``Phòng Tư pháp huyện Bình Sơn`` → ``PTP``: the words before the place, first letters, no marks."""
+    words = []
+    for word in fmt.nfc(name).split():
+        if word.lower() in {p.strip() for p in PLACE_PREFIXES} or word in ("–", "-"):
+            if words:
+                break
+            continue
+        words.append(word)
+    letters = "".join(w[0] for w in words if w[0].isalpha()).upper().replace("Đ", "D")
+    return unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode() or "BC"
+
+
+def symbol_of(unit: UnitInfo, signing: Signing) -> str:
+    if signing.symbol:
+        return signing.symbol
+    return "BC-UBND" if is_people_committee(unit) else f"BC-{_initials(unit.name)}"
+
+
+def header(unit: UnitInfo, today: date, signing: Signing = UNSET) -> Header:
+    """The head of Phụ lục I for the unit's level, derived from its kind and its parent."""
     return Header(
-        parent_line=_issuer_parent(unit),
-        unit_line=fmt.upper(unit.name),
-        number=f"Số:{NBSP * 8}/{symbol}",
+        superior=superior_line(unit),
+        issuer=issuer_lines(unit),
+        number=f"Số:{NBSP * 8}/{symbol_of(unit, signing)}",
         place_date=fmt.place_date(place_of(unit), today),
     )
 
 
-def signature(unit: UnitInfo, extra_recipients: tuple[str, ...] = ()) -> Signature:
-    recipients = []
-    if unit.parent_name:
-        recipients.append(f"{unit.parent_name} (để báo cáo);")
-    recipients += [*extra_recipients, "Lãnh đạo đơn vị;", "Bộ phận Một cửa;", "Lưu: VT."]
+def usual_titles(unit: UnitInfo) -> tuple[str, ...]:
     if is_people_committee(unit):
-        return Signature(tuple(recipients), "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
-    return Signature(tuple(recipients), "", "THỦ TRƯỞNG ĐƠN VỊ")
+        return ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+    name = fmt.nfc(unit.name).lower()
+    return (next((t for word, t in HEAD_OF.items() if name.startswith(word + " ")), "THỦ TRƯỞNG CƠ QUAN"),)
+
+
+def signature(unit: UnitInfo, signing: Signing = UNSET, extra_recipients: tuple[str, ...] = ()) -> Signature:
+    """"Nơi nhận" and the signer as set for the unit; unset, the usual lines and room for the name."""
+    recipients = list(signing.recipients)
+    if not recipients:
+        if unit.parent_name:
+            recipients.append(f"{committee_of(unit.parent_name, unit.parent_kind)} (để báo cáo)")
+        leaders = "Chủ tịch, các Phó Chủ tịch UBND" if is_people_committee(unit) else "Lãnh đạo đơn vị"
+        recipients += [*extra_recipients, leaders, "Bộ phận Một cửa", "Lưu: VT"]
+    shown = tuple(f"- {line}{'.' if i == len(recipients) - 1 else ';'}" for i, line in enumerate(recipients))
+    return Signature(shown, tuple(fmt.upper(t) for t in signing.titles) or usual_titles(unit), signing.name)
 
 
 def rule_paragraph(settings: Settings) -> Paragraph:
     return Paragraph(
-        f"Quy tắc tổng hợp: {RULE_TEXT.get(settings.rule, settings.rule)}. Câu trả lời “hài lòng” là mức 4 "
-        "và 5; câu trả lời “Không đánh giá” và câu bỏ trống không tính vào mẫu số. Khoảng tin cậy 95%: "
-        "Wilson cho từng tiêu chí, phương pháp delta cho chỉ số yếu tố và SIPAS.",
+        f"Cách tính: {RULE_TEXT[settings.rule]}. Câu trả lời “hài lòng” là mức 4 và 5; câu trả lời "
+        f"“Không đánh giá” và câu bỏ trống không tính vào mẫu số. {INTERVAL_TEXT}",
         "note",
     )
 
