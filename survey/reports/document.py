@@ -85,7 +85,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class Signature:
-    """"Nơi nhận" left; right the signer's authority and title lines, room to sign, the name (may be empty)."""
+    """ "Nơi nhận" left; right the signer's authority and title lines, room to sign, the name (may be empty)."""
 
     recipients: tuple[str, ...]
     titles: tuple[str, ...]

@@ -29,8 +29,8 @@ from survey.reports.document import Doc
 from survey.reports.monthly import monthly_doc
 from survey.reports.periods import Period
 from survey.reports.quarterly import quarterly_doc
-from survey.reports.signing import load_signing
 from survey.reports.render import SUFFIXES, render_files, warm_up
+from survey.reports.signing import load_signing
 from survey.services.periods import VN
 from survey.services.units import subtree_ids
 

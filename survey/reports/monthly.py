@@ -136,9 +136,7 @@ def _trend_chart(unit: UnitInfo, batch: Batch) -> Chart:
     )
 
 
-def monthly_doc(
-    unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: date, signing: Signing = UNSET
-) -> Doc:
+def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: date, signing: Signing = UNSET) -> Doc:
     """Build the report of ``unit`` for ``batch.period`` (a month), signed as ``signing`` says."""
     settings, period = batch.settings, batch.period
     profile = load_profile(settings.profile)

@@ -115,9 +115,7 @@ def _trend(batch: Batch, top: UnitInfo) -> Chart:
     return Chart(f"{top.code}-trend", "line", "Chỉ số SIPAS chung 12 tháng gần nhất (%)", labels, values)
 
 
-def quarterly_doc(
-    top: UnitInfo, members: list[UnitInfo], batch: Batch, today: date, signing: Signing = UNSET
-) -> Doc:
+def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: date, signing: Signing = UNSET) -> Doc:
     """The summary of ``batch.period`` (a quarter) across ``members`` (the units with counters below ``top``)."""
     settings, period = batch.settings, batch.period
     profile = load_profile(settings.profile)

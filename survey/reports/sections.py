@@ -153,7 +153,7 @@ def usual_titles(unit: UnitInfo) -> tuple[str, ...]:
 
 
 def signature(unit: UnitInfo, signing: Signing = UNSET, extra_recipients: tuple[str, ...] = ()) -> Signature:
-    """"Nơi nhận" and the signer as set for the unit; unset, the usual lines and room for the name."""
+    """ "Nơi nhận" and the signer as set for the unit; unset, the usual lines and room for the name."""
     recipients = list(signing.recipients)
     if not recipients:
         if unit.parent_name:
