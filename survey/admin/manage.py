@@ -7,7 +7,7 @@ from functools import wraps
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from survey.admin import bp, visible_or_404
@@ -16,6 +16,7 @@ from survey.forms import Form, choices
 from survey.models import Counter, Field, Procedure, Report, Unit, User
 from survey.models.units import UNIT_KINDS
 from survey.models.users import ROLE_NAMES
+from survey.reports.signing import lines
 from survey.services import counters as counter_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError
@@ -23,6 +24,7 @@ from survey.services.text import clean_text
 from survey.services.users import visible_unit_ids
 
 CODE = Regexp(r"^[A-Za-z0-9_.-]{1,32}$", message="Mã chỉ gồm chữ không dấu, số, dấu gạch (tối đa 32 ký tự).")
+SYMBOL_MESSAGE = "Ký hiệu chỉ gồm chữ in hoa, số và dấu gạch nối, ví dụ BC-UBND."
 KIND_NAMES = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã, thị trấn", "department": "Phòng, ban"}
 
 
@@ -326,6 +328,24 @@ class UnitEditForm(Form):
     fields = SelectMultipleField("Lĩnh vực tiếp nhận", validators=[Optional()])
     valid_to = DateField("Ngày thôi hoạt động (sáp nhập, giải thể)", validators=[Optional()])
     successor = SelectField("Đơn vị kế thừa (sau sáp nhập)", validators=[Optional()])
+    # how the unit's reports are signed (survey/reports/signing.py); empty: the usual form of a draft
+    report_signer_titles = TextAreaField(
+        "Chức vụ người ký báo cáo (mỗi dòng một dòng in, ví dụ: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)",
+        validators=[Optional(), Length(max=300)],
+    )
+    report_signer_name = StringField("Họ và tên người ký", validators=[Optional(), Length(max=120)])
+    report_recipients = TextAreaField(
+        "Nơi nhận báo cáo (mỗi dòng một nơi nhận)", validators=[Optional(), Length(max=2000)]
+    )
+    report_symbol = StringField(
+        "Ký hiệu văn bản báo cáo (ví dụ: BC-UBND)",
+        validators=[Optional(), Length(max=40), Regexp(r"^[A-ZĐ0-9.&-]+$", message=SYMBOL_MESSAGE)],
+    )
+
+
+def _lines_field(text: str | None) -> str | None:
+    """A multi-line setting kept one clean entry a line; None when nothing is left."""
+    return "\n".join(lines(text)) or None
 
 
 @bp.route("/don-vi-quan-ly/<int:unit_id>", methods=["GET", "POST"])
@@ -352,6 +372,10 @@ def unit_edit(unit_id: int):
             unit.fields = list(db.session.scalars(select(Field).where(Field.code.in_(form.fields.data or []))))
             unit.valid_to = form.valid_to.data
             unit.successor = successor
+            unit.report_signer_titles = _lines_field(form.report_signer_titles.data)
+            unit.report_signer_name = clean_text(form.report_signer_name.data)
+            unit.report_recipients = _lines_field(form.report_recipients.data)
+            unit.report_symbol = clean_text(form.report_symbol.data)
             db.session.commit()
             flash(f"Đã lưu đơn vị {unit.name}.", "info")
             return redirect(url_for("admin.units_manage"))

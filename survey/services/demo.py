@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import insert, select
 
 from analysis.profile import load_profile
@@ -160,9 +161,15 @@ def seed_responses(counters: list[Counter], today: date | None = None, months: i
                     score = latent + rng.normal(0, 0.6) + (0.3 if code.startswith("C") else 0)
                     row[answer_column(code)] = int(np.clip(np.rint(3 + score), 1, 5))
                 if rng.random() < 0.5:
+                    # "in general" follows the person's own answers on that element, not one mood for all
+                    generals = []
                     for element in profile.elements:
-                        row[answer_column(element.general.code)] = int(np.clip(np.rint(3.1 + latent), 1, 5))
-                    row["s0"] = int(np.clip(np.rint(3.1 + latent + rng.normal(0, 0.3)), 1, 5))
+                        own = [row[answer_column(i.code)] for i in element.items if row[answer_column(i.code)]]
+                        base = float(np.mean(own)) if own else 3.1 + latent
+                        value = int(np.clip(np.rint(base + rng.normal(0, 0.55)), 1, 5))
+                        row[answer_column(element.general.code)] = value
+                        generals.append(value)
+                    row["s0"] = int(np.clip(np.rint(np.mean(generals) + rng.normal(0, 0.4)), 1, 5))
                 if rng.random() < 0.4:
                     row["p1"] = 1 if latent > 0 else int(rng.integers(1, 4))
                     row["p2"] = 1 if rng.random() < 0.9 else 2
@@ -202,7 +209,25 @@ def seed_feedback(users: list[User]) -> int:
         feedback.assign(item, officer, reviewer)
         if i % 3 == 1:
             feedback.answer(item, "Đơn vị đã tiếp thu, chấn chỉnh và thông tin lại cho người dân.", officer)
+    _date_as_received(items)
     return count
+
+
+def _date_as_received(items: list[FeedbackItem]) -> None:
+    """Each item dated when its ballot came in, as a live server opens it, so a month's complaints and
+    its comments agree; answers take 1 to 10 days, so some are late."""
+    due_days = int(current_app.config.get("FEEDBACK_DUE_DAYS") or 7)
+    now = datetime.now(UTC)
+    for i, item in enumerate(items):
+        item.created_at = item.response.submitted_at
+        item.due_at = item.created_at + timedelta(days=due_days)
+        if item.answered_at is not None:
+            item.answered_at = min(item.created_at + timedelta(days=1 + (i * 7) % 10, hours=3), now)
+        for event in item.events:
+            event.at = {"created": item.created_at, "answered": item.answered_at}.get(
+                event.action, item.created_at + timedelta(hours=2)
+            )
+    db.session.flush()
 
 
 def seed_demo(today: date | None = None) -> dict[str, int]:
