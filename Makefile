@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format bench bench-load clean
+.PHONY: help install run test test-fast lint format bench bench-load clean report-snapshots
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,15 @@ run: $(STAMP) instance/config.py ## migrate the SQLite database, seed demo data 
 	$(FLASK) seed-demo
 	@$(FLASK) demo-info
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+SNAPSHOTS := tests/reports/snapshots
+report-snapshots: $(STAMP) ## PNG of pages 1-2 of a demo monthly report into tests/reports/snapshots (needs pdftoppm)
+	@work=$$(mktemp -d) && month=$$(date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m) && \
+	export DATABASE_URL="sqlite:///$$work/demo.sqlite" SECRET_KEY=snapshots && \
+	$(FLASK) db upgrade >/dev/null 2>&1 && $(FLASK) seed-demo && \
+	$(FLASK) reports monthly --month $$month --unit MAU-CHAUO --out $$work && \
+	pdftoppm -png -r 60 -f 1 -l 2 $$work/$$month/MAU-CHAUO.pdf $(SNAPSHOTS)/monthly-page && \
+	rm -rf $$work && ls -l $(SNAPSHOTS)/*.png
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

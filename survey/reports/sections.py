@@ -117,15 +117,15 @@ def superior_line(unit: UnitInfo) -> str:
 
 
 def _initials(name: str) -> str:
-    """``Phòng Tư pháp huyện Bình Sơn`` → ``PTP``: the words before the place, first letters, no marks."""
+    """``Phòng Tư pháp huyện Bình Sơn`` → ``PTP``: first letters of the words before the place, no marks."""
+    places = {p.strip() for p in PLACE_PREFIXES}
     words = []
     for word in fmt.nfc(name).split():
-        if word.lower() in {p.strip() for p in PLACE_PREFIXES} or word in ("–", "-"):
-            if words:
-                break
-            continue
-        words.append(word)
-    letters = "".join(w[0] for w in words if w[0].isalpha()).upper().replace("Đ", "D")
+        if word in places and words:  # "huyện", "xã" in lower case: the place begins ("Xã hội" does not)
+            break
+        if word[0].isalpha():
+            words.append(word)
+    letters = "".join(w[0] for w in words).upper().replace("Đ", "D")
     return unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode() or "BC"
 
 

@@ -30,7 +30,7 @@ def test_due_catches_up_every_ended_month_and_quarter_then_does_nothing(
 
     assert "không có phiếu khảo sát hợp lệ nào" in docx_text(reports_dir / "2026-02" / "X-BTHANH.docx")
     summary = pdf_text(reports_dir / "2026-Q1" / "H-BSN.pdf")
-    for wanted in ("UBND HUYỆN BÌNH SƠN", "quý I/2026", "UBND xã Bình Thạnh", "UBND xã Bình Hiệp", "40 phiếu"):
+    for wanted in ("ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN", "quý I/2026", "UBND xã Bình Thạnh", "UBND xã Bình Hiệp", "40 phiếu"):
         assert wanted in summary, wanted
 
     mtimes = {p: p.stat().st_mtime_ns for p in reports_dir.rglob("X-*")}
@@ -52,6 +52,6 @@ def test_quarterly_defaults_to_the_last_ended_quarter_of_the_top_unit(runner, di
     assert result.exit_code == 0, result.output
     assert "quý I/2026: UBND huyện Bình Sơn" in result.output
     text = docx_text(reports_dir / "2026-Q1" / "H-BSN.docx")
-    for wanted in ("UBND HUYỆN BÌNH SƠN", "quý I/2026", "Cảnh báo mẫu nhỏ", "UBND xã Bình Chánh",
+    for wanted in ("ỦY BAN NHÂN DÂN\nHUYỆN BÌNH SƠN", "quý I/2026", "Cảnh báo mẫu nhỏ", "UBND xã Bình Chánh",
                    "trung bình cộng (không trọng số) chỉ số của các đơn vị"):  # fmt: skip
         assert wanted in text, wanted

@@ -75,23 +75,26 @@ def check_name_and_sipas(app, district, reports_dir):
     expected = published(sipas_of(app, district["thanh"], 202603))
     folder = reports_dir / "2026-03"
     text = docx_text(folder / "X-BTHANH.docx")
-    for wanted in ("UBND XÃ BÌNH THẠNH", "UBND HUYỆN BÌNH SƠN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    # a commune's People's Committee is named alone, in full (Nghị định 30/2020, Phụ lục I)
+    for wanted in ("ỦY BAN NHÂN DÂN\nXÃ BÌNH THẠNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                    "Độc lập - Tự do - Hạnh phúc", "Bình Thạnh, ngày 01 tháng 4 năm 2026", "/BC-UBND",
                    "UBND xã Bình Thạnh tháng 03/2026", expected, "3 phiếu bị loại", "Nơi nhận:",
-                   "mean_of_items", "xếp thứ 1/1", "tiếp nhận 2 phản ánh, kiến nghị",
+                   "- UBND huyện Bình Sơn (để báo cáo);", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+                   "trung bình cộng chỉ số các tiêu chí", "xếp thứ 1/1", "tiếp nhận 2 phản ánh, kiến nghị",
                    "đúng hạn 1 (50,00%)"):  # fmt: skip
         assert wanted in text, wanted
+    assert "UBND HUYỆN BÌNH SƠN" not in text and "mean_of_items" not in text
     with zipfile.ZipFile(folder / "X-BTHANH.docx") as package:
         styles = package.read("word/styles.xml").decode()
     assert "Theme=" not in styles.split("</w:docDefaults>")[0]  # no theme font left to override ours
     assert 'w:eastAsia="Times New Roman"' in styles and 'w:cs="Times New Roman"' in styles
     pdf = pdf_text(folder / "X-BTHANH.pdf")
-    for wanted in ("UBND XÃ BÌNH THẠNH", "Độc lập - Tự do - Hạnh phúc", "Kết quả khảo sát sự hài lòng",
+    for wanted in ("ỦY BAN NHÂN DÂN XÃ BÌNH THẠNH", "Độc lập - Tự do - Hạnh phúc", "Kết quả khảo sát sự hài lòng",
                    "UBND xã Bình Thạnh", expected, "3 phiếu bị loại"):  # fmt: skip
         assert wanted in pdf, wanted
     fonts = {str(f["/BaseFont"]) for page in PdfReader(folder / "X-BTHANH.pdf").pages
              for f in page["/Resources"]["/Font"].values()}  # fmt: skip
-    assert any("DejaVu-Serif" in name for name in fonts), fonts
+    assert fonts and all("Liberation-Serif" in name for name in fonts), fonts
 
     book = load_workbook(folder / "X-BTHANH.xlsx")
     assert book.sheetnames[:4] == ["Thông tin chung", "Chỉ số", "Theo lĩnh vực", "Theo tiêu chí"]
@@ -125,7 +128,7 @@ def check_small_sample_and_empty_month(reports_dir):
     for text in (empty_docx, empty_pdf):
         assert "không có phiếu khảo sát hợp lệ nào" in text
         assert "không có phản ánh, kiến nghị nào" in text
-    assert "UBND XÃ BÌNH DƯƠNG" in empty_pdf
+    assert "ỦY BAN NHÂN DÂN XÃ BÌNH DƯƠNG" in empty_pdf
 
 
 def check_report_rows(app, district):
