@@ -61,7 +61,9 @@ def test_signer_recipients_and_symbol_set_on_the_unit_page_are_printed(app, clie
     assert "- UBND huyện Bình Sơn (để báo cáo);\n- Văn phòng HĐND và UBND huyện;\n- Lưu: VT, VP." in docx
     assert re.search(r"Số:\s+/BC-UBND\.VP", docx)
     assert "Chủ tịch, các Phó Chủ tịch UBND" not in docx  # the usual list gives way to the unit's own
-    pdf = unicodedata.normalize("NFC", " ".join(p.extract_text() for p in PdfReader(tmp_path / "2026-10" / "X-CHAUO.pdf").pages))
+    pdf = unicodedata.normalize(
+        "NFC", " ".join(p.extract_text() for p in PdfReader(tmp_path / "2026-10" / "X-CHAUO.pdf").pages)
+    )
     for wanted in ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An", "- Lưu: VT, VP.", "/BC-UBND.VP"):
         assert wanted in pdf, wanted
 

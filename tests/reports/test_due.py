@@ -30,7 +30,13 @@ def test_due_catches_up_every_ended_month_and_quarter_then_does_nothing(
 
     assert "không có phiếu khảo sát hợp lệ nào" in docx_text(reports_dir / "2026-02" / "X-BTHANH.docx")
     summary = pdf_text(reports_dir / "2026-Q1" / "H-BSN.pdf")
-    for wanted in ("ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN", "quý I/2026", "UBND xã Bình Thạnh", "UBND xã Bình Hiệp", "40 phiếu"):
+    for wanted in (
+        "ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN",
+        "quý I/2026",
+        "UBND xã Bình Thạnh",
+        "UBND xã Bình Hiệp",
+        "40 phiếu",
+    ):
         assert wanted in summary, wanted
 
     mtimes = {p: p.stat().st_mtime_ns for p in reports_dir.rglob("X-*")}

@@ -9,7 +9,7 @@ import pytest
 from survey.reports import layout, sections
 from survey.reports.data import UnitInfo
 from survey.reports.document import Header
-from survey.reports.signing import Signing, load_signing, lines
+from survey.reports.signing import Signing, lines, load_signing
 
 
 def unit(name, kind, parent_name=None, parent_kind=None, code="U-1") -> UnitInfo:

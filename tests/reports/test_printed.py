@@ -125,7 +125,7 @@ def test_every_pdf_keeps_inside_the_text_area_in_times_metrics(demo_reports):
         for page in PdfReader(path.with_suffix(".pdf")).pages:
             for font in page["/Resources"]["/Font"].values():
                 font = font.get_object()
-                descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)
+                descriptor = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
                 descriptor = descriptor["/FontDescriptor"].get_object()
                 assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
 
@@ -198,10 +198,16 @@ def test_the_head_follows_nghi_dinh_30(demo_reports):
     docx_left = [p.text for p in head.rows[0].cells[0].paragraphs if p.text]
     docx_right = [p.text for p in head.rows[0].cells[1].paragraphs if p.text]
     # a commune's People's Committee: no superior body above it (Phụ lục I), its full name on two lines
-    assert docx_left == ["ỦY BAN NHÂN DÂN", "THỊ TRẤN CHÂU Ổ", "Số:\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/BC-UBND"]
+    assert docx_left == [
+        "ỦY BAN NHÂN DÂN",
+        "THỊ TRẤN CHÂU Ổ",
+        "Số:\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/BC-UBND",
+    ]
     assert docx_right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
     assert re.fullmatch(r"Châu Ổ, ngày \d\d tháng \d{1,2} năm 20\d\d", docx_right[2])
-    motto_runs = [r for p in head.rows[0].cells[1].paragraphs for r in p.runs if r.text == "Độc lập - Tự do - Hạnh phúc"]
+    motto_runs = [
+        r for p in head.rows[0].cells[1].paragraphs for r in p.runs if r.text == "Độc lập - Tự do - Hạnh phúc"
+    ]
     assert motto_runs and not any(r.underline for r in motto_runs)  # a drawn rule, not underlined text
 
     with pdfplumber.open(path.with_suffix(".pdf")) as pdf:
