@@ -222,8 +222,11 @@ def _table_part(document, block: Table, part: layout.Part) -> None:
 
 
 def _signature(document, block: Signature) -> None:
-    _para(document, "", after=6)
+    if document.paragraphs:  # the signature never stands alone on its page: the last paragraph goes with it
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
+    _para(document, "", after=6).paragraph_format.keep_with_next = True
     table = _layout_table(document, 1, (layout.SIGN_LEFT, layout.SIGN_RIGHT))
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = table.rows[0].cells
     _para(left, "Nơi nhận:", WD_ALIGN_PARAGRAPH.LEFT, bold=True, italic=True, size=12)
     for line in block.recipients:
