@@ -75,6 +75,25 @@ def demo_reports(app, tmp_path_factory) -> dict[str, Path]:
     return stems
 
 
+@pytest.fixture(scope="module")
+def printed(demo_reports) -> dict[str, list[dict]]:
+    """Each PDF read back once: per page its size, characters, words (with their boxes) and drawn edges."""
+    keys = ("text", "x0", "x1", "top", "bottom", "size", "fontname")
+    out = {}
+    for stem, path in demo_reports.items():
+        with pdfplumber.open(path.with_suffix(".pdf")) as pdf:
+            out[stem] = [
+                {
+                    "size": (page.width, page.height),
+                    "chars": [{k: c[k] for k in keys} for c in page.chars],
+                    "words": [{**w, "text": nfc(w["text"])} for w in page.extract_words()],
+                    "edges": [{k: e[k] for k in ("x0", "x1", "top", "orientation")} for e in page.edges],
+                }
+                for page in pdf.pages
+            ]
+    return out
+
+
 def page_frame(docx_path: Path) -> dict[str, float]:
     """The DOCX's page and margins in mm: what the PDF must keep to as well."""
     section = Document(docx_path).sections[0]
@@ -94,7 +113,7 @@ def index_figures(xlsx_path: Path) -> list[str]:
     return figures
 
 
-def test_every_pdf_keeps_inside_the_text_area_in_times_metrics(demo_reports):
+def test_every_pdf_keeps_inside_the_text_area_in_times_metrics(demo_reports, printed):
     for stem, path in demo_reports.items():
         frame = page_frame(path.with_suffix(".docx"))
         assert (frame["page_width"], frame["page_height"]) == pytest.approx((210, 297), abs=0.1)
@@ -104,24 +123,23 @@ def test_every_pdf_keeps_inside_the_text_area_in_times_metrics(demo_reports):
         left, right = frame["left_margin"] * MM, (frame["page_width"] - frame["right_margin"]) * MM
         top, bottom = frame["top_margin"] * MM, (frame["page_height"] - frame["bottom_margin"]) * MM
         tolerance = 0.3 * MM
-        with pdfplumber.open(path.with_suffix(".pdf")) as pdf:
-            for number, page in enumerate(pdf.pages, start=1):
-                assert (page.width, page.height) == pytest.approx((210 * MM, 297 * MM), abs=1)
-                outside = [c for c in page.chars if not (left - tolerance <= c["x0"] and c["x1"] <= right + tolerance
-                           and top - tolerance <= c["top"] and c["bottom"] <= bottom + tolerance)]  # fmt: skip
-                page_number = "".join(c["text"] for c in outside)
-                assert page_number == ("" if number == 1 else str(number)), (stem, number, page_number)
-                if outside:  # centred in the top margin
-                    middle = (min(c["x0"] for c in outside) + max(c["x1"] for c in outside)) / 2
-                    assert middle == pytest.approx((left + right) / 2, abs=2 * MM)
-                    assert all(c["bottom"] < top for c in outside)
-                for edge in page.edges:  # table borders and rules
-                    assert left - tolerance <= edge["x0"] and edge["x1"] <= right + tolerance, (stem, number, edge)
-                digits = [c for c in page.chars if c["text"].isdigit()]
-                assert digits, (stem, number)
-                for char in digits:  # Times New Roman: every digit 500/1000 em, regular and bold
-                    assert (char["x1"] - char["x0"]) / char["size"] == pytest.approx(0.5, abs=0.01), (stem, char)
-                assert all("Liberation-Serif" in c["fontname"] for c in page.chars), stem
+        for number, page in enumerate(printed[stem], start=1):
+            assert page["size"] == pytest.approx((210 * MM, 297 * MM), abs=1)
+            outside = [c for c in page["chars"] if not (left - tolerance <= c["x0"] and c["x1"] <= right + tolerance
+                       and top - tolerance <= c["top"] and c["bottom"] <= bottom + tolerance)]  # fmt: skip
+            page_number = "".join(c["text"] for c in outside)
+            assert page_number == ("" if number == 1 else str(number)), (stem, number, page_number)
+            if outside:  # centred in the top margin
+                middle = (min(c["x0"] for c in outside) + max(c["x1"] for c in outside)) / 2
+                assert middle == pytest.approx((left + right) / 2, abs=2 * MM)
+                assert all(c["bottom"] < top for c in outside)
+            for edge in page["edges"]:  # table borders and rules
+                assert left - tolerance <= edge["x0"] and edge["x1"] <= right + tolerance, (stem, number, edge)
+            digits = [c for c in page["chars"] if c["text"].isdigit()]
+            assert digits, (stem, number)
+            for char in digits:  # Times New Roman: every digit 500/1000 em, regular and bold
+                assert (char["x1"] - char["x0"]) / char["size"] == pytest.approx(0.5, abs=0.01), (stem, char)
+            assert all("Liberation-Serif" in c["fontname"] for c in page["chars"]), stem
         for page in PdfReader(path.with_suffix(".pdf")).pages:
             for font in page["/Resources"]["/Font"].values():
                 font = font.get_object()
@@ -130,17 +148,16 @@ def test_every_pdf_keeps_inside_the_text_area_in_times_metrics(demo_reports):
                 assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
 
 
-def words_of(pdf_path: Path) -> list[str]:
-    with pdfplumber.open(pdf_path) as pdf:
-        return [nfc(w["text"]) for page in pdf.pages for w in page.extract_words()]
+def words_of(pages: list[dict]) -> list[str]:
+    return [w["text"] for page in pages for w in page["words"]]
 
 
-def test_every_figure_of_the_index_table_prints_whole(demo_reports):
+def test_every_figure_of_the_index_table_prints_whole(demo_reports, printed):
     for stem, path in demo_reports.items():
         figures = index_figures(path.with_suffix(".xlsx"))
         # 5 elements and SIPAS: index, interval low and high, and the general question where asked
         assert len(figures) >= 18, stem
-        words = words_of(path.with_suffix(".pdf"))
+        words = words_of(printed[stem])
         cells = {nfc(c.text) for t in Document(path.with_suffix(".docx")).tables for r in t.rows for c in r.cells}
         for figure in figures:
             assert figure in words, (stem, figure)
@@ -166,10 +183,10 @@ def test_docx_tables_fit_the_text_width_and_hold_every_cell(demo_reports):
                     assert set(blank) <= {"Ghi chú"}, (stem, [c.text for c in row.cells])
 
 
-def head_lines(page) -> dict[str, tuple[float, float]]:
+def head_lines(page: dict) -> dict[str, tuple[float, float]]:
     """Text lines of the page's first 60 mm: their text → (x0, x1) in mm."""
     lines: dict[float, list] = defaultdict(list)
-    for word in page.extract_words(keep_blank_chars=False, extra_attrs=["size"]):
+    for word in page["words"]:
         if word["top"] < 60 * MM:
             lines[round(word["top"], 0)].append(word)
     out = {}
@@ -184,11 +201,11 @@ def head_lines(page) -> dict[str, tuple[float, float]]:
             current.append(word)
         groups.append(current)
         for group in groups:
-            out[nfc(" ".join(w["text"] for w in group))] = (group[0]["x0"] / MM, group[-1]["x1"] / MM)
+            out[" ".join(w["text"] for w in group)] = (group[0]["x0"] / MM, group[-1]["x1"] / MM)
     return out
 
 
-def test_the_head_follows_nghi_dinh_30(demo_reports):
+def test_the_head_follows_nghi_dinh_30(demo_reports, printed):
     path = demo_reports["2026-10/MAU-CHAUO"]
     document = Document(path.with_suffix(".docx"))
     head = document.tables[0]
@@ -210,10 +227,9 @@ def test_the_head_follows_nghi_dinh_30(demo_reports):
     ]
     assert motto_runs and not any(r.underline for r in motto_runs)  # a drawn rule, not underlined text
 
-    with pdfplumber.open(path.with_suffix(".pdf")) as pdf:
-        page = pdf.pages[0]
-        lines = head_lines(page)
-        edges = [e for e in page.edges if e["top"] < 60 * MM and e["orientation"] == "h"]
+    page = printed["2026-10/MAU-CHAUO"][0]
+    lines = head_lines(page)
+    edges = [e for e in page["edges"] if e["top"] < 60 * MM and e["orientation"] == "h"]
     for wanted, middle in (("ỦY BAN NHÂN DÂN", left_mid), ("THỊ TRẤN CHÂU Ổ", left_mid), ("Số: /BC-UBND", left_mid),
                            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", right_mid),
                            ("Độc lập - Tự do - Hạnh phúc", right_mid), (docx_right[2], right_mid)):  # fmt: skip
@@ -243,9 +259,9 @@ def docx_text(path: Path) -> str:
     return nfc("\n".join(parts))
 
 
-def test_plain_words_and_a_month_that_tells_one_story(demo_reports):
+def test_plain_words_and_a_month_that_tells_one_story(demo_reports, printed):
     for stem, path in demo_reports.items():
-        pdf = " ".join(words_of(path.with_suffix(".pdf")))
+        pdf = " ".join(words_of(printed[stem]))
         docx = docx_text(path.with_suffix(".docx"))
         book = load_workbook(path.with_suffix(".xlsx"))
         annex = " ".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c)
