@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from survey.extensions import db as _db
 from survey.models import Unit
-from tests.admin.conftest import csrf_from
+from tests.admin.conftest import PASSWORD, csrf_from
+from tests.conftest import axe_violations
 
 SIGNER = {
     "report_signer_titles": "tm. ủy ban nhân dân\r\nKT. CHỦ TỊCH\r\n  PHÓ CHỦ TỊCH  ",
@@ -74,3 +76,26 @@ def test_a_unit_officer_cannot_set_the_signer(app, client, world, login):
     assert response.status_code in (400, 403)
     with app.app_context():
         assert _db.session.scalar(select(Unit.report_signer_name).where(Unit.code == "X-CHAUO")) is None
+
+
+@pytest.mark.browser
+def test_the_signer_fields_in_a_phone_sized_browser(app, browser, live_server, world, axe_source):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{live_server}/admin/login")
+    page.get_by_label("Tên đăng nhập").fill("quantri")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server}/admin/")
+    page.goto(f"{live_server}/admin/don-vi-quan-ly/{world['a'].id}")
+    assert axe_violations(page, axe_source) == []
+    name = page.get_by_label("Họ và tên người ký")
+    assert name.bounding_box()["height"] >= 44 and name.bounding_box()["width"] <= 360
+    page.get_by_label("Chức vụ người ký báo cáo", exact=False).fill("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH")
+    name.fill("Trần Thị Mai")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(f"{live_server}/admin/don-vi-quan-ly")
+    context.close()
+    with app.app_context():
+        unit = _db.session.get(Unit, world["a"].id)
+        assert (unit.report_signer_titles, unit.report_signer_name) == ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "Trần Thị Mai")
