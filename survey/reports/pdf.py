@@ -40,10 +40,13 @@ def report_html(doc: Doc, images: dict[str, bytes]) -> str:
 
 
 def write_pdf(doc: Doc, images: dict[str, bytes]) -> bytes:
-    # late: WeasyPrint loads Pango, which only posters and reports need
-    from weasyprint import HTML
+    from weasyprint import HTML  # late: WeasyPrint loads Pango, which only posters and reports need
+
+    return HTML(string=report_html(doc, images), base_url=str(TEMPLATES), url_fetcher=fetcher()).write_pdf()
+
+
+def fetcher():
+    """WeasyPrint's fetcher for a report: the charts are inline ``data:`` images; nothing else, from anywhere."""
     from weasyprint.urls import URLFetcher
 
-    # the charts are inline data: images; a report fetches nothing else, from anywhere
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    return HTML(string=report_html(doc, images), base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf()
+    return URLFetcher(allowed_protocols=("data",))

@@ -44,3 +44,15 @@ def test_the_page_snapshots_are_kept():
             assert image.format == "PNG"
             width, height = image.size
             assert height / width == pytest.approx(297 / 210, rel=0.01)
+
+
+def test_a_report_fetches_nothing_but_its_inline_charts():
+    from survey.reports.pdf import fetcher
+
+    fetch = fetcher()
+    response = fetch("data:text/plain;base64,b2s=")
+    assert response.read() == b"ok"
+    response.close()
+    for url in ("file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.org/a.css"):
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            fetch(url)
