@@ -1,7 +1,7 @@
 """how a unit's reports are signed: signer's title lines and name, recipients, symbol
 
 Revision ID: d3a8f6c21e47
-Revises: c7d2e4a91b3f
+Revises: 4ed9e7377395
 Create Date: 2026-11-30 06:10:00
 
 All four may stay empty: the report then prints the usual title lines of the body's head
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd3a8f6c21e47'
-down_revision = 'c7d2e4a91b3f'
+down_revision = '4ed9e7377395'
 branch_labels = None
 depends_on = None
 
