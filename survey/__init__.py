@@ -35,7 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "(make run tạo sẵn một khoá cho máy phát triển)."
         )
 
-    from survey import admin, api, database, errors, formatting, public
+    from survey import admin, api, database, errors, formatting, public, security
     from survey.cli import register_commands
     from survey.extensions import csrf, db, limiter, login_manager, migrate
     from survey.services.users import load_user
@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     database.init_app(app)
+    security.init_app(app)
     app.jinja_env.filters.update(formatting.FILTERS)
 
     app.register_blueprint(errors.bp)

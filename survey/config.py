@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 #: Vietnam has one time zone and no daylight saving; months and reports use it.
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -21,6 +22,11 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    #: "ghi nhớ đăng nhập": two weeks, not Flask-Login's year; Secure follows SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
     MAX_CONTENT_LENGTH = 64 * 1024
     #: longest free-text comment, in characters
     COMMENT_MAX_LENGTH = 1000
@@ -79,6 +85,9 @@ class Defaults:
     RATELIMIT_RECEIPT_MISS = "10/minute;50/day"
     #: calls per API key (survey/api): a one-stop system mints a code per dossier returned
     RATELIMIT_PER_API_KEY = "300/minute;20000/hour"
+    #: refused logins per client address, and per username typed (known or not, alike)
+    LOGIN_LIMIT_PER_ADDRESS = "20/minute;100/hour"
+    LOGIN_LIMIT_PER_NAME = "10/15minutes"
     #: reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none)
     TRUSTED_PROXIES = 0
     # ---- privacy (survey/services/privacy.py; `flask privacy purge`) ----
@@ -110,7 +119,7 @@ def from_environment() -> dict[str, object]:
         if raw is None or raw == "":
             continue
         if key == "SESSION_COOKIE_SECURE":
-            values[key] = raw.lower() in {"1", "true", "yes", "on"}
+            values[key] = values["REMEMBER_COOKIE_SECURE"] = raw.lower() in {"1", "true", "yes", "on"}
         else:
             values[key] = raw
     return values

@@ -233,7 +233,7 @@ def user_toggle(user_id: int):
     if user.id == current_user.id:
         flash("Không thể tự khoá tài khoản của mình.", "error")
         return redirect(url_for("admin.users"))
-    user.is_active = not user.is_active
+    user_service.set_active(user, not user.is_active)
     db.session.commit()
     flash(("Đã mở khoá " if user.is_active else "Đã khoá ") + user.username + ".", "info")
     return redirect(url_for("admin.users"))

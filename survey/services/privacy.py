@@ -38,14 +38,15 @@ def _derived_key(secret: str, purpose: str) -> bytes:
     return hmac.new(secret.encode(), b"sipas-survey/" + purpose.encode(), hashlib.sha256).digest()
 
 
-def _keyed_hash(purpose: str, value: str) -> str:
+def keyed_hash(purpose: str, value: str) -> str:
+    """HMAC-SHA256 of ``value`` under a key derived from ``SECRET_KEY`` for ``purpose`` (64 hex characters)."""
     key = _derived_key(str(current_app.config["SECRET_KEY"]), purpose)
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
 def device_hash(device_id: str) -> str:
     """The keyed hash of a device-cookie id (64 hex characters)."""
-    return _keyed_hash("device", device_id)
+    return keyed_hash("device", device_id)
 
 
 def dossier_hash(reference: str) -> str:
@@ -59,7 +60,7 @@ def vietnam_day(instant: datetime | None = None) -> date:
 
 def ip_hash(address: str, day: date | None = None) -> str:
     """The keyed hash of a client address under the key of ``day`` (Vietnam date; today by default)."""
-    return _keyed_hash(f"ip/{(day or vietnam_day()).isoformat()}", address)
+    return keyed_hash(f"ip/{(day or vietnam_day()).isoformat()}", address)
 
 
 @dataclass(frozen=True)

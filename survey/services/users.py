@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.extensions import db
@@ -13,14 +15,20 @@ from survey.models import Unit, User
 from survey.models.types import utcnow
 from survey.models.users import ROLES
 from survey.services.errors import DomainError
+from survey.services.passwords import password_problem
 from survey.services.units import subtree_ids
 
 #: failed logins allowed before the account is locked for LOCK_MINUTES
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
-MIN_PASSWORD_LENGTH = 10
 #: scrypt (werkzeug's default, memory-hard); named so a future default change is deliberate
 PASSWORD_METHOD = "scrypt"  # noqa: S105  (a hash method name, not a password)
+#: the one answer to every refused login: wrong name, wrong password, locked or inactive
+#: account alike, so the page never tells which accounts exist
+LOGIN_REFUSED = (
+    f"Tên đăng nhập hoặc mật khẩu không đúng. Sau {MAX_FAILED_LOGINS} lần sai liên tiếp, tài khoản bị tạm khoá "
+    f"{LOCK_MINUTES} phút."
+)
 
 
 class LoginRefused(DomainError):
@@ -44,7 +52,7 @@ def create_user(username: str, password: str, role: str, display_name: str | Non
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username)) is not None:
         raise DomainError(f"Tên đăng nhập {username} đã có.")
     user = User(username=username, display_name=display_name or username, role=role,
-                unit_id=unit.id if unit else None, password_hash="")  # fmt: skip
+                unit_id=unit.id if unit else None, password_hash="", session_version=0)  # fmt: skip
     set_password(user, password)
     db.session.add(user)
     db.session.flush()
@@ -52,34 +60,83 @@ def create_user(username: str, password: str, role: str, display_name: str | Non
 
 
 def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    """A new password (an admin's reset too): checked by the password rule; every session of the account ends."""
+    problem = password_problem(password, related=(user.username, *(user.display_name or "").split()))
+    if problem:
+        raise DomainError(problem)
     user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session and remember cookie of ``user`` stops working (their ``id:version`` no longer loads)."""
     user.session_version = (user.session_version or 0) + 1
+
+
+def set_active(user: User, active: bool) -> None:
+    """Lock or unlock an account. Either way its old sessions end: unlocking must not revive them. Flushes."""
+    user.is_active = active
+    end_sessions(user)
+    db.session.flush()
+
+
+@lru_cache(maxsize=1)
+def _stand_in_hash() -> str:
+    """A hash no password matches, checked when there is no real one, so every refusal costs one scrypt."""
+    return generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
+
+
+def _count_attempt(username: str, now: datetime):
+    """Count a login attempt for ``username`` before its password is checked: (id, attempts, locked_until) or None.
+
+    One ``UPDATE … SET failed_logins = failed_logins + 1 … RETURNING``: parallel attempts each
+    get their own number, so no more than MAX_FAILED_LOGINS passwords are ever checked between
+    two successes, however many arrive at once. A locked account's count stays as it is.
+    """
+    locked = and_(User.locked_until.is_not(None), User.locked_until > now)
+    stmt = (
+        update(User)
+        .where(func.lower(User.username) == username)
+        .values(failed_logins=case((locked, User.failed_logins), else_=User.failed_logins + 1))
+        .returning(User.id, User.failed_logins, User.locked_until)
+        .execution_options(synchronize_session=False)
+    )
+    return db.session.execute(stmt).one_or_none()
+
+
+def _lock(user_id: int, now: datetime) -> None:
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(locked_until=now + timedelta(minutes=LOCK_MINUTES), failed_logins=0)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def authenticate(username: str, password: str, now: datetime | None = None) -> User:
     """The account for these credentials; raise LoginRefused otherwise. Flushes the counters.
 
-    Failed attempts are counted in the database, so every server throttles alike; the
-    message does not say whether the name exists.
+    Every refusal says the same (LOGIN_REFUSED) and costs one password check, whether the
+    name is unknown, the password wrong or the account locked or inactive, so neither the
+    page nor its timing tells which accounts exist.
     """
     now = now or utcnow()
-    user = db.session.scalar(select(User).where(func.lower(User.username) == _username(username)))
-    if user is None:
-        # spend the same time as a real check, so timing does not reveal which names exist
-        check_password_hash(generate_password_hash("x", method=PASSWORD_METHOD), password)
-        raise LoginRefused("Tên đăng nhập hoặc mật khẩu không đúng.")
-    if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginRefused(f"Tài khoản tạm khoá do đăng nhập sai nhiều lần. Xin thử lại sau {minutes} phút.")
-    if not user.is_active or not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
+    row = _count_attempt(_username(username), now)
+    if (
+        row is None
+        or (row.locked_until is not None and row.locked_until > now)
+        or row.failed_logins > MAX_FAILED_LOGINS
+    ):
+        if row is not None and row.failed_logins > MAX_FAILED_LOGINS:
+            _lock(row.id, now)  # attempts that arrived together with the one that locked it
+        check_password_hash(_stand_in_hash(), password)
+        raise LoginRefused(LOGIN_REFUSED)
+    user = db.session.get(User, row.id, populate_existing=True)
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        if row.failed_logins >= MAX_FAILED_LOGINS:
+            _lock(user.id, now)
         db.session.flush()
-        raise LoginRefused("Tên đăng nhập hoặc mật khẩu không đúng.")
+        raise LoginRefused(LOGIN_REFUSED)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -88,12 +145,17 @@ def authenticate(username: str, password: str, now: datetime | None = None) -> U
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: ``id:session_version``, so a password change ends old sessions."""
+    """Flask-Login's loader for the session and the remember cookie: ``id:session_version``.
+
+    A logout, a new password, an admin's reset or a lock changes the version, so every
+    session cookie and remember cookie issued before stops working.
+    """
     try:
         raw_id, version = user_id.split(":")
-        user = db.session.get(User, int(raw_id))
+        number = int(raw_id)
     except (ValueError, TypeError):
         return None
+    user = db.session.get(User, number) if 0 < number < 2**31 else None
     if user is None or not user.is_active or str(user.session_version) != version:
         return None
     return user

@@ -76,3 +76,15 @@ def csrf_from(client, path: str) -> str:
 
     page = client.get(path).get_data(as_text=True)
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_limits(app):
+    """Login limits count in the app's memory storage: each test starts with none."""
+    from survey.extensions import limiter
+
+    with app.app_context():
+        limiter.reset()
+    yield
+    with app.app_context():
+        limiter.reset()

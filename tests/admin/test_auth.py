@@ -34,12 +34,14 @@ def test_wrong_password_is_refused_in_vietnamese_and_throttled(app, client, worl
         response = login("vanphong", "sai-mat-khau")
         assert response.status_code == 401
         assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.get_data(as_text=True)
-    # locked now, even with the right password
-    response = login("vanphong")
-    assert response.status_code == 401
-    assert "Tài khoản tạm khoá" in response.get_data(as_text=True)
-    # an unknown name gets the same message as a wrong password
-    assert "Tên đăng nhập hoặc mật khẩu không đúng" in login("khong-ton-tai").get_data(as_text=True)
+    # locked now, even with the right password, and the page says nothing new: an unknown name
+    # and a locked account get the one message a wrong password gets
+    locked = login("vanphong")
+    missing = login("khong-ton-tai")
+    assert locked.status_code == missing.status_code == 401
+    message = "Sau 5 lần sai liên tiếp, tài khoản bị tạm khoá 15 phút."
+    assert message in locked.get_data(as_text=True) and message in missing.get_data(as_text=True)
+    assert "tạm khoá do" not in locked.get_data(as_text=True)
 
 
 def test_passwords_are_hashed_with_scrypt(app, world):
@@ -78,6 +80,9 @@ def test_users_create_command_hashes_and_refuses_duplicates(app, runner, world):
     assert again.exit_code != 0 and "đã có" in again.output
     short = runner.invoke(args=["users", "create", "--username", "b", "--role", "admin", "--password", "ngan"])
     assert short.exit_code != 0 and "ít nhất 10 ký tự" in short.output
+    # ten characters, but a repeat: the probe's 1111111111 is refused, in Vietnamese
+    weak = runner.invoke(args=["users", "create", "--username", "b", "--role", "admin", "--password", "1111111111"])
+    assert weak.exit_code != 0 and "quá dễ đoán" in weak.output and "lặp lại" in weak.output
     officer = runner.invoke(
         args=["users", "create", "--username", "c", "--role", "unit_officer", "--password", "x" * 12]
     )
