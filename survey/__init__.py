@@ -13,6 +13,9 @@ from survey.config import Defaults, from_environment, normalise_database_url
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Assemble the application: config, extensions, blueprints, CLI."""
     app = Flask(__name__, instance_relative_config=True)
+    from survey.errors import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids beyond the database's range are 404
     app.config.from_object(Defaults)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -6,7 +6,9 @@ validators produce by themselves are translated here.
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 
 MESSAGES = {
     "Not a valid choice.": "Lựa chọn không hợp lệ, xin vui lòng chọn lại.",
@@ -39,6 +41,13 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return VietnameseTranslations()
+
+        def wrap_formdata(self, form, formdata):
+            # Only what a browser's form sends: Flask-WTF would also read uploaded file parts and a
+            # JSON body (where `true` passes as 1 and an array breaks the form); no form here takes either.
+            if formdata is _Auto:
+                return (request.form or None) if request.method in ("POST", "PUT", "PATCH", "DELETE") else None
+            return formdata
 
 
 def choices(pairs) -> list:

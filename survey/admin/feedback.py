@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from analysis.profile import load_profile
 from survey.admin import bp, visible_or_404
+from survey.errors import page_number
 from survey.extensions import db
 from survey.forms import Form, choices
 from survey.models import FeedbackItem, Response, Unit, User
@@ -40,7 +41,7 @@ def feedback_list():
     allowed = visible_unit_ids(current_user)
     status = request.args.get("status") or None
     overdue_only = request.args.get("overdue") == "1"
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args.get("page"))
     now = utcnow()
     stmt = select(FeedbackItem).join(Unit, FeedbackItem.unit_id == Unit.id)
     if allowed is not None:

@@ -20,9 +20,13 @@ def months_between(start: int, end: int) -> int:
     return ((end // 100) * 12 + end % 100) - ((start // 100) * 12 + start % 100) + 1
 
 
+#: years a period may name; outside them dates cannot be built (year 0) or mean nothing (9999)
+YEARS = range(2000, 2101)
+
+
 def parse_month(text: str | None) -> int | None:
     match = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) not in YEARS:
         return None
     return int(match.group(1)) * 100 + int(match.group(2))
 
@@ -74,7 +78,7 @@ def parse_period(args, now: datetime | None = None) -> tuple[Period, list[str]]:
         return Period("month", month, month), errors
     if kind == "quarter":
         match = re.fullmatch(r"(\d{4})-Q([1-4])", args.get("quarter", ""))
-        if match:
+        if match and int(match.group(1)) in YEARS:
             start = int(match.group(1)) * 100 + (int(match.group(2)) - 1) * 3 + 1
         else:
             if args.get("quarter"):
@@ -84,8 +88,9 @@ def parse_period(args, now: datetime | None = None) -> tuple[Period, list[str]]:
         return Period("quarter", start, add_months(start, 2)), errors
     if kind == "year":
         text = args.get("year", "")
-        year = int(text) if re.fullmatch(r"\d{4}", text) else default // 100
-        if text and not re.fullmatch(r"\d{4}", text):
+        valid = bool(re.fullmatch(r"\d{4}", text)) and int(text) in YEARS
+        year = int(text) if valid else default // 100
+        if text and not valid:
             errors.append("Năm không hợp lệ; đang xem năm hiện tại.")
         return Period("year", year * 100 + 1, year * 100 + 12), errors
     start, end = parse_month(args.get("from")), parse_month(args.get("to"))

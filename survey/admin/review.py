@@ -9,6 +9,7 @@ from wtforms import StringField
 from wtforms.validators import Length, Optional
 
 from survey.admin import bp, filters
+from survey.errors import page_number
 from survey.extensions import db
 from survey.forms import Form
 from survey.models import Response, ResponseReview
@@ -33,7 +34,7 @@ def flagged():
     _reviewers_only()
     f = filters.parse(request.args, current_user)
     scope = f.scope()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args.get("page"))
     # every flagged ballot of the scope: still excluded, or already restored by a reviewer
     conditions = [*where_clauses(scope.__class__(**{**scope.__dict__, "include_excluded": True})),
                   Response.flags.is_not(None)]  # fmt: skip

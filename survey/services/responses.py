@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
@@ -41,9 +42,6 @@ class Ballot:
     device_hash: str | None = None
     #: keyed, daily rotating hash of the client address; never the address
     ip_hash: str | None = None
-
-
-#: control characters no comment needs (tab, line feed and carriage return stay); PostgreSQL
 
 
 def existing_response(key: str) -> Response | None:
@@ -82,7 +80,7 @@ def build_response(ballot: Ballot) -> Response:
         channel=ballot.channel,
         submitted_at=submitted_at,
         period_month=period_month(submitted_at),
-        comment=clean_text(ballot.comment),
+        comment=clean_text(ballot.comment, current_app.config["COMMENT_MAX_LENGTH"]),
         device_hash=ballot.device_hash,
         ip_hash=ballot.ip_hash,
         received_at=utcnow(),

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -59,6 +58,7 @@ from survey.queries import Scope, where_clauses
 from survey.services import feedback
 from survey.services.errors import DomainError
 from survey.services.periods import VN
+from survey.services.text import clean_text
 
 #: every reason, in the order reports list them
 REASONS = ("rate", "device", "burst", "hours", "review")
@@ -151,8 +151,7 @@ def apply_flags(response: Response, flags: list[str]) -> None:
 
 
 def _note(text: str | None) -> str | None:
-    text = unicodedata.normalize("NFC", text).strip() if text else None
-    return text or None
+    return clean_text(text, 1000)
 
 
 def _check_reviewer(actor: User) -> None:
