@@ -31,7 +31,8 @@ def _cell(value, kind: str):
 
 def _csv(view: views_data.View) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # text quoted, numbers not: a ";" inside a comment never splits it in a Vietnamese Excel
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     for number, table in enumerate(view.tables):
         if number:
             writer.writerow([])

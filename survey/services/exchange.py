@@ -56,7 +56,7 @@ def export_rows(stmt) -> Iterator[list[str]]:
     for response, unit_code, counter_code, field_code, procedure_code in rows:
         answers = [getattr(response, answer_column(c)) for c in codes]
         yield [
-            response.response_key,
+            neutralise(response.response_key),
             response.submitted_at.astimezone(VN).isoformat(),
             response.profile,
             unit_code,
@@ -71,7 +71,8 @@ def export_rows(stmt) -> Iterator[list[str]]:
 
 
 def write_csv(out: TextIO, stmt) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+    # every cell quoted: a ";" inside a comment never splits it in a Vietnamese Excel
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     count = -1
     for row in export_rows(stmt):
         writer.writerow(row)

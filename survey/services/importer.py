@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
+from flask import current_app
 from sqlalchemy import insert, select
 
 from analysis.errors import InputError
@@ -16,8 +19,8 @@ from survey.models.responses import ANSWER_CODES, answer_column
 from survey.models.types import utcnow
 from survey.services import feedback, trust
 from survey.services.errors import ImportRejected
-from survey.services.periods import period_month
-from survey.services.spreadsheet import restore
+from survey.services.periods import VN, period_month
+from survey.services.spreadsheet import FORMULA_STARTS, restore
 from survey.services.text import clean_text
 
 #: a response_id at least this long is taken as globally unique (as our exports write them);
@@ -35,14 +38,28 @@ def _lookup(model, codes: set[str]) -> dict[str, object]:
     return {obj.code: obj for obj in db.session.scalars(select(model).where(model.code.in_(codes)))}
 
 
+#: the first day a response may carry: SIPAS surveys by QR began after it; an older date is a typo
+EARLIEST_DAY = date(2015, 1, 1)
+
+
+def _date_problem(submitted_at: datetime, today: date) -> str | None:
+    """Why a response's time cannot be right (before 2015, or after tomorrow in Vietnam), or None."""
+    if submitted_at.year < EARLIEST_DAY.year or submitted_at.astimezone(VN).date() < EARLIEST_DAY:
+        return f"ngày trả lời trước {EARLIEST_DAY:%d/%m/%Y}: không thể đúng"
+    if submitted_at.year > today.year + 1 or submitted_at.astimezone(VN).date() > today + timedelta(days=1):
+        return "ngày trả lời ở tương lai: không thể đúng"
+    return None
+
+
 def _present(value) -> bool:
     return value is not None and value is not pd.NA and value == value and value != ""
 
 
-def check_references(df: pd.DataFrame) -> tuple[list[tuple[int | None, str | None, str]], list[dict]]:
-    """Check codes against the database; return the problems and the rows ready to insert.
+def reference_problems(df: pd.DataFrame) -> tuple[list[tuple[int | None, str | None, str]], list[tuple]]:
+    """Codes checked against the database: the problems, and per row (unit, counter, field, procedure, key).
 
-    ``df`` is what :func:`analysis.io.read_responses` returns: problems name ``df.index``, the spreadsheet line.
+    ``df`` needs only the text columns ``response_id, unit_code, counter_code, field_code,
+    procedure_code``, indexed by spreadsheet line: so a file whose format is wrong is checked too.
     """
     units = _lookup(Unit, set(df["unit_code"]))
     counters = _lookup(Counter, set(df["counter_code"]) - {""})
@@ -53,13 +70,9 @@ def check_references(df: pd.DataFrame) -> tuple[list[tuple[int | None, str | Non
     for start in range(0, len(keys), 1000):
         chunk = keys[start : start + 1000]
         existing |= set(db.session.scalars(select(Response.response_key).where(Response.response_key.in_(chunk))))
-
-    question_columns = [c for c in ANSWER_CODES if c in df.columns]
-    respondent = [q.code for q in respondent_questions() if q.code in df.columns]
+    first_line: dict[str, int] = {}
     problems: list[tuple[int | None, str | None, str]] = []
-    rows: list[dict] = []
-    now = utcnow()
-    # the index is the spreadsheet line (header = 1), gaps where read_responses skipped blank rows
+    resolved: list[tuple] = []
     for line, record, key in zip(df.index.tolist(), df.to_dict("records"), keys, strict=True):
         unit = units.get(record["unit_code"])
         if unit is None:
@@ -74,18 +87,58 @@ def check_references(df: pd.DataFrame) -> tuple[list[tuple[int | None, str | Non
             problems.append((line, "field_code", "ô không được để trống"))
         elif field is None:
             problems.append((line, "field_code", f"không có lĩnh vực mã {record['field_code']!r}"))
+        elif unit is not None and field.id not in {f.id for f in unit.fields}:
+            problems.append(
+                (line, "field_code", f"lĩnh vực {field.code} không thuộc các lĩnh vực đơn vị {unit.code} xử lý")
+            )
         procedure = procedures.get(record["procedure_code"]) if record["procedure_code"] else None
         if record["procedure_code"] and procedure is None:
             problems.append((line, "procedure_code", f"không có thủ tục mã {record['procedure_code']!r}"))
         elif procedure is not None and field is not None and procedure.field_id != field.id:
             problems.append((line, "procedure_code", f"thủ tục {procedure.code} không thuộc lĩnh vực {field.code}"))
+        if str(record["response_id"]).startswith(FORMULA_STARTS):
+            problems.append(
+                (line, "response_id", "mã phiếu không được bắt đầu bằng = + - @ (dễ bị bảng tính coi là công thức)")
+            )
         if len(key) > 64:
             problems.append((line, "response_id", "mã phiếu quá dài (tối đa 64 ký tự)"))
         elif key in existing:
             problems.append((line, "response_id", f"phiếu {record['response_id']!r} đã được nhập trước đây"))
-        if unit is None or field is None:
-            continue
+        elif key in first_line:
+            problems.append(
+                (line, "response_id", f"mã phiếu trùng với dòng {first_line[key]} (sau khi ghép mã đơn vị)")
+            )
+        first_line.setdefault(key, line)
+        resolved.append((unit, counter, field, procedure, key))
+    return problems, resolved
+
+
+def check_references(
+    df: pd.DataFrame, today: date | None = None
+) -> tuple[list[tuple[int | None, str | None, str]], list[dict]]:
+    """Check codes against the database, dates and comments; return the problems and the rows ready to insert.
+
+    ``df`` is what :func:`analysis.io.read_responses` returns: problems name ``df.index``, the spreadsheet line.
+    """
+    today = today or utcnow().astimezone(VN).date()
+    max_comment = current_app.config["COMMENT_MAX_LENGTH"]
+    problems, resolved = reference_problems(df)
+    question_columns = [c for c in ANSWER_CODES if c in df.columns]
+    respondent = [q.code for q in respondent_questions() if q.code in df.columns]
+    rows: list[dict] = []
+    now = utcnow()
+    # the index is the spreadsheet line (header = 1), gaps where read_responses skipped blank rows
+    for line, record, (unit, counter, field, procedure, key) in zip(df.index.tolist(), df.to_dict("records"),
+                                                                   resolved, strict=True):  # fmt: skip
         submitted_at = record["submitted_at"].to_pydatetime()
+        wrong_date = _date_problem(submitted_at, today)
+        if wrong_date:
+            problems.append((line, "submitted_at", wrong_date))
+        comment = clean_text(restore(record.get("comment") or None))
+        if comment is not None and len(comment) > max_comment:
+            problems.append((line, "comment", f"ý kiến quá dài: {len(comment)} ký tự, tối đa {max_comment}"))
+        if unit is None or field is None or wrong_date:
+            continue
         row = {
             "response_key": key,
             "profile": record["profile"],
@@ -97,7 +150,7 @@ def check_references(df: pd.DataFrame) -> tuple[list[tuple[int | None, str | Non
             "submitted_at": submitted_at,
             "period_month": period_month(submitted_at),
             "received_at": now,
-            "comment": clean_text(restore(record.get("comment") or None)),
+            "comment": comment,
         }
         for code in question_columns:
             row[answer_column(code)] = int(record[code]) if _present(record[code]) else None
@@ -108,6 +161,29 @@ def check_references(df: pd.DataFrame) -> tuple[list[tuple[int | None, str | Non
     return problems, rows
 
 
+_CODE_COLUMNS = ("response_id", "unit_code", "counter_code", "field_code", "procedure_code")
+
+
+def _raw_codes(path: Path) -> pd.DataFrame | None:
+    """The code columns of a file whose format was refused, read as plain text, so their problems come in the same pass."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            records = list(csv.DictReader(f))
+    except (UnicodeDecodeError, csv.Error, OSError):
+        return None
+    if not records or any(c not in records[0] for c in _CODE_COLUMNS):
+        return None
+    lines, rows = [], []
+    for line, record in enumerate(records, start=2):
+        if not any((v or "").strip() for v in record.values() if isinstance(v, str)):
+            continue
+        lines.append(line)
+        rows.append(
+            {c: clean_text(record.get(c) if isinstance(record.get(c), str) else "") or "" for c in _CODE_COLUMNS}
+        )
+    return pd.DataFrame(rows, index=lines, columns=list(_CODE_COLUMNS)) if rows else None
+
+
 def import_csv(path: Path) -> int:
     """Validate the whole file, then insert every row; raise ImportRejected listing each problem.
 
@@ -116,7 +192,14 @@ def import_csv(path: Path) -> int:
     try:
         df = read_responses(path)
     except InputError as exc:
-        raise ImportRejected([(p.row, p.column or None, p.reason) for p in exc.problems]) from exc
+        problems = [(p.row, p.column or None, p.reason) for p in exc.problems]
+        raw = _raw_codes(Path(path))
+        if raw is not None:
+            # the codes too, in the same pass: one round of corrections, not two
+            seen = {(line, column) for line, column, _ in problems}
+            problems += [p for p in reference_problems(raw)[0] if (p[0], p[1]) not in seen]
+            problems.sort(key=lambda p: (p[0] or 0, p[1] or ""))
+        raise ImportRejected(problems) from exc
     if df.empty:
         raise ImportRejected([(None, None, "tệp không có dòng dữ liệu nào")])
     problems, rows = check_references(df)

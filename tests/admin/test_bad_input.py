@@ -152,3 +152,29 @@ def test_fuzzed_multipart_never_gives_a_500(app, client, parts):
 def test_login_with_password_field_as_list_of_values(client, world):
     response = client.post("/admin/login", data={"username": ["vanphong", "x"], "password": [PASSWORD, "y"]})
     assert response.status_code == 400
+
+
+def test_csv_exports_survive_a_semicolon_list_separator(app, client, world, login, make_counter, tmp_path, runner):
+    """Excel in a Vietnamese Windows splits CSV cells at ';': no piece may start a formula."""
+    import csv
+
+    counter = make_counter(unit=world["a"])
+    data = _form(client, counter)
+    data["comment"] = 'Phục vụ tốt;=HYPERLINK("http://x.example","bấm")'
+    assert client.post(f"/s/{counter.token}", data=data).status_code == 303
+    login("vanphong")
+    from datetime import datetime
+
+    from survey.services.periods import VN
+
+    month = datetime.now(VN).strftime("%Y-%m")  # the ballot was just sent
+    text = client.get(f"/admin/xuat/comments.csv?month={month}").get_data(as_text=True)
+    out = tmp_path / "all.csv"
+    assert runner.invoke(args=["responses", "export", "--out", str(out)]).exit_code == 0
+    for content in (text, out.read_text(encoding="utf-8")):
+        assert "HYPERLINK" in content
+        # read as that Excel would: ';' separates, quotes are honoured
+        cells = [c for row in csv.reader(content.splitlines(), delimiter=";") for c in row]
+        assert not any(c.lstrip(" \ufeff").startswith(("=", "+", "@")) for c in cells)
+        # and as a ',' reader: the comment is one quoted cell
+        assert any(c.startswith("Phục vụ tốt;'=HYPERLINK") for row in csv.reader(content.splitlines()) for c in row)
