@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from survey.services.masking import mask_personal
 from survey.services.periods import VN
 
 
@@ -48,4 +49,4 @@ def month_label(month: str | int) -> str:
 
 
 FILTERS = {"number": number, "percent": percent, "integer": integer, "vn_date": date, "vn_datetime": date_time,
-           "month_label": month_label}  # fmt: skip
+           "month_label": month_label, "mask": mask_personal}  # fmt: skip

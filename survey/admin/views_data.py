@@ -14,9 +14,11 @@ from survey.admin import charts
 from survey.admin.filters import Filters
 from survey.admin.periods import add_months
 from survey.extensions import db
+from survey.formatting import date as vn_date
 from survey.formatting import month_label
 from survey.models import Unit
 from survey.services import feedback, response_rates, stats, trust
+from survey.services.masking import mask_personal
 from survey.services.periods import month_bounds
 
 FLAG_NAMES = {
@@ -228,11 +230,16 @@ def expectations(f: Filters) -> View:
 
 
 def comments(f: Filters) -> View:
-    rows = stats.comments(f.scope())
+    # masked (survey.services.masking); a unit's own officers see the day of a comment, never its minute
+    officer = f.unit_ids is not None
+    rows = [{**r, "comment": mask_personal(r["comment"]), "submitted_at": vn_date(r["submitted_at"]) if officer
+             else r["submitted_at"]} for r in stats.comments(f.scope())]  # fmt: skip
     table = ViewTable(f"Ý kiến của người dân — {f.period.label}",
-                      [Column("submitted_at", "Thời gian", "datetime"), Column("unit", "Đơn vị"),
-                       Column("field", "Lĩnh vực"), Column("comment", "Ý kiến")], rows)  # fmt: skip
-    return View("comments", "Ý kiến", [table], notes=["Ý kiến hiển thị nguyên văn, không kèm thông tin cá nhân."])
+                      [Column("submitted_at", "Ngày" if officer else "Thời gian", "text" if officer else "datetime"),
+                       Column("unit", "Đơn vị"), Column("field", "Lĩnh vực"), Column("comment", "Ý kiến")], rows)  # fmt: skip
+    return View(
+        "comments", "Ý kiến", [table], notes=["Ý kiến hiển thị đã ẩn số điện thoại, địa chỉ thư, giấy tờ và tên người."]
+    )
 
 
 VIEWS = {"overview": overview, "fields": fields, "units": units, "trend": trend, "items": items,

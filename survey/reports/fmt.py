@@ -8,10 +8,9 @@ import unicodedata
 from datetime import date
 
 from analysis.stats import round_half_up
+from survey.services.masking import mask_personal
 
 DASH = "—"
-#: what replaces a detail that could identify a person
-HIDDEN = "[đã ẩn]"
 
 
 def _defined(value: object) -> bool:
@@ -81,45 +80,6 @@ def clean_text(text: str | None, max_length: int = 400) -> str:
     return out if len(out) <= max_length else out[: max_length - 1].rstrip() + "…"
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-#: phone numbers, citizen ID (12 digits), dossier numbers: any run of 7+ digits, spaces or dots inside
-_DIGITS = re.compile(r"(?<!\w)\+?\d(?:[\d .-]{5,}\d)(?!\w)")
-#: a form of address; capitalised words after it are a person's name: "chị Nguyễn Thị Lan"
-_ADDRESS = re.compile(r"\b(?:anh|chị|ông|bà|cô|chú|bác|em|cậu|dì|thím|đồng chí|cán bộ|công chức)\s+", re.IGNORECASE)
-_WORD_AT = re.compile(r"[ \t]*(\w+)")
-#: capitalised words after a form of address that are not names
-_NOT_NAMES = ("Bộ phận", "Một cửa", "UBND", "Ủy ban", "Phòng", "Văn phòng", "Trưởng", "Phó")
-
-
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
-
-
-def _hide_names(text: str) -> str:
-    out, pos = [], 0
-    for match in _ADDRESS.finditer(text):
-        if match.start() < pos or text.startswith(_NOT_NAMES, match.end()):
-            continue
-        name_end, cursor = None, match.end()
-        for _ in range(4):
-            word = _WORD_AT.match(text, cursor)
-            if word is None or not _capitalised(word.group(1)):
-                break
-            name_end = cursor = word.end()
-        if name_end is not None:
-            out.append(text[pos : match.end()] + HIDDEN)
-            pos = name_end
-    out.append(text[pos:])
-    return "".join(out)
-
-
 def redact(text: str) -> str:
-    """Hide what could identify someone in a citizen's comment: e-mail, phone or ID numbers, names.
-
-    Names are found after a form of address (``anh``, ``chị``, ``cán bộ`` …) as up to four
-    capitalised words; "Bộ phận Một cửa" and the like are left alone.
-    """
-    out = _EMAIL.sub(HIDDEN, nfc(text))
-    out = _DIGITS.sub(HIDDEN, out)
-
-    return _hide_names(out)
+    """Hide what could identify someone in a citizen's comment: the one masking function of the app."""
+    return mask_personal(text)
