@@ -37,7 +37,9 @@ def poster_html(counter, url: str) -> str:
 def poster_pdf(counter, url: str) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango, which only posters and reports need
 
-    return HTML(string=poster_html(counter, url)).write_pdf()
+    from survey.security import pdf_url_fetcher
+
+    return HTML(string=poster_html(counter, url), url_fetcher=pdf_url_fetcher()).write_pdf()
 
 
 def write_counter_files(counter, url: str, out_dir: Path) -> list[Path]:

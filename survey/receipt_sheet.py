@@ -31,4 +31,6 @@ def sheet_html(counter, receipts, base_url: str) -> str:
 def sheet_pdf(counter, receipts, base_url: str) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango, which only printed sheets need
 
-    return HTML(string=sheet_html(counter, receipts, base_url)).write_pdf()
+    from survey.security import pdf_url_fetcher
+
+    return HTML(string=sheet_html(counter, receipts, base_url), url_fetcher=pdf_url_fetcher()).write_pdf()

@@ -47,6 +47,6 @@ def write_pdf(doc: Doc, images: dict[str, bytes]) -> bytes:
 
 def fetcher():
     """WeasyPrint's fetcher for a report: the charts are inline ``data:`` images; nothing else, from anywhere."""
-    from weasyprint.urls import URLFetcher
+    from survey.security import pdf_url_fetcher
 
-    return URLFetcher(allowed_protocols=("data",))
+    return pdf_url_fetcher(static_files=False)
