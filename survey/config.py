@@ -55,6 +55,11 @@ class Defaults:
     #: "burst"; not lower: "very satisfied" everywhere is the commonest honest answer
     TRUST_BURST_SIZE = 4
     TRUST_BURST_WINDOW_MINUTES = 10
+    #: more ballots than this from one client address (an IPv6 /64) at one counter within an hour
+    #: get "address"; a hall's Wi-Fi shares one address, so not lower
+    TRUST_ADDRESS_PER_HOUR = 15
+    #: hours a form's ballot token stays valid (survey.services.ballot_tokens)
+    BALLOT_TOKEN_HOURS = 12
     #: a QR response before this hour or from TRUST_HOURS_END on (Vietnam time) gets "hours";
     #: None turns the check off
     TRUST_HOURS_START: int | None = 6
@@ -78,10 +83,11 @@ class Defaults:
     #: per client address (hashed): loose, since a whole hall shares one Wi-Fi and mobile
     #: carriers put many phones behind one address
     RATELIMIT_PER_ADDRESS = "120/minute;3000/hour"
-    #: stored ballots per counter token, and per device cookie
-    RATELIMIT_PER_COUNTER = "30/minute;600/hour"
+    #: stored ballots per device cookie (none per counter: one stuffer must not block a counter
+    #: for everyone; many ballots at one counter are flagged "rate" instead)
     RATELIMIT_PER_DEVICE = "5/minute;20/hour"
-    #: unknown receipt codes tried per client address (guessing codes)
+    #: unknown receipt codes tried per client address (guessing codes); only unknown codes are
+    #: refused past it, a valid code is always taken
     RATELIMIT_RECEIPT_MISS = "10/minute;50/day"
     #: calls per API key (survey/api): a one-stop system mints a code per dossier returned
     RATELIMIT_PER_API_KEY = "300/minute;20000/hour"

@@ -7,6 +7,7 @@ with the day's key (survey.services.privacy).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 
@@ -18,13 +19,27 @@ from survey.services import privacy
 _DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
+def client_network(address: str) -> str:
+    """The address as limits and flags count it: an IPv4 address, or the /64 of an IPv6 one
+    (a home or phone gets a whole /64 and can rotate within it)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address) + "/64"
+    return str(ip)
+
+
 def client_address_key() -> str:
     """Rate-limit key of the client address: its hash under today's key, never the address."""
-    return "ip:" + privacy.ip_hash(request.remote_addr or "unknown")
+    return "ip:" + privacy.ip_hash(client_network(request.remote_addr or "unknown"))
 
 
 def client_ip_hash() -> str | None:
-    return privacy.ip_hash(request.remote_addr) if request.remote_addr else None
+    return privacy.ip_hash(client_network(request.remote_addr)) if request.remote_addr else None
 
 
 def device_id() -> str | None:
@@ -47,13 +62,21 @@ def has_no_device() -> bool:
     return device_id() is None
 
 
+def page_device_id() -> str:
+    """The device id a form page is issued for: the browser's, or the new one the page will set."""
+    value = device_id()
+    if value is None:
+        value = request.environ.setdefault("sipas.new_device_id", secrets.token_urlsafe(16))
+    return value
+
+
 def ensure_device_cookie(response: FlaskResponse) -> FlaskResponse:
     """Give a browser without a device cookie a new random one (long-lived, HttpOnly, SameSite=Lax)."""
     if device_id() is None:
         config = current_app.config
         response.set_cookie(
             config["DEVICE_COOKIE_NAME"],
-            secrets.token_urlsafe(16),
+            page_device_id(),
             max_age=config["DEVICE_COOKIE_DAYS"] * 24 * 3600,
             httponly=True,
             samesite="Lax",

@@ -25,8 +25,11 @@ def _optional_int(value):
 
 
 class BaseSurveyForm(Form):
-    #: idempotency key issued with the form; one response per key
-    key = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}\Z")])
+    #: idempotency key issued with the form; one response per key (on a QR form, a signed ballot
+    #: token: key.timestamp.signature, survey.services.ballot_tokens)
+    key = HiddenField(
+        validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}(\.[A-Za-z0-9_-]{4,12}\.[A-Za-z0-9_-]{20,64})?\Z")]
+    )
     field_code = RadioField(
         "Ông/Bà vừa thực hiện thủ tục thuộc lĩnh vực nào?",
         validators=[InputRequired("Xin vui lòng chọn lĩnh vực thủ tục Ông/Bà vừa thực hiện.")],

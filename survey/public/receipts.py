@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from limits import parse_many
 
 from analysis.profile import load_profile
 from survey.extensions import csrf, db, limiter
 from survey.public import bp
-from survey.public.clients import ensure_device_cookie
+from survey.public.clients import client_address_key, ensure_device_cookie
 from survey.public.forms import make_form
 from survey.public.rendering import blank_form_page, render_form
 from survey.public.views import ballot_from, device_limit, form_choices, ip_limit, retry_on_database_restart
@@ -15,10 +16,21 @@ from survey.services import receipts
 from survey.services.errors import InvalidSubmission
 from survey.services.responses import existing_response
 
-# Unknown codes count against the client address, so codes cannot be guessed in bulk;
-# a citizen typing their own code right is never slowed down.
-miss_limit = limiter.limit(lambda: current_app.config["RATELIMIT_RECEIPT_MISS"],
-                           deduct_when=lambda response: response.status_code == 404)  # fmt: skip
+
+def _guessing() -> bool:
+    """Count an unknown code against the client address; True once the address tried too many.
+
+    Only unknown codes are counted and refused, so a valid code is always taken, even from
+    an address (a hall's Wi-Fi, a carrier's) where someone else guessed. A limiter outage
+    refuses nothing.
+    """
+    try:
+        items = parse_many(current_app.config["RATELIMIT_RECEIPT_MISS"])
+        key = client_address_key()
+        return not all([limiter.limiter.hit(item, "receipt-miss", key) for item in items])
+    except Exception:  # noqa: BLE001 (RATELIMIT_SWALLOW_ERRORS: a storage outage must cost no ballot)
+        current_app.logger.warning("rate-limit storage unavailable; receipt guessing not counted")
+        return False
 
 
 def _channel() -> str:
@@ -47,6 +59,8 @@ def _unavailable(receipt, state: str):
 
 
 def _unknown():
+    if _guessing():
+        abort(429)
     return render_template("public/receipt_unknown.html"), 404
 
 
@@ -66,7 +80,6 @@ def receipt_entry():
 
 @bp.get("/r/<code>")
 @ip_limit
-@miss_limit
 @retry_on_database_restart
 def receipt_form(code: str):
     loaded = _load(code, with_form=False)
@@ -85,7 +98,6 @@ def receipt_form(code: str):
 @bp.post("/r/<code>")
 @csrf.exempt
 @ip_limit
-@miss_limit
 @device_limit
 @retry_on_database_restart
 def receipt_submit(code: str):

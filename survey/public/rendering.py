@@ -69,13 +69,14 @@ def blank_questions(profile) -> Markup:
     return block
 
 
-def blank_form_page(counter, profile, *, action: str, field_choices, procedures, fixed_field=None) -> str:
-    """The page of a fresh form with a new idempotency key.
+def blank_form_page(counter, profile, *, action: str, field_choices, procedures, fixed_field=None,
+                    key: str | None = None) -> str:  # fmt: skip
+    """The page of a fresh form with ``key`` (a new random idempotency key by default).
 
     ``field_choices`` and ``procedures`` are what ``make_form`` takes.
     """
     form = make_form(profile.code, field_choices, procedures, with_questions=False)
-    form.key.data = secrets.token_urlsafe(18)
+    form.key.data = key or secrets.token_urlsafe(18)
     return render_form(counter, profile, form, action=action, fixed_field=fixed_field,
                        questions_html=blank_questions(profile))  # fmt: skip
 
@@ -97,8 +98,8 @@ def _page_parts(counter, profile, action: str, field_choices, procedures) -> tup
     return head, middle, tail
 
 
-def counter_form_page(counter, profile, *, action: str, field_choices, procedures) -> str:
-    """The fresh form page of a QR counter (a ``CounterView``), with a new key and this session's CSRF token.
+def counter_form_page(counter, profile, *, action: str, field_choices, procedures, key: str) -> str:
+    """The fresh form page of a QR counter (a ``CounterView``), with ``key`` (its ballot token) and this session's CSRF token.
 
     The same page ``blank_form_page`` renders, from a copy cut once per counter and process;
     a counter whose name, unit or fields changed is a different ``CounterView``, so a new page.
@@ -113,10 +114,10 @@ def counter_form_page(counter, profile, *, action: str, field_choices, procedure
         parts = _page_parts(counter, profile, action, field_choices, procedures)
         if parts is None:  # a token or key that the markup changed: render as usual
             return blank_form_page(counter, profile, action=action, field_choices=field_choices,
-                                   procedures=procedures)  # fmt: skip
+                                   procedures=procedures, key=key)  # fmt: skip
         with _lock:
             if len(pages) >= _MAX_PAGES:
                 pages.clear()
             pages[cache_key] = parts
     head, middle, tail = parts
-    return "".join((head, generate_csrf(), middle, secrets.token_urlsafe(18), tail))
+    return "".join((head, generate_csrf(), middle, key, tail))

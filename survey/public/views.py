@@ -6,16 +6,24 @@ import contextlib
 import functools
 import time
 
-from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import OperationalError
 
 from analysis.profile import load_profile
 from survey.extensions import csrf, db, limiter
 from survey.public import bp
-from survey.public.clients import client_ip_hash, device_hash, device_key, ensure_device_cookie, has_no_device
+from survey.public.clients import (
+    client_ip_hash,
+    device_hash,
+    device_id,
+    device_key,
+    ensure_device_cookie,
+    has_no_device,
+    page_device_id,
+)
 from survey.public.forms import answers_from, make_form, respondent_from
 from survey.public.rendering import counter_form_page, render_form
-from survey.services import counters
+from survey.services import ballot_tokens, counters
 from survey.services.errors import InvalidSubmission
 from survey.services.responses import Ballot, submit_response
 
@@ -24,19 +32,17 @@ ip_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PER_ADDRESS"])
 
 
 def _stored(response) -> bool:
-    """Only ballots that went through count against the tighter limits, not forms with a mistake."""
-    return response.status_code == 303
+    """Only ballots stored now count against the device limit: not forms with a mistake, not a resend."""
+    return response.status_code == 303 and not g.get("ballot_resent")
 
 
 device_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PER_DEVICE"], key_func=device_key,
                              exempt_when=has_no_device, deduct_when=_stored)  # fmt: skip
-token_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PER_COUNTER"],
-                            key_func=lambda: "token:" + request.view_args["token"], deduct_when=_stored)  # fmt: skip
 
 
-#: pauses before trying a request again when the database connection failed: about 7 s
-#: in all, the length of a database restart or fail-over, not of an outage
-RETRY_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0)
+#: pauses before trying a request again when the database connection failed: about 17 s
+#: in all, longer than a database restart or fail-over (15 s), not an outage
+RETRY_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0)
 
 
 def retry_on_database_restart(view):
@@ -145,8 +151,15 @@ def survey_form(token: str):
         form.key.data = sent_key
         page = render_form(counter, profile, form, action=action, already_sent=True)
     else:
-        page = counter_form_page(counter, profile, action=action, field_choices=field_choices, procedures=procedures)
+        key = ballot_tokens.issue(token, page_device_id())
+        page = counter_form_page(counter, profile, action=action, field_choices=field_choices, procedures=procedures,
+                                 key=key)  # fmt: skip
     return ensure_device_cookie(make_response(page))
+
+
+#: shown with the answers kept when a form's ballot token cannot be taken
+FORM_EXPIRED = ("Phiên khảo sát đã hết hạn hoặc trang không còn hợp lệ. Các câu trả lời của Ông/Bà vẫn được giữ "
+                 "nguyên bên dưới: xin bấm “Gửi đánh giá” lần nữa.")  # fmt: skip
 
 
 # CSRF is checked by the form itself (its csrf_token field), so that an expired
@@ -154,7 +167,6 @@ def survey_form(token: str):
 @bp.post("/s/<token>")
 @csrf.exempt
 @ip_limit
-@token_limit
 @device_limit
 @retry_on_database_restart
 def survey_submit(token: str):
@@ -163,21 +175,30 @@ def survey_submit(token: str):
     if not form.validate():
         status = 400 if "csrf_token" in form.errors else 422
         return render_form(counter, profile, form, action=action), status
+    try:
+        issued = ballot_tokens.redeem(form.key.data, token, device_id())
+    except ballot_tokens.TokenRefused:
+        # not issued here, for this counter and browser, or too old: the answers come back with a new token
+        form.key.data = ballot_tokens.issue(token, page_device_id())
+        form.form_errors.append(FORM_EXPIRED)
+        return ensure_device_cookie(make_response(render_form(counter, profile, form, action=action), 400))
     if counter.field is not None:
         field = counter.field
     else:
         field = next(f for f in counter.unit.fields if f.code == form.field_code.data)
     ballot = ballot_from(form, profile, counter, field, channel="qr")
+    ballot.key = issued.key
     try:
-        submit_response(counter, ballot)
+        _, created = submit_response(counter, ballot)
         db.session.commit()
     except InvalidSubmission as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))
         return render_form(counter, profile, form, action=action), 422
-    # Confirmed only now, after the commit. A retry or a second copy of the ballot (same key,
+    # Confirmed only now, after the commit. A retry or a second copy of the ballot (same token,
     # even at the same moment on another connection) lands here again, stored once.
-    _remember_sent(token, ballot.key)
+    g.ballot_resent = not created
+    _remember_sent(token, form.key.data)
     return redirect(url_for("public.thanks", token=token), code=303)
 
 

@@ -44,6 +44,11 @@ class Ballot:
     ip_hash: str | None = None
 
 
+#: the same form sent again with different answers
+RESENT_DIFFERENTLY = ("Phiếu này đã được gửi trước đó với các câu trả lời khác, nên lần gửi này không được ghi nhận. "
+                      "Nếu Ông/Bà muốn góp ý thêm, xin mở một phiếu mới.")  # fmt: skip
+
+
 def existing_response(key: str) -> Response | None:
     return db.session.scalar(select(Response).where(Response.response_key == key))
 
@@ -135,11 +140,15 @@ def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = Fal
     trust.apply_flags(response, trust.assess(response, via_receipt=via_receipt))
     new_id = _insert_once(response)
     if new_id is None:  # sent before (double tap, back and send again, a retry)
-        return existing_response(ballot.key), False
+        stored = existing_response(ballot.key)
+        if (stored.answer_digest, stored.comment) != (response.answer_digest, response.comment):
+            # the same form sent again with other answers: say so, never drop them silently
+            raise InvalidSubmission(RESENT_DIFFERENTLY)
+        return stored, False
     response.id = new_id
     make_transient_to_detached(response)  # the row is stored: the session takes it as loaded
     db.session.add(response)
-    if not response.is_excluded and feedback.raises_feedback(response):
-        # a doubted ballot raises no complaint until a reviewer restores it
+    if feedback.raises_feedback(response):
+        # a flagged ballot's complaint is raised too: a reviewer sees it with the ballot's flags
         feedback.open_item(response)
     return response, True

@@ -13,9 +13,16 @@ The reasons:
 ``device``
     a second response from one browser (the device cookie's keyed hash) within
     ``TRUST_DEVICE_WINDOW_MINUTES``, at any counter;
+``cookie``
+    a QR ballot sent back without the device cookie its form page set (cookies
+    blocked, or a script that drops them to look like many phones);
+``address``
+    more than ``TRUST_ADDRESS_PER_HOUR`` ballots from one client address (an IPv6
+    /64) at one counter within an hour (the keyed, daily ``ip_hash``);
 ``burst``
     the ``TRUST_BURST_SIZE``-th identical answer vector at one counter within
-    ``TRUST_BURST_WINDOW_MINUTES``;
+    ``TRUST_BURST_WINDOW_MINUTES`` from the same source (device or address) as
+    the earlier ones: an honest citizen who answers like a stuffer is not flagged;
 ``hours``
     sent before ``TRUST_HOURS_START`` or from ``TRUST_HOURS_END`` on, Vietnam time;
 ``review``
@@ -33,9 +40,12 @@ when one browser answers more than ``TRUST_RECEIPT_DEVICE_MAX`` of them in a day
 family shares a phone; an officer filling a stack of slips does not pass). ``burst``
 applies to them as to every channel.
 
-A response without a device cookie (kiosk, cookies blocked) is not checked for
-``device``; whoever wipes cookies between ballots still meets ``rate``, ``burst`` and
-the hard rate limits.
+A response without a device cookie is flagged ``cookie`` (QR channel): whoever wipes
+cookies between ballots is flagged for it. Everything about the device is decided in
+:func:`device_checks`, the one place a channel with shared devices (a kiosk) changes.
+
+A flagged ballot's complaint (a low score or a comment) still opens a feedback item,
+so a reviewer sees it.
 """
 
 from __future__ import annotations
@@ -61,11 +71,13 @@ from survey.services.periods import VN
 from survey.services.text import clean_text
 
 #: every reason, in the order reports list them
-REASONS = ("rate", "device", "burst", "hours", "review")
+REASONS = ("rate", "device", "cookie", "address", "burst", "hours", "review")
 #: what each reason means, for dashboards and reports
 REASON_LABELS = {
     "rate": "quá nhiều phiếu tại một quầy trong một phút",
     "device": "nhiều phiếu từ cùng một thiết bị",
+    "cookie": "gửi không kèm mã nhận diện thiết bị của trang khảo sát",
+    "address": "nhiều phiếu từ cùng một địa chỉ mạng tại một quầy",
     "burst": "nhiều phiếu giống hệt nhau liên tiếp tại một quầy",
     "hours": "gửi ngoài giờ làm việc",
     "review": "loại khi rà soát",
@@ -98,7 +110,10 @@ def _assess_statement(checks: tuple[str, ...]):
     conditions = {
         "rate": and_(at_counter, Response.submitted_at > bindparam("rate_since", type_=UTCDateTime)),
         "burst": and_(at_counter, Response.submitted_at > bindparam("burst_since", type_=UTCDateTime),
-                      Response.answer_digest == bindparam("digest")),
+                      Response.answer_digest == bindparam("digest"),
+                      or_(Response.ip_hash == bindparam("ip_hash"), Response.device_hash == bindparam("device_hash"))),
+        "address": and_(at_counter, Response.ip_hash == bindparam("ip_hash"),
+                        Response.submitted_at > bindparam("address_since", type_=UTCDateTime)),
         "device": and_(Response.device_hash == bindparam("device_hash"),
                        Response.submitted_at > bindparam("device_since", type_=UTCDateTime)),
     }  # fmt: skip
@@ -106,6 +121,23 @@ def _assess_statement(checks: tuple[str, ...]):
     return select(*(func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in wanted)).where(
         Response.submitted_at <= bindparam("now", type_=UTCDateTime), or_(*wanted)
     )
+
+
+def device_checks(
+    response: Response, *, via_receipt: bool, limits: dict[str, int], params: dict[str, object]
+) -> set[str]:
+    """What the device says: adds the ``device`` count to the query, returns ``cookie`` when there is none.
+
+    The one place that decides how a device is judged, so that a channel whose device
+    serves many citizens (a kiosk tablet) changes only this.
+    """
+    config = current_app.config
+    if response.device_hash is None:
+        return set() if via_receipt else {"cookie"}
+    window = 24 * 60 if via_receipt else config["TRUST_DEVICE_WINDOW_MINUTES"]
+    limits["device"] = config["TRUST_RECEIPT_DEVICE_MAX"] if via_receipt else 1
+    params.update(device_since=response.submitted_at - timedelta(minutes=window))
+    return set()
 
 
 def assess(response: Response, *, via_receipt: bool = False) -> list[str]:
@@ -118,23 +150,23 @@ def assess(response: Response, *, via_receipt: bool = False) -> list[str]:
     now = response.submitted_at
     #: reason → how many earlier responses make this one doubtful
     limits: dict[str, int] = {}
-    params: dict[str, object] = {"now": now}
+    params: dict[str, object] = {"now": now, "ip_hash": response.ip_hash, "device_hash": response.device_hash}
+    flags = device_checks(response, via_receipt=via_receipt, limits=limits, params=params)
     if response.counter_id is not None:
         params["counter_id"] = response.counter_id
         if not via_receipt:
             limits["rate"] = config["TRUST_RATE_PER_MINUTE"]
             params["rate_since"] = now - timedelta(minutes=1)
+            if response.ip_hash is not None:
+                limits["address"] = config["TRUST_ADDRESS_PER_HOUR"]
+                params["address_since"] = now - timedelta(hours=1)
         limits["burst"] = config["TRUST_BURST_SIZE"] - 1
         params["burst_since"] = now - timedelta(minutes=config["TRUST_BURST_WINDOW_MINUTES"])
         params["digest"] = response.answer_digest or answer_digest(response)
-    if response.device_hash is not None:
-        window = 24 * 60 if via_receipt else config["TRUST_DEVICE_WINDOW_MINUTES"]
-        limits["device"] = config["TRUST_RECEIPT_DEVICE_MAX"] if via_receipt else 1
-        params.update(device_hash=response.device_hash, device_since=now - timedelta(minutes=window))
-    flags = set()
     if limits:
-        counts = db.session.execute(_assess_statement(tuple(limits)), params).one()
-        flags = {name for (name, limit), n in zip(limits.items(), counts, strict=True) if n >= limit}
+        wanted = tuple(name for name in REASONS if name in limits)
+        counts = db.session.execute(_assess_statement(wanted), params).one()
+        flags |= {name for name, n in zip(wanted, counts, strict=True) if n >= limits[name]}
     if not via_receipt and _outside_hours(response):
         flags.add("hours")
     return [reason for reason in REASONS if reason in flags]
