@@ -1,24 +1,30 @@
-"""Load test of the citizen form under faults: nothing confirmed is lost, nothing is stored twice.
+"""Load test of the citizen form under faults, with production limits and flags: can it lose or double a ballot?
 
 Loopback only, bounded in submissions and in time; it stops by itself and cleans up.
 
 1. creates a fresh PostgreSQL database, migrates it, seeds one unit with many counters;
-2. starts gunicorn on 127.0.0.1 (rate limits on, set loose enough for one address that
-   stands for a whole province; flags on);
+2. starts gunicorn on 127.0.0.1 with the production limits and trust flags (nothing opened
+   up) behind one trusted proxy (``TRUSTED_PROXIES=1``): each simulated phone comes from
+   its own address in the documentation ranges, sent as ``X-Forwarded-For``;
 3. runs concurrent submitters, each a new phone per ballot: GET the form (CSRF token,
-   idempotency key, cookies), then POST; on an error or a timeout the *same* POST (same
-   key) is sent again until it is confirmed (303) or the submitter gives up;
-4. meanwhile SIGKILLs one gunicorn worker, and restarts PostgreSQL;
-5. checks that every ballot a client saw confirmed is in the database exactly once (by
-   key), and prints throughput, latency outside the fault windows, and the counts.
+   ballot token, cookies), then POST it with a unique marker in the comment (a value under
+   no UNIQUE constraint, so a ballot stored twice shows as two rows); on a 5xx, a 429 or a
+   timeout the *same* POST is sent again until it is confirmed (303) or ``--retry-for`` ends;
+4. meanwhile SIGKILLs one gunicorn worker, and takes the database away for
+   ``--outage-seconds`` (by default only the bench's own database: connections refused and
+   cut, ``ALLOW_CONNECTIONS false``; ``--pg-restart`` restarts the whole PostgreSQL cluster
+   instead — never on a machine others use);
+5. counts, by marker: lost (confirmed to the client, not stored), doubled (stored more than
+   once), and what clients saw: 5xx, timeouts, 429s, abandoned ballots (never confirmed).
 
     .venv/bin/python bench/load.py                        # 2 sync workers, 30 s, faults on
     .venv/bin/python bench/load.py --duration 10 --no-faults
-    .venv/bin/python bench/load.py --pg-cluster 15/main --pg-port 5432
+    .venv/bin/python bench/load.py --self-test            # proves the check catches a double and a loss
 
-Needs: PostgreSQL (trust auth for postgres on 127.0.0.1), ``pg_ctlcluster`` (root or the
-cluster owner), Redis for the rate limiter (``--limiter memory://`` without).
-Exit status 0 only if nothing was lost or doubled.
+Needs: PostgreSQL (trust auth for postgres on 127.0.0.1), Redis for the rate limiter
+(``--limiter memory://`` without), ``pg_ctlcluster`` only with ``--pg-restart``.
+Exit status 0 only if nothing was lost or doubled (with ``--self-test``: only if both
+planted faults were caught).
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 HIDDEN = re.compile(rb'name="(csrf_token|key)"[^>]*value="([^"]*)"')
+#: the comment of every bench ballot: this prefix and the ballot's unique marker
+MARKER_PREFIX = "bench-marker "
 ITEMS = ("A1", "A2", "A3", "B1", "B2", "B3", "B4", "C1", "C2", "C3", "D1", "D2", "D3", "E1", "E2", "E3")
 
 
@@ -109,16 +117,9 @@ def start_gunicorn(args, url: str, port: int, log: Path) -> subprocess.Popen:
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "RATELIMIT_STORAGE_URI": args.limiter,
         "RATELIMIT_KEY_PREFIX": f"sipas-bench-{os.getpid()}",
-        # every client is 127.0.0.1 and there are only so many counters: the per-address and
-        # per-counter limits are opened up; the per-device limit stays (each ballot is a new phone)
-        "RATELIMIT_PER_ADDRESS": "10000000/minute",
-        "RATELIMIT_PER_COUNTER": "10000000/minute",
-        # likewise the trust checks that a province-wide load through 100 counters would trip
-        # at every ballot ("rate"), or that depend on the hour the bench runs ("hours"): the
-        # ballots are stored as honest ones are, low scores raising feedback items
-        "TRUST_RATE_PER_MINUTE": 10_000_000,
-        "TRUST_HOURS_START": None,
-        "TRUST_HOURS_END": None,
+        # the production limits and flags as they are; the client address comes from the
+        # proxy header, as behind nginx
+        "TRUSTED_PROXIES": 1,
     }
     command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
                "--worker-class", args.worker_class,
@@ -163,9 +164,10 @@ class Request:
 @dataclass
 class Results:
     requests: list[Request] = field(default_factory=list)
-    #: key → monotonic time the client saw its 303
+    #: marker → monotonic time the client saw its 303
     confirmed: dict[str, float] = field(default_factory=dict)
-    given_up: list[str] = field(default_factory=list)
+    #: markers of ballots whose client stopped without a 303 (gave up, or a final refusal)
+    abandoned: list[str] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -182,17 +184,21 @@ class Phone:
         self.port, self.timeout = port, timeout
         self.conn: http.client.HTTPConnection | None = None
         self.cookies: dict[str, str] = {}
+        self.address = "192.0.2.1"
 
-    def new(self) -> None:
+    def new(self, address: str) -> None:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
         self.cookies = {}
+        self.address = address
 
     def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        headers = {"X-Forwarded-For": self.address}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
@@ -219,11 +225,18 @@ def ballot(rng: random.Random, unhappy: float) -> dict[str, str]:
     return {f"q_{code}": str(rng.randint(low, 5)) for code in ITEMS}
 
 
+def addresses() -> list[str]:
+    """Simulated client addresses: the three IPv4 documentation /24s and 256 IPv6 /64s of 2001:db8::/32."""
+    v4 = [f"{net}.{host}" for net in ("192.0.2", "198.51.100", "203.0.113") for host in range(1, 255)]
+    return v4 + [f"2001:db8:{n:x}::1" for n in range(256)]
+
+
 def submitter(phone: Phone, tokens: list[str], results: Results, stop: threading.Event, budget, args) -> None:
     rng = random.Random()
+    pool = addresses()
     while not stop.is_set() and budget.take():
         token = rng.choice(tokens)
-        phone.new()  # a new citizen: a new phone, its own connection and cookies
+        phone.new(rng.choice(pool))  # a new citizen: a new phone, its own address, connection and cookies
         hidden = None
         while hidden is None and not stop.is_set():
             start = time.monotonic()
@@ -239,7 +252,9 @@ def submitter(phone: Phone, tokens: list[str], results: Results, stop: threading
         if hidden is None:
             return
         answers = ballot(rng, args.unhappy)
-        form = urlencode({**hidden, **answers, "field_code": rng.choice(("HT", "DD"))}).encode()
+        marker = secrets.token_hex(8)
+        form = urlencode({**hidden, **answers, "field_code": rng.choice(("HT", "DD")),
+                          "comment": MARKER_PREFIX + marker}).encode()  # fmt: skip
         give_up = time.monotonic() + args.retry_for
         while True:
             start = time.monotonic()
@@ -251,13 +266,11 @@ def submitter(phone: Phone, tokens: list[str], results: Results, stop: threading
             results.record(Request("POST", start, end, status))
             if status == 303:
                 with results.lock:
-                    results.confirmed[hidden["key"]] = end
+                    results.confirmed[marker] = end
                 break
-            if status in (400, 422):  # a refusal is final: this ballot was never confirmed
-                break
-            if end > give_up:
+            if status in (400, 409, 422) or end > give_up:  # a refusal is final; or the citizen gives up
                 with results.lock:
-                    results.given_up.append(hidden["key"])
+                    results.abandoned.append(marker)
                 break
             time.sleep(0.05 + rng.random() * 0.2)  # 5xx, 429, reset, timeout: the same POST again
 
@@ -284,6 +297,17 @@ def kill_a_worker(master: int, expected: int) -> tuple[float, float]:
     time.sleep(0.2)
     while time.monotonic() < deadline and len(workers_of(master)) < expected:
         time.sleep(0.05)
+    return start, time.monotonic()
+
+
+def block_database(port: int, name: str, seconds: float) -> tuple[float, float]:
+    """An outage of the bench's own database only: new connections refused, open ones cut, for ``seconds``."""
+    start = time.monotonic()
+    with admin_connect(port) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        time.sleep(seconds)
+        conn.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
     return start, time.monotonic()
 
 
@@ -329,19 +353,52 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
-def check_database(url: str, confirmed: dict[str, float]) -> dict[str, int]:
+def tally(confirmed: set[str], abandoned: set[str], stored: dict[str, int]) -> dict[str, int]:
+    """Lost and doubled ballots, by marker: ``stored`` maps each marker to its number of rows."""
+    return {
+        "confirmed": len(confirmed),
+        "stored": sum(stored.values()),
+        "lost": sum(1 for m in confirmed if m not in stored),
+        "doubled": sum(1 for n in stored.values() if n > 1),
+        "abandoned": len(abandoned),
+        "abandoned_but_stored": sum(1 for m in abandoned if m in stored),
+        "stored_not_confirmed": sum(1 for m in stored if m not in confirmed and m not in abandoned),
+    }
+
+
+def stored_markers(url: str) -> tuple[dict[str, int], int]:
     import psycopg
 
     plain = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain) as conn:
-        stored: dict[str, int] = {}
-        for key, n in conn.execute("SELECT response_key, count(*) FROM responses GROUP BY response_key"):
-            stored[key] = n
+        rows = conn.execute("SELECT comment, count(*) FROM responses WHERE comment LIKE %s GROUP BY comment",
+                            (MARKER_PREFIX + "%",))  # fmt: skip
+        stored = {comment[len(MARKER_PREFIX) :]: n for comment, n in rows}
         flagged = conn.execute("SELECT count(*) FROM responses WHERE is_excluded").fetchone()[0]
-    lost = [k for k in confirmed if k not in stored]
-    doubled = [k for k, n in stored.items() if n > 1]
-    return {"confirmed": len(confirmed), "stored": sum(stored.values()), "lost": len(lost), "doubled": len(doubled),
-            "stored_not_confirmed": len(set(stored) - set(confirmed)), "flagged": flagged}  # fmt: skip
+    return stored, flagged
+
+
+def check_database(url: str, results: Results) -> dict[str, int]:
+    stored, flagged = stored_markers(url)
+    return {**tally(set(results.confirmed), set(results.abandoned), stored), "flagged": flagged}
+
+
+def plant_faults(url: str, results: Results) -> None:
+    """For the self-test: store one confirmed ballot a second time, and delete another."""
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    first, second = list(results.confirmed)[:2]
+    with psycopg.connect(plain) as conn:
+        columns = [r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns "
+                                              "WHERE table_name = 'responses' AND column_name NOT IN "
+                                              "('id', 'response_key')")]  # fmt: skip
+        names = ", ".join(columns)
+        conn.execute(f"INSERT INTO responses (response_key, {names}) SELECT 'planted-double-0000000', {names} "
+                     "FROM responses WHERE comment = %s", (MARKER_PREFIX + first,))  # fmt: skip  # noqa: S608
+        conn.execute("DELETE FROM feedback_items WHERE response_id IN (SELECT id FROM responses WHERE comment = %s)",
+                     (MARKER_PREFIX + second,))  # fmt: skip
+        conn.execute("DELETE FROM responses WHERE comment = %s", (MARKER_PREFIX + second,))
 
 
 def main() -> int:
@@ -359,15 +416,24 @@ def main() -> int:
     parser.add_argument("--unhappy", type=float, default=0.15,
                         help="share of citizens answering 1–5 at random (the rest answer 4–5); 1.0: every ballot "
                              "raises a feedback item")  # fmt: skip
-    parser.add_argument("--retry-for", type=float, default=60, help="seconds a submitter retries one POST")
+    parser.add_argument("--retry-for", type=float, default=20, help="seconds a submitter retries one POST")
     parser.add_argument("--timeout", type=float, default=10, help="client socket timeout, seconds")
     parser.add_argument("--no-faults", action="store_true")
-    parser.add_argument("--pg-cluster", default="15/main", help="VERSION/NAME for pg_ctlcluster")
+    parser.add_argument("--outage-seconds", type=float, default=15, help="length of the database outage")
+    parser.add_argument("--pg-restart", action="store_true",
+                        help="restart the whole PostgreSQL cluster instead of blocking the bench database "
+                             "(never on a machine others use)")  # fmt: skip
+    parser.add_argument("--self-test", action="store_true",
+                        help="a short run without faults, then plant one double and one loss: the check must "
+                             "report exactly those")  # fmt: skip
+    parser.add_argument("--pg-cluster", default="15/main", help="VERSION/NAME for pg_ctlcluster (--pg-restart)")
     parser.add_argument("--pg-port", type=int, default=5432)
     parser.add_argument("--limiter", default="redis://127.0.0.1:6379", help="RATELIMIT_STORAGE_URI")
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
     args.duration = min(args.duration, 300)
+    if args.self_test:
+        args.no_faults, args.duration, args.clients = True, min(args.duration, 5), min(args.clients, 8)
 
     # A watchdog: whatever happens, the bench ends within its budget.
     args.warmup = min(args.warmup, 60)
@@ -402,8 +468,12 @@ def main() -> int:
             start, end = kill_a_worker(server.pid, args.workers)
             windows.append(("SIGKILL worker", start, end))
             time.sleep(max(0.0, began + 2 * args.duration / 3 - time.monotonic()))
-            start, end = restart_postgres(args.pg_cluster)
-            windows.append(("PostgreSQL restart", start, end))
+            if args.pg_restart:
+                start, end = restart_postgres(args.pg_cluster)
+                windows.append(("PostgreSQL restart", start, end))
+            else:
+                start, end = block_database(args.pg_port, name, args.outage_seconds)
+                windows.append((f"database outage ({args.outage_seconds:.0f} s)", start, end))
         time.sleep(max(0.0, began + args.duration - time.monotonic()))
         stop.set()  # no new ballots; the ones in flight finish (retrying if they must)
         load_end = time.monotonic()
@@ -425,7 +495,9 @@ def main() -> int:
         faulty = sum(min(e, load_end) - max(s, began) for s, e in spans)
         measured = [t for t in results.confirmed.values() if began <= t <= load_end]
         in_clean = sum(1 for t in measured if all(t < s or t > e for s, e in spans))
-        counts = check_database(url, results.confirmed)
+        counts = check_database(url, results)
+        seen = {"5xx": sum(n for s, n in results.statuses.items() if s >= 500),
+                "timeouts": results.statuses.get(0, 0), "429": results.statuses.get(429, 0)}  # fmt: skip
 
         print()
         for label, s, e in windows:
@@ -440,15 +512,28 @@ def main() -> int:
         ms = [1000 * (r.end - r.start) for r in results.requests if r.kind == "POST" and r.status == 303]
         print(f"latency POST (submit)  all (faults too):   p99 {percentile(ms, 99):6.1f} ms, "
               f"max {max(ms, default=0):.0f} ms")  # fmt: skip
-        print(f"count check: confirmed {counts['confirmed']}, stored {counts['stored']}, lost {counts['lost']}, "
-              f"doubled {counts['doubled']}; stored but never confirmed to the client "
-              f"{counts['stored_not_confirmed']}; gave up {len(results.given_up)}; flagged {counts['flagged']}")  # fmt: skip
+        print(f"clients saw: 5xx {seen['5xx']}, timeouts/connection errors {seen['timeouts']}, 429 {seen['429']}")
+        print(f"count check by marker: confirmed {counts['confirmed']}, stored {counts['stored']}, "
+              f"lost {counts['lost']}, doubled {counts['doubled']}; abandoned {counts['abandoned']} "
+              f"(of them stored {counts['abandoned_but_stored']}); stored, client still waiting "
+              f"{counts['stored_not_confirmed']}; flagged {counts['flagged']}")  # fmt: skip
         if args.no_faults:  # with faults, processes come and go and the sums mean little
             used = [after - before for before, after in zip(cpu_before, cpu_after, strict=True)]
             per = [1000 * u / max(len(measured), 1) for u in used]
             print(f"CPU per confirmed submission: app {per[0]:.1f} ms, PostgreSQL {per[1]:.1f} ms, "
                   f"client {per[2]:.1f} ms (machine: {os.cpu_count()} cores)")  # fmt: skip
         ok = counts["lost"] == 0 and counts["doubled"] == 0
+        if args.self_test:
+            if len(results.confirmed) < 2:
+                print("SELF-TEST: too few confirmed ballots to plant faults")
+                return 1
+            plant_faults(url, results)
+            planted = check_database(url, results)
+            caught = ok and planted["lost"] == 1 and planted["doubled"] == 1
+            print(f"self-test, after planting one double and one loss: lost {planted['lost']}, "
+                  f"doubled {planted['doubled']}")  # fmt: skip
+            print("SELF-TEST:", "OK — the check caught both" if caught else "FAILED")
+            return 0 if caught else 1
         print("RESULT:", "OK — nothing lost, nothing doubled" if ok else "FAILED")
         return 0 if ok else 1
     finally:
