@@ -41,7 +41,7 @@ COMMENT_COLUMN = "comment"
 
 #: characters no code or number may hold (PostgreSQL refuses NUL in text outright)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also take "٣" (Arabic-Indic)
 _HAS_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 PathOrBuffer = str | os.PathLike[str] | IO[str] | IO[bytes]

@@ -21,7 +21,11 @@ def _nfc(value: str | None) -> str | None:
 
 
 def _optional_int(value):
-    return None if value in (None, "", "None") else int(value)
+    if value in (None, "", "None"):
+        return None
+    if not (isinstance(value, str) and value.isascii() and value.isdigit()):
+        raise ValueError(value)  # int() would also take "٣" (Arabic-Indic three) or " 3 "
+    return int(value)
 
 
 class BaseSurveyForm(Form):

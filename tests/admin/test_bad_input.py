@@ -178,3 +178,12 @@ def test_csv_exports_survive_a_semicolon_list_separator(app, client, world, logi
         assert not any(c.lstrip(" \ufeff").startswith(("=", "+", "@")) for c in cells)
         # and as a ',' reader: the comment is one quoted cell
         assert any(c.startswith("Phục vụ tốt;'=HYPERLINK") for row in csv.reader(content.splitlines()) for c in row)
+
+
+@pytest.mark.parametrize("value", ["٣", "３", " 3", "3.0", "+3"])
+def test_answers_only_in_ascii_digits(app, client, make_counter, value):
+    counter = make_counter()
+    data = _form(client, counter)
+    data["q_A1"] = value  # Arabic-Indic and full-width digits, spaces, signs
+    assert client.post(f"/s/{counter.token}", data=data).status_code == 422
+    assert _responses(app) == 0

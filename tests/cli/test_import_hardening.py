@@ -93,3 +93,8 @@ def test_every_problem_in_one_pass(app, tmp_path, unit):
     problems = _problems(app, tmp_path, _row("p-0001", unit="KHONG-CO"), bad_answer)
     where = {(line, col) for line, col, _ in problems}
     assert (2, "unit_code") in where and any(line == 3 for line, _ in where), problems
+
+
+def test_answers_in_other_digits_are_refused(app, tmp_path, unit):
+    problems = _problems(app, tmp_path, _row().replace(",4,4,4,", ",٣,4,4,", 1))
+    assert [(line, col) for line, col, _ in problems] == [(2, "A1")]
