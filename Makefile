@@ -65,7 +65,8 @@ bench: $(STAMP) ## the analysis and report benchmarks (print figures; several mi
 	$(PY) bench/analysis.py
 	$(PY) bench/reports.py
 
-bench-load: $(STAMP) ## the load bench: gunicorn on PostgreSQL, kills a worker and RESTARTS PostgreSQL
+bench-load: $(STAMP) ## the load bench: gunicorn on PostgreSQL, kills a worker, cuts off its own database for 15 s
+	$(PY) bench/load.py --self-test
 	$(PY) bench/load.py
 
 clean: ## remove the virtualenv, caches and node_modules (keeps instance/)
