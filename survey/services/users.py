@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -16,6 +15,7 @@ from survey.models.types import utcnow
 from survey.models.users import ROLES
 from survey.services.errors import DomainError
 from survey.services.passwords import password_problem
+from survey.services.text import clean_text
 from survey.services.units import subtree_ids
 
 #: failed logins allowed before the account is locked for LOCK_MINUTES
@@ -36,7 +36,7 @@ class LoginRefused(DomainError):
 
 
 def _username(name: str) -> str:
-    return unicodedata.normalize("NFC", name).strip().lower()
+    return (clean_text(name) or "").lower()
 
 
 def create_user(username: str, password: str, role: str, display_name: str | None = None,
@@ -51,7 +51,7 @@ def create_user(username: str, password: str, role: str, display_name: str | Non
         raise DomainError("Cán bộ đơn vị phải thuộc một đơn vị.")
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username)) is not None:
         raise DomainError(f"Tên đăng nhập {username} đã có.")
-    user = User(username=username, display_name=display_name or username, role=role,
+    user = User(username=username, display_name=clean_text(display_name, 200) or username, role=role,
                 unit_id=unit.id if unit else None, password_hash="", session_version=0)  # fmt: skip
     set_password(user, password)
     db.session.add(user)
