@@ -51,7 +51,7 @@ def device_hash(device_id: str) -> str:
 
 def dossier_hash(reference: str) -> str:
     """The keyed hash of a dossier reference, as the one-stop system writes it (64 hex characters)."""
-    return _keyed_hash("dossier", reference)
+    return keyed_hash("dossier", reference)
 
 
 def vietnam_day(instant: datetime | None = None) -> date:
