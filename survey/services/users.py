@@ -92,6 +92,8 @@ def _count_attempt(username: str, now: datetime):
     One ``UPDATE … SET failed_logins = failed_logins + 1 … RETURNING``: parallel attempts each
     get their own number, so no more than MAX_FAILED_LOGINS passwords are ever checked between
     two successes, however many arrive at once. A locked account's count stays as it is.
+    The count is written in a transaction of its own, committed at once: it holds no lock while
+    the (slow, memory-hard) password check runs, and stays counted whatever becomes of the request.
     """
     locked = and_(User.locked_until.is_not(None), User.locked_until > now)
     stmt = (
@@ -99,28 +101,35 @@ def _count_attempt(username: str, now: datetime):
         .where(func.lower(User.username) == username)
         .values(failed_logins=case((locked, User.failed_logins), else_=User.failed_logins + 1))
         .returning(User.id, User.failed_logins, User.locked_until)
-        .execution_options(synchronize_session=False)
     )
-    return db.session.execute(stmt).one_or_none()
+    with db.engine.begin() as connection:
+        return connection.execute(stmt).one_or_none()
 
 
 def _lock(user_id: int, now: datetime) -> None:
-    db.session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(locked_until=now + timedelta(minutes=LOCK_MINUTES), failed_logins=0)
-        .execution_options(synchronize_session=False)
-    )
+    stmt = update(User).where(User.id == user_id).values(locked_until=now + timedelta(minutes=LOCK_MINUTES),
+                                                          failed_logins=0)  # fmt: skip
+    with db.engine.begin() as connection:
+        connection.execute(stmt)
 
 
-def authenticate(username: str, password: str, now: datetime | None = None) -> User:
+def authenticate(username: str, password: str, now: datetime | None = None, *, known_browser: bool = False) -> User:
     """The account for these credentials; raise LoginRefused otherwise. Flushes the counters.
 
     Every refusal says the same (LOGIN_REFUSED) and costs one password check, whether the
     name is unknown, the password wrong or the account locked or inactive, so neither the
-    page nor its timing tells which accounts exist.
+    page nor its timing tells which accounts exist. ``known_browser``: the account logged
+    in from this browser before (survey.admin.auth); its attempts are not counted and a
+    lock does not stop them, so a stranger cannot lock an officer out of their own browser.
     """
     now = now or utcnow()
+    if known_browser:
+        user = db.session.scalar(select(User).where(func.lower(User.username) == _username(username)))
+        if not check_password_hash(user.password_hash if user else _stand_in_hash(), password) or not user.is_active:
+            raise LoginRefused(LOGIN_REFUSED)
+        user.last_login_at = now  # the lock stays for every other browser
+        db.session.flush()
+        return user
     row = _count_attempt(_username(username), now)
     if (
         row is None
@@ -137,6 +146,10 @@ def authenticate(username: str, password: str, now: datetime | None = None) -> U
             _lock(user.id, now)
         db.session.flush()
         raise LoginRefused(LOGIN_REFUSED)
+    return _logged_in(user, now)
+
+
+def _logged_in(user: User, now: datetime) -> User:
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now

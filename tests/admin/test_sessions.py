@@ -30,9 +30,10 @@ def _count_checks(monkeypatch) -> list[str]:
     """Record each real password check against an account's hash (the real function runs)."""
     checked: list[str] = []
     real = user_service.check_password_hash
+    stand_in = user_service._stand_in_hash()  # made once before the threads (a cache, not a lock)
 
     def counting(pwhash: str, password: str) -> bool:
-        if pwhash != user_service._stand_in_hash():
+        if pwhash != stand_in:
             checked.append(pwhash)
         return real(pwhash, password)
 
@@ -84,7 +85,7 @@ def test_every_refusal_costs_one_password_check(app, world, monkeypatch):
             assert len(calls) == 1, name
         user = db.session.scalar(select(User).where(User.username == "vanphong"))
         user.locked_until = user_service.utcnow().replace(year=2100)
-        db.session.flush()
+        db.session.commit()
         calls.clear()
         try:
             user_service.authenticate("vanphong", PASSWORD)
@@ -201,3 +202,26 @@ def test_pages_carry_no_inline_script():
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), page
         assert not re.search(r"\son[a-z]+\s*=", html), page
+
+
+def test_a_stranger_cannot_lock_an_officer_out_of_their_own_browser(app, world, monkeypatch):
+    """The probe locked `quantri` (named in the README) for 15 minutes from anywhere."""
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_NAME", "6/15minutes")
+    office, _ = _logged_in(app, "quantri")  # the officer's own browser, logged in before
+    office.post("/admin/logout", data={"csrf_token": csrf_from(office, "/admin/")})
+    for i in range(7):  # a stranger: five wrong passwords lock the account, then the per-name limit
+        stranger, token = _login_client(app, f"203.0.113.{i + 100}")
+        stranger.post("/admin/login", data={"username": "quantri", "password": "doan-bua-di", "csrf_token": token})
+    fresh, token = _login_client(app, "198.51.100.200")
+    assert fresh.post("/admin/login", data={"username": "quantri", "password": PASSWORD,
+                                            "csrf_token": token}).status_code in (401, 429)  # fmt: skip
+    token = LOGIN_TOKEN.search(office.get("/admin/login").get_data(as_text=True)).group(1)
+    response = office.post("/admin/login", data={"username": "quantri", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302  # the officer's browser is let in
+    with app.app_context():  # and the lock stays for everyone else
+        assert db.session.scalar(select(User.locked_until).where(User.username == "quantri")) is not None
+    # a known browser's wrong password is still refused, with the same message
+    office.post("/admin/logout", data={"csrf_token": csrf_from(office, "/admin/")})
+    token = LOGIN_TOKEN.search(office.get("/admin/login").get_data(as_text=True)).group(1)
+    wrong = office.post("/admin/login", data={"username": "quantri", "password": "sai", "csrf_token": token})
+    assert wrong.status_code == 401 and user_service.LOGIN_REFUSED in wrong.get_data(as_text=True)
