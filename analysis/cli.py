@@ -1,4 +1,5 @@
-"""Command line: ``python -m analysis sipas FILE.csv --by unit_code,month``.
+"""Command line: ``python -m analysis sipas FILE.csv --by unit_code,month`` and
+``python -m analysis officers FILE.csv [--element C] [--min-n 30] [--format csv|json]``.
 
 Exit codes: 0 success; 1 the input file is unreadable or invalid (every problem
 on stderr with its row and column); 2 wrong command-line usage. Nothing is
@@ -16,7 +17,8 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.indices import RESULT_COLUMNS, RULES
-from analysis.io import META_COLUMNS, read_responses
+from analysis.io import META_COLUMNS, OFFICER_COLUMN, read_responses
+from analysis.officers import officer_summary, officer_table
 from analysis.periods import PERIOD_COLUMNS, add_periods
 from analysis.profile import respondent_questions
 from analysis.tables import rank_table
@@ -48,7 +50,51 @@ def build_parser() -> argparse.ArgumentParser:
     sipas.add_argument("--min-n", default="30", help="số phiếu tối thiểu để xếp hạng (mặc định 30)")
     sipas.add_argument("--max-points", default=None, help="điểm tối đa PAR INDEX (thêm cột points)")
     sipas.add_argument("--rank-among", default=None, help="cột nhóm để xếp hạng (vd. unit_code)")
+    officers = sub.add_parser(
+        "officers", help="Chỉ số hài lòng từng công chức, điều chỉnh theo cơ cấu lĩnh vực của đơn vị (§4.1)."
+    )
+    officers.add_argument("file", help="tệp CSV theo định dạng trao đổi, có cột officer_code")
+    officers.add_argument("--element", default="C", help="yếu tố (mặc định C: Công chức giải quyết công việc)")
+    officers.add_argument("--rule", default="mean_of_items", help=f"quy tắc gộp: {', '.join(RULES)}")
+    officers.add_argument("--min-n", default="30", help="số phiếu tối thiểu để có số liệu (mặc định 30)")
+    officers.add_argument("--format", default="csv", help="csv hoặc json")
+    officers.add_argument("--profile", default=None, help="mã phiếu khi tệp có nhiều phiếu")
     return parser
+
+
+def _write(table: pd.DataFrame, fmt: str) -> None:
+    if fmt == "json":
+        text = table.to_json(orient="records", force_ascii=False, double_precision=15) + "\n"
+    else:
+        text = table.to_csv(index=False, lineterminator="\n")
+    sys.stdout.write(text)
+
+
+def _read(path: str) -> pd.DataFrame | None:
+    try:
+        return read_responses(path)
+    except InputError as err:
+        print(err, file=sys.stderr)
+    except OSError as err:
+        print(f"Không đọc được tệp {path!r}: {err.strerror or err}", file=sys.stderr)
+    return None
+
+
+def officers_main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    min_n, _ = _options(parser, args)
+    df = _read(args.file)
+    if df is None:
+        return 1
+    if OFFICER_COLUMN not in df.columns:
+        print(f"Tệp không có cột {OFFICER_COLUMN!r} (mã công chức phục vụ)", file=sys.stderr)
+        return 1
+    try:
+        table = officer_table(df, args.element, profile=args.profile, rule=args.rule, min_n=min_n)
+    except ValueError as err:
+        print(f"Không tính được: {err}", file=sys.stderr)
+        return 1
+    _write(officer_summary(table), args.format)
+    return 0
 
 
 def _parse_by(parser: argparse.ArgumentParser, text: str) -> list[str]:
@@ -74,7 +120,7 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple
     except ValueError:
         parser.error(f"--min-n phải là số nguyên không âm (nhận được {args.min_n!r})")
     max_points = None
-    if args.max_points is not None:
+    if getattr(args, "max_points", None) is not None:
         try:
             max_points = float(args.max_points)
             if not max_points > 0:
@@ -109,17 +155,14 @@ def sipas_report(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "officers":
+        return officers_main(parser, args)
     by = _parse_by(parser, args.by)
     min_n, max_points = _options(parser, args)
     if args.rank_among is not None and args.rank_among not in by:
         parser.error(f"--rank-among {args.rank_among!r} phải là một cột trong --by")
-    try:
-        df = read_responses(args.file)
-    except InputError as err:
-        print(err, file=sys.stderr)
-        return 1
-    except OSError as err:
-        print(f"Không đọc được tệp {args.file!r}: {err.strerror or err}", file=sys.stderr)
+    df = _read(args.file)
+    if df is None:
         return 1
     missing = [c for c in by if c not in df.columns and c not in PERIOD_COLUMNS]
     if missing:
@@ -129,9 +172,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = sipas_report(df, by, args.rule, min_n, max_points)
     if args.rank_among is not None:
         table = rank_table(table, args.rank_among)
-    if args.format == "json":
-        text = table.to_json(orient="records", force_ascii=False, double_precision=15) + "\n"
-    else:
-        text = table.to_csv(index=False, lineterminator="\n")
-    sys.stdout.write(text)
+    _write(table, args.format)
     return 0

@@ -38,6 +38,8 @@ META_COLUMNS: tuple[str, ...] = (
 NON_BLANK_COLUMNS: tuple[str, ...] = ("response_id", "submitted_at", "profile", "unit_code", "channel")
 CHANNELS: tuple[str, ...] = ("qr", "paper", "kiosk", "web")
 COMMENT_COLUMN = "comment"
+#: optional column (method §4.1): the pseudonymous code of the civil servant who served, never a name
+OFFICER_COLUMN = "officer_code"
 
 #: characters no code or number may hold (PostgreSQL refuses NUL in text outright)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -90,7 +92,7 @@ class _Checker:
         self.problems.append(Problem(row, column, reason))
 
     def check_header(self) -> bool:
-        known = {*META_COLUMNS, COMMENT_COLUMN, *self.question_columns, *self.respondent_columns}
+        known = {*META_COLUMNS, COMMENT_COLUMN, OFFICER_COLUMN, *self.question_columns, *self.respondent_columns}
         seen: set[str] = set()
         for name in self.header:
             if name in seen:
@@ -139,7 +141,8 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
         procedure_code, channel``) and the satisfaction items (``A1``…) of every
         profile that occurs in the file. Optional: the "in general" questions
         (``A0``…``E0``, ``S0``), perception ``P*``, expectations ``X*``, the
-        respondent questions (``sex``, ``age_band``…) and ``comment``. A column
+        respondent questions (``sex``, ``age_band``…), ``comment`` and ``officer_code``
+        (the serving civil servant's pseudonymous code, method §4.1). A column
         that is absent means "not asked"; an empty cell means "not answered".
 
     Returns
@@ -239,6 +242,8 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
         for name in check.respondent_columns:
             out[name] = check.answer(row, name, cells[name], check.respondent[name])
         out[COMMENT_COLUMN] = cells.get(COMMENT_COLUMN, "")
+        if OFFICER_COLUMN in cells:
+            out[OFFICER_COLUMN] = cells[OFFICER_COLUMN]
         rows.append(out)
         lines.append(row)
     check.check_required_items(used_profiles)
@@ -252,9 +257,10 @@ def _column_rank(header: list[str], column: str) -> int:
 
 
 def _frame(rows: list[dict[str, object]], lines: list[int], check: _Checker) -> pd.DataFrame:
-    columns = [*META_COLUMNS, *check.question_columns, *check.respondent_columns, COMMENT_COLUMN]
+    officer = [OFFICER_COLUMN] if OFFICER_COLUMN in check.header else []
+    columns = [*META_COLUMNS, *check.question_columns, *check.respondent_columns, COMMENT_COLUMN, *officer]
     df = pd.DataFrame(rows, columns=columns, index=pd.Index(lines, dtype="int64", name="line"))
-    for name in (*META_COLUMNS, COMMENT_COLUMN):
+    for name in (*META_COLUMNS, COMMENT_COLUMN, *officer):
         if name != "submitted_at":
             df[name] = df[name].astype("str")
     df["submitted_at"] = pd.to_datetime(pd.Series(df["submitted_at"].tolist(), index=df.index, dtype=object), utc=True)
