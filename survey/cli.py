@@ -56,11 +56,18 @@ def qr_list(unit_code: str | None) -> None:
 @qr.command("posters")
 @click.option("--unit", "unit_code", help="Chỉ các quầy của đơn vị này (và đơn vị trực thuộc).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-def qr_posters(unit_code: str | None, out_dir: Path) -> None:
-    """Tạo áp phích A4 (PDF) và ảnh mã QR (PNG, SVG) cho từng quầy."""
+@click.option("--officers", "for_officers", is_flag=True, help="Áp phích riêng cho bàn của từng công chức.")
+def qr_posters(unit_code: str | None, out_dir: Path, for_officers: bool) -> None:
+    """Tạo áp phích A4 (PDF) và ảnh mã QR (PNG, SVG) cho từng quầy (hoặc từng bàn công chức)."""
     from survey.qrcodes import write_counter_files
 
     base = current_app.config["PUBLIC_BASE_URL"]
+    if for_officers:
+        from survey.officers_cli import write_placards
+
+        count = write_placards(_unit_or_fail(unit_code).id if unit_code else None, base, out_dir)
+        click.echo(f"Đã tạo {count} áp phích bàn công chức trong {out_dir}.")
+        return
     counters = _active_counters(unit_code)
     with click.progressbar(counters, label="Đang tạo áp phích") as bar:
         for counter in bar:
@@ -181,9 +188,10 @@ def feedback_collect() -> None:
 
 def register_commands(app: Flask) -> None:
     from survey.api_cli import api_keys, dossiers_group
+    from survey.officers_cli import officers_group
     from survey.reports.cli import reports
     from survey.trust_cli import privacy_group, receipts
 
     for command in (qr, responses, seed_demo, demo_info, users, feedback, reports, receipts, privacy_group,
-                    api_keys, dossiers_group):  # fmt: skip
+                    api_keys, dossiers_group, officers_group):  # fmt: skip
         app.cli.add_command(command)

@@ -45,6 +45,7 @@ class ReceiptRequest(Strict):
     unit = code("Mã đơn vị (khi không gửi `service_point`: dùng quầy đang hoạt động của đơn vị cho lĩnh vực).")
     field = code("Mã lĩnh vực của hồ sơ.", required=True)
     procedure = code("Mã thủ tục (không bắt buộc).")
+    officer_code = code("Mã công chức xử lý hồ sơ (mã định danh nội bộ, không ghi họ tên; không bắt buộc).")
     dossier = fields.String(
         required=True, validate=validate.Length(min=1, max=100, error="Mã hồ sơ dài từ {min} đến {max} ký tự."),
         metadata={"description": "Mã hồ sơ. Chỉ lưu mã băm có khoá, không bao giờ lưu nguyên văn."},

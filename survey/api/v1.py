@@ -22,7 +22,7 @@ from survey.models import Counter, Field, Procedure, ReceiptCode, Unit
 from survey.public.views import retry_on_database_restart
 from survey.qrcodes import qr_png, qr_svg
 from survey.receipt_sheet import receipt_url
-from survey.services import dossiers, receipts
+from survey.services import dossiers, officers, receipts
 from survey.services.errors import DomainError
 
 blp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
@@ -119,11 +119,17 @@ def mint_receipt(data: dict):
     if data.get("procedure") and procedure is None:
         raise ApiProblem(422, f"Không có thủ tục mã {data['procedure']}.", {"procedure": ["Mã thủ tục không có."]})
     counter = _counter_for(data, field)
+    officer = None
+    if data.get("officer_code"):
+        try:  # the handling officer must work at the unit of the service point
+            officer = officers.for_receipt({counter.unit_id}, data["officer_code"])
+        except DomainError as exc:
+            raise ApiProblem(422, str(exc), {"officer_code": ["Mã công chức không có ở đơn vị này."]}) from exc
     try:
         receipt, created = receipts.for_dossier(
             counter, field, data["dossier"], procedure=procedure, is_late=data.get("late"),
             outcome=data.get("outcome"), returned_at=data.get("returned_at"), api_key_id=g.api_key_id,
-            valid_days=current_app.config["RECEIPT_VALID_DAYS"],
+            valid_days=current_app.config["RECEIPT_VALID_DAYS"], officer_id=officer.id if officer else None,
         )  # fmt: skip
     except DomainError as exc:
         raise ApiProblem(422, str(exc)) from exc

@@ -54,6 +54,9 @@ def _answer_checks() -> list[CheckConstraint]:
     checks += [CheckConstraint(f"{f} BETWEEN 1 AND {hi}", name=f"{f}_range") for f, hi in RESPONDENT_FIELDS.items()]
     channels = ", ".join(f"'{c}'" for c in CHANNELS)
     checks.append(CheckConstraint(f"channel IN ({channels})", name="channel_known"))
+    checks.append(
+        CheckConstraint("officer_source IN ('placard', 'receipt', 'roster', 'import')", name="officer_source_known")
+    )
     return checks
 
 
@@ -97,6 +100,10 @@ class Response(db.Model):
     #: digest of the answer vector (survey.services.trust.answer_digest): the burst check
     #: compares it, so that counting identical ballots needs no expression over every column
     answer_digest: Mapped[str | None] = mapped_column(String(32))
+    #: the civil servant who served (survey.services.officers.attribute); never shown to the citizen
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), index=True)
+    #: where officer_id came from: placard, receipt, roster or import (survey.models.officers.OFFICER_SOURCES)
+    officer_source: Mapped[str | None] = mapped_column(String(10))
 
     # One nullable column per question; NULL = not answered, 0 = not applicable.
     for _code in ANSWER_CODES:

@@ -68,6 +68,8 @@ class ReceiptCode(db.Model):
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the API key that minted it; None for printed batches
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    #: the handling officer, when the one-stop system sent their code with the dossier
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
 
     counter: Mapped[Counter] = relationship()
     field: Mapped[Field | None] = relationship()

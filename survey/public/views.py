@@ -23,7 +23,7 @@ from survey.public.clients import (
 )
 from survey.public.forms import answers_from, make_form, respondent_from
 from survey.public.rendering import counter_form_page, render_form
-from survey.services import ballot_tokens, counters
+from survey.services import ballot_tokens, counters, officers
 from survey.services.errors import InvalidSubmission
 from survey.services.responses import Ballot, submit_response
 
@@ -86,6 +86,9 @@ def index():
 
 def _counter(token: str):
     counter = counters.counter_view(token)
+    if counter is None:  # an officer's personal placard opens the form of their desk's counter
+        officer = officers.from_placard(token)
+        counter = counters.counter_view(officer.counter.token) if officer else None
     if counter is None:
         abort(404)
     return counter
@@ -188,6 +191,9 @@ def survey_submit(token: str):
         field = next(f for f in counter.unit.fields if f.code == form.field_code.data)
     ballot = ballot_from(form, profile, counter, field, channel="qr")
     ballot.key = issued.key
+    if counter.token != token:  # sent from an officer's placard: the ballot carries who served
+        officer = officers.from_placard(token)
+        ballot.placard_officer_id = officer.id if officer else None
     try:
         _, created = submit_response(counter, ballot)
         db.session.commit()

@@ -179,11 +179,11 @@ def record(cells: Iterable[Cell], api_key_id: int | None = None, now: datetime |
 # ---- the monthly spreadsheet ------------------------------------------------------------
 
 
-def _header(text) -> str:
+def header_key(text) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text or "")).strip().lower())
 
 
-def _rows(path: Path) -> list[list]:
+def read_rows(path: Path) -> list[list]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
@@ -201,13 +201,13 @@ def _rows(path: Path) -> list[list]:
 def import_file(path: Path, now: datetime | None = None) -> tuple[int, int]:
     """Check every row, then write them all, or raise ImportRejected listing each problem. Flushes."""
     try:
-        rows = _rows(path)
+        rows = read_rows(path)
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
         raise ImportRejected([(None, None, f"không đọc được tệp ({type(exc).__name__})")]) from exc
     if not rows:
         raise ImportRejected([(None, None, "tệp trống")])
     names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
-    columns = {i: names[_header(h)] for i, h in enumerate(rows[0]) if _header(h) in names}
+    columns = {i: names[header_key(h)] for i, h in enumerate(rows[0]) if header_key(h) in names}
     found = set(columns.values())
     missing = [n for n in REQUIRED if n not in found]
     if "unit" not in found and "service_point" not in found:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from analysis.io import META_COLUMNS
 from analysis.profile import all_question_codes, load_profile
 from survey.extensions import db
-from survey.models import Counter, Field, Procedure, Response, Unit
+from survey.models import Counter, Field, Officer, Procedure, Response, Unit
 from survey.models.responses import RESPONDENT_FIELDS, answer_column
 from survey.services.periods import VN
 from survey.services.spreadsheet import neutralise
@@ -43,17 +43,22 @@ def export_rows(stmt) -> Iterator[list[str]]:
     profiles = set(db.session.scalars(stmt.with_only_columns(Response.profile).distinct().order_by(None)))
     codes = question_columns(profiles or {load_profile().code})
     respondent = list(RESPONDENT_FIELDS)
-    yield [*META_COLUMNS, *codes, *respondent, "comment"]
+    # the serving officer's pseudonymous code (method §4.1), only when some response has one
+    with_officer = db.session.scalar(
+        stmt.with_only_columns(Response.id).where(Response.officer_id.is_not(None)).order_by(None).limit(1)
+    )
+    yield [*META_COLUMNS, *codes, *respondent, "comment", *(["officer_code"] if with_officer else [])]
     counter, field, procedure = aliased(Counter), aliased(Field), aliased(Procedure)
     rows = db.session.execute(
-        stmt.add_columns(Unit.code, counter.code, field.code, procedure.code)
+        stmt.add_columns(Unit.code, counter.code, field.code, procedure.code, Officer.code)
         .join(Unit, Response.unit_id == Unit.id)
         .outerjoin(counter, Response.counter_id == counter.id)
         .join(field, Response.field_id == field.id)
         .outerjoin(procedure, Response.procedure_id == procedure.id)
+        .outerjoin(Officer, Response.officer_id == Officer.id)
         .execution_options(yield_per=2000)
     )
-    for response, unit_code, counter_code, field_code, procedure_code in rows:
+    for response, unit_code, counter_code, field_code, procedure_code, officer_code in rows:
         answers = [getattr(response, answer_column(c)) for c in codes]
         yield [
             neutralise(response.response_key),
@@ -67,6 +72,7 @@ def export_rows(stmt) -> Iterator[list[str]]:
             *("" if a is None else str(a) for a in answers),
             *("" if getattr(response, r) is None else str(getattr(response, r)) for r in respondent),
             neutralise(response.comment) or "",
+            *([officer_code or ""] if with_officer else []),
         ]
 
 

@@ -14,7 +14,7 @@ from analysis.errors import InputError
 from analysis.io import read_responses
 from analysis.profile import respondent_questions
 from survey.extensions import db
-from survey.models import Counter, Field, Procedure, Response, Unit
+from survey.models import Counter, Field, Officer, Procedure, Response, Unit
 from survey.models.responses import ANSWER_CODES, answer_column
 from survey.models.types import utcnow
 from survey.services import feedback, trust
@@ -123,6 +123,8 @@ def check_references(
     today = today or utcnow().astimezone(VN).date()
     max_comment = current_app.config["COMMENT_MAX_LENGTH"]
     problems, resolved = reference_problems(df)
+    has_officer = "officer_code" in df.columns
+    officers = _lookup(Officer, {c.upper() for c in df["officer_code"]} - {""}) if has_officer else {}
     question_columns = [c for c in ANSWER_CODES if c in df.columns]
     respondent = [q.code for q in respondent_questions() if q.code in df.columns]
     rows: list[dict] = []
@@ -137,6 +139,11 @@ def check_references(
         comment = clean_text(restore(record.get("comment") or None))
         if comment is not None and len(comment) > max_comment:
             problems.append((line, "comment", f"ý kiến quá dài: {len(comment)} ký tự, tối đa {max_comment}"))
+        officer = officers.get(record["officer_code"].upper()) if has_officer and record["officer_code"] else None
+        if has_officer and record["officer_code"] and officer is None:
+            problems.append((line, "officer_code", f"không có công chức mã {record['officer_code']!r}"))
+        elif officer is not None and unit is not None and officer.unit_id != unit.id:
+            problems.append((line, "officer_code", f"công chức {officer.code} không thuộc đơn vị {unit.code}"))
         if unit is None or field is None or wrong_date:
             continue
         row = {
@@ -151,6 +158,8 @@ def check_references(
             "period_month": period_month(submitted_at),
             "received_at": now,
             "comment": comment,
+            "officer_id": officer.id if officer else None,
+            "officer_source": "import" if officer else None,
         }
         for code in question_columns:
             row[answer_column(code)] = int(record[code]) if _present(record[code]) else None

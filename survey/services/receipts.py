@@ -110,12 +110,13 @@ def dossier_reference(raw: str | None) -> str:
 def for_dossier(counter: Counter, field: Field | None, reference: str, *, procedure: Procedure | None = None,
                 is_late: bool | None = None, outcome: str | None = None, returned_at: datetime | None = None,
                 api_key_id: int | None = None, valid_days: int | None = 90,
-                now: datetime | None = None) -> tuple[ReceiptCode, bool]:  # fmt: skip
+                now: datetime | None = None, officer_id: int | None = None) -> tuple[ReceiptCode, bool]:  # fmt: skip
     """The one code of a dossier, and whether it was made now. Flushes; the caller commits.
 
     A dossier seen before gets its code back (with ``is_late``, ``outcome`` and ``returned_at``
     updated when given: the one-stop system may mint the code at reception and tell the
     outcome at return). The code's validity runs from the return of the result when given.
+    ``officer_id``: the handling officer, when the one-stop system names them (kept when sent again without).
     """
     digest = dossier_hash(dossier_reference(reference))
     if outcome is not None and outcome not in OUTCOMES:
@@ -132,6 +133,7 @@ def for_dossier(counter: Counter, field: Field | None, reference: str, *, proced
                 receipt.dossier_hash = digest
                 receipt.procedure_id = procedure.id if procedure else None
                 receipt.api_key_id = api_key_id
+                receipt.officer_id = officer_id
                 receipt.expires_at = start + timedelta(days=valid_days) if valid_days else None
                 _describe(receipt, is_late, outcome, returned_at)
                 db.session.flush()
@@ -141,6 +143,8 @@ def for_dossier(counter: Counter, field: Field | None, reference: str, *, proced
             if existing is None:
                 raise
     _describe(existing, is_late, outcome, returned_at)
+    if officer_id is not None:
+        existing.officer_id = officer_id
     db.session.flush()
     return existing, False
 
@@ -188,6 +192,7 @@ def submit(receipt: ReceiptCode, ballot: Ballot) -> tuple[Response, bool]:
         ballot.field_id = receipt.field_id
     if receipt.procedure_id is not None:  # the dossier's procedure, known: the citizen is not asked
         ballot.procedure_id = receipt.procedure_id
+    ballot.receipt_officer_id = receipt.officer_id
     if ballot.field_id is None:
         raise InvalidSubmission("Xin vui lòng chọn lĩnh vực thủ tục Ông/Bà vừa thực hiện.")
     response, created = submit_response(counter, ballot, via_receipt=True)

@@ -16,7 +16,7 @@ from survey.extensions import db
 from survey.models import Counter, Response
 from survey.models.responses import CHANNELS, RESPONDENT_FIELDS, answer_column
 from survey.models.types import utcnow
-from survey.services import feedback, trust
+from survey.services import feedback, officers, trust
 from survey.services.errors import InvalidSubmission
 from survey.services.periods import period_month
 from survey.services.text import clean_text
@@ -42,6 +42,10 @@ class Ballot:
     device_hash: str | None = None
     #: keyed, daily rotating hash of the client address; never the address
     ip_hash: str | None = None
+    #: the officer whose personal placard the citizen scanned (survey.services.officers)
+    placard_officer_id: int | None = None
+    #: the handling officer the dossier's receipt code carries
+    receipt_officer_id: int | None = None
 
 
 #: the same form sent again with different answers
@@ -91,6 +95,10 @@ def build_response(ballot: Ballot) -> Response:
         received_at=utcnow(),
         is_excluded=False,
     )
+    response.officer_id, response.officer_source = officers.attribute(
+        ballot.counter_id, submitted_at,
+        placard_officer_id=ballot.placard_officer_id, receipt_officer_id=ballot.receipt_officer_id,
+    )  # fmt: skip
     for code, value in ballot.answers.items():
         setattr(response, answer_column(code), value)
     for name, value in ballot.respondent.items():
