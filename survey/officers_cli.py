@@ -104,3 +104,22 @@ def roster_import(path: Path) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Đã nhập {added} dòng lịch trực ({kept} dòng đã có từ trước).")
+
+
+@officers_group.command("link-account")
+@click.option("--user", "username", required=True, help="Tên đăng nhập (vai trò cán bộ đơn vị).")
+@click.option("--officer", "officer_code", required=True, help="Mã công chức.")
+def officers_link_account(username: str, officer_code: str) -> None:
+    """Gắn tài khoản với công chức: tài khoản chỉ xem được kết quả của chính công chức đó."""
+    from survey.models import User
+
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    officer = officer_service.by_code(officer_code.strip().upper())
+    if user is None or officer is None:
+        raise click.ClickException("Không có tài khoản hoặc công chức này.")
+    try:
+        officer_service.link_account(user, officer)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Đã gắn tài khoản {user.username} với công chức {officer.code}.")

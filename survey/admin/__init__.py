@@ -38,4 +38,4 @@ def visible_or_404(model, row_id: int):
     return row
 
 
-from survey.admin import api_keys, auth, dashboard, exports, feedback, manage, review  # noqa: E402,F401
+from survey.admin import api_keys, auth, dashboard, exports, feedback, manage, officers, review  # noqa: E402,F401

@@ -102,3 +102,11 @@ def attribute(counter_id: int | None, submitted_at: datetime, *, placard_officer
     if len(set(staffed)) == 1:
         return staffed[0], "roster"
     return None, None
+
+
+def link_account(user, officer: Officer) -> None:
+    """Make ``user`` the officer's own account: it then sees that officer's results and no one else's. Flushes."""
+    if user.role != "unit_officer" or user.unit_id != officer.unit_id:
+        raise DomainError("Tài khoản của công chức phải là tài khoản cán bộ của đúng đơn vị công chức đó.")
+    user.officer_id = officer.id
+    db.session.flush()
