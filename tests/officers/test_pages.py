@@ -37,8 +37,10 @@ def test_officer_sees_own_page_and_nobody_elses(client, staffed, login):  # noqa
     comments = page[page.index("Ý kiến của người dân") :]
     assert PHONE not in page and "Nguyễn Thị Lan" not in comments and "[đã ẩn]" in comments  # masked
     assert "hướng dẫn tận tình" in comments
+    assert client.get(f"/admin/cong-chuc/{staffed.ids['A1']}/ap-phich.pdf").data[:4] == b"%PDF"  # own placard
     for other in ("A2", "B1"):
         assert _results(client, staffed.ids[other]).status_code == 404
+        assert client.get(f"/admin/cong-chuc/{staffed.ids[other]}/ap-phich.pdf").status_code == 404
     assert client.get("/admin/cong-chuc/bang-danh-gia-2026.xlsx?don_vi=T-A").status_code == 404
 
 
