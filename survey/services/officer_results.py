@@ -18,7 +18,7 @@ from survey.extensions import db
 from survey.models import Field, Officer, Response, Unit, User
 from survey.models.responses import answer_column
 from survey.queries import Scope, where_clauses
-from survey.reports.fmt import redact
+from survey.services.masking import mask_personal
 from survey.services.users import visible_unit_ids
 
 #: the element of the officer's own work (method §4.1)
@@ -97,4 +97,4 @@ def comments_about(officer: Officer, months: Months) -> list[str]:
         .where(*where_clauses(scope), Response.officer_id == officer.id, Response.comment.is_not(None))
         .order_by(Response.submitted_at.desc())
     )
-    return [redact(text) for text in db.session.scalars(stmt) if text.strip()]
+    return [mask_personal(text) for text in db.session.scalars(stmt) if text.strip()]
