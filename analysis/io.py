@@ -184,7 +184,14 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
         text = _read_text(path_or_buffer)
     except UnicodeDecodeError:
         raise InputError([Problem(None, "", "tệp không phải mã UTF-8; hãy lưu lại dưới dạng CSV UTF-8")]) from None
-    records = list(csv.reader(io.StringIO(_nfc(text))))
+    try:
+        records = list(csv.reader(io.StringIO(_nfc(text))))
+    except csv.Error:  # e.g. a bare carriage return inside an unquoted cell
+        reason = (
+            "tệp CSV không đúng định dạng (có dấu xuống dòng giữa một ô không đặt trong ngoặc kép); "
+            "hãy lưu lại từ bảng tính dưới dạng CSV UTF-8"
+        )
+        raise InputError([Problem(None, "", reason)]) from None
     if not records or not any(cell.strip() for cell in records[0]):
         raise InputError([Problem(1, "", "tệp rỗng hoặc thiếu dòng tiêu đề")])
     header = [cell.strip() for cell in records[0]]
