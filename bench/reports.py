@@ -29,16 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analysis.profile import load_profile  # noqa: E402
 from survey import create_app  # noqa: E402
 from survey.extensions import db  # noqa: E402
+from survey.figures.periods import VN, Period, period_month  # noqa: E402
 from survey.models import Counter, Field, Response, Unit  # noqa: E402
 from survey.models.responses import answer_column  # noqa: E402
 from survey.reports import data, generate  # noqa: E402
 from survey.reports.data import Settings  # noqa: E402
-from survey.reports.periods import Period  # noqa: E402
-from survey.services.periods import VN, period_month  # noqa: E402
 
 UNITS = 200
 PER_MONTH = 40
-MONTH = Period(2026, 9)
+MONTH = Period.month(2026, 9)
 NOW = datetime(2026, 10, 2, 8, tzinfo=UTC)
 
 

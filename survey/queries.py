@@ -68,7 +68,7 @@ class Frames(NamedTuple):
     moments: pd.DataFrame
 
 
-def _group_expr(name: str):
+def group_expr(name: str):
     """The group key as an integer (NULL ids as -1, channels as their position in CHANNELS)."""
     month = Response.period_month
     return {
@@ -101,6 +101,15 @@ def _labels(name: str, values: np.ndarray) -> pd.Series:
     else:
         labels = [f"{v:04d}" for v in values]
     return pd.Series(labels, dtype="str")
+
+
+def group_labels(by: Sequence[str], rows: Sequence[Sequence[int]]) -> list[tuple[str, ...]]:
+    """The labels of rows of integer group keys (:func:`group_expr` of each name of ``by``)."""
+    if not by:
+        return [() for _ in rows]
+    values = np.asarray(rows, dtype=np.int64).reshape(-1, len(by))
+    columns = [_labels(name, values[:, i]) for i, name in enumerate(by)]
+    return list(zip(*(c.tolist() for c in columns), strict=True)) if len(values) else []
 
 
 def where_clauses(scope: Scope) -> list:
@@ -201,7 +210,7 @@ def _scan(scope: Scope, by: list[str], codes: tuple[str, ...]) -> _Scan:
     """The responses in ``scope``: their groups and their answers to ``codes``."""
     words = _packed_words(codes)
     n_questions = len(codes)
-    keys = [_group_expr(name).label(f"g_{name}") for name in by]
+    keys = [group_expr(name).label(f"g_{name}") for name in by]
     stmt = select(*keys, *words).where(and_(*where_clauses(scope)))
     rows = _fetch(stmt, len(keys) + len(words))
     group, labels = _group_keys(by, rows[:, : len(by)])
@@ -331,7 +340,7 @@ def counts(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
 def responses_per_group(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
     """``[*by, n_responses]``; without ``by``, one row (0 when nothing is in scope)."""
     by = _check_by(by)
-    keys = [_group_expr(name).label(f"g_{name}") for name in by]
+    keys = [group_expr(name).label(f"g_{name}") for name in by]
     stmt = select(*keys, func.count()).where(and_(*where_clauses(scope)))
     if keys:
         stmt = stmt.group_by(*keys)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from survey.formatting import percent
+from survey.figures.fmt import percent
 
 #: five levels of satisfaction, red to green, plus grey for "not applicable"
 LEVEL_COLOURS = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac", "#e0e0e0")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from analysis.profile import profile_codes
 from survey.admin import bp, filters, views_data
-from survey.models.responses import CHANNELS
+from survey.figures import labels
 
 PATHS = {"overview": "/", "fields": "/linh-vuc", "units": "/don-vi", "trend": "/xu-huong", "items": "/tieu-chi",
          "expectations": "/mong-doi", "comments": "/y-kien"}  # fmt: skip
@@ -23,8 +22,8 @@ def render_view(name: str):
         views=views_data.TITLES,
         unit_options=filters.unit_options(current_user),
         field_options=filters.field_options(),
-        channels=[(c, filters.CHANNEL_NAMES[c]) for c in CHANNELS],
-        profiles=profile_codes(),
+        channels=list(labels.CHANNELS.items()),
+        profiles=labels.profiles(),
     )
 
 

@@ -8,15 +8,16 @@ from flask import abort
 from sqlalchemy import select
 
 from analysis.profile import profile_codes
-from survey.admin.periods import Period, parse_period
 from survey.extensions import db
+from survey.figures import Settings, labels
+from survey.figures import current as current_settings
+from survey.figures.periods import Period, parse_args
 from survey.models import Field, Unit, User
 from survey.models.responses import CHANNELS
 from survey.queries import Scope
 from survey.services.units import subtree_ids
 from survey.services.users import visible_unit_ids
 
-CHANNEL_NAMES = {"qr": "Mã QR", "paper": "Phiếu giấy", "kiosk": "Máy tại quầy", "web": "Trực tuyến"}
 #: query-string keys that make up the filters, kept in every link and export
 KEYS = ("period", "month", "quarter", "year", "from", "to", "unit", "field", "channel", "profile")
 
@@ -29,6 +30,7 @@ class Filters:
     channel: str | None
     profile: str
     unit_ids: tuple[int, ...] | None
+    settings: Settings = field(default_factory=Settings)
     messages: list[str] = field(default_factory=list)
     args: dict[str, str] = field(default_factory=dict)
 
@@ -38,9 +40,6 @@ class Filters:
             profile=self.profile, start_month=period.start, end_month=period.end, unit_ids=self.unit_ids,
             field_codes=(self.field_code,) if self.field_code else (), channels=(self.channel,) if self.channel else (),
         )  # fmt: skip
-
-    def scope_months(self, start: int, end: int) -> Scope:
-        return self.scope(Period("range", start, end))
 
 
 def root_units(user: User) -> list[Unit]:
@@ -77,7 +76,8 @@ def field_options() -> list[tuple[str, str]]:
 
 def parse(args, user: User) -> Filters:
     """Filters from the query string; a unit the account may not see is a 404, as if it did not exist."""
-    period, messages = parse_period(args)
+    period, messages = parse_args(args)
+    settings = current_settings()
     allowed = visible_unit_ids(user)
     unit = None
     code = args.get("unit")
@@ -96,9 +96,9 @@ def parse(args, user: User) -> Filters:
     if channel and channel not in CHANNELS:
         messages.append("Kênh không hợp lệ; đang xem mọi kênh.")
         channel = None
-    profile = args.get("profile") or "sipas-2024"
+    profile = args.get("profile") or settings.profile
     if profile not in profile_codes():
-        messages.append("Mẫu phiếu không hợp lệ; đang xem mẫu sipas-2024.")
-        profile = "sipas-2024"
+        messages.append(f"Mẫu phiếu không hợp lệ; đang xem {labels.profile_name(settings.profile)}.")
+        profile = settings.profile
     kept = {k: args[k] for k in KEYS if args.get(k)}
-    return Filters(period, unit, field_code, channel, profile, unit_ids, messages, kept)
+    return Filters(period, unit, field_code, channel, profile, unit_ids, settings, messages, kept)

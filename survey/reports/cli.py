@@ -11,8 +11,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from survey.reports import periods
-from survey.reports.periods import Period
+from survey.figures import periods
+from survey.figures.periods import Period
 
 reports = AppGroup("reports", help="Báo cáo kết quả khảo sát theo tháng, quý (DOCX, PDF, XLSX).")
 
@@ -88,7 +88,7 @@ def monthly(month: Period | None, unit_code: str | None, out_dir: Path | None, f
         pairs = generate.monthly_pairs([month], unit_code)
     except LookupError as exc:
         raise click.ClickException(f"Không có đơn vị mã {unit_code}.") from exc
-    click.echo(f"Báo cáo {month.label}: {len(pairs)} đơn vị.")
+    click.echo(f"Báo cáo {month.phrase}: {len(pairs)} đơn vị.")
     _run(pairs, out_dir, force, workers, now)
 
 
@@ -109,7 +109,7 @@ def quarterly(quarter: Period | None, unit_code: str | None, out_dir: Path | Non
         raise click.ClickException(
             f"Không có đơn vị mã {unit_code}." if unit_code else "Không xác định được đơn vị tổng hợp; dùng --unit."
         )
-    click.echo(f"Báo cáo tổng hợp {quarter.label}: {top.name}.")
+    click.echo(f"Báo cáo tổng hợp {quarter.phrase}: {top.name}.")
     _run([(quarter, top)], out_dir, force, workers, now)
 
 

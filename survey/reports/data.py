@@ -8,40 +8,22 @@ of the trend), so a report's cost does not grow with the history kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 
-from analysis.indices import sipas_table
 from survey import queries
 from survey.extensions import db
-from survey.models import Counter, FeedbackItem, Field, Report, Response, Unit
-from survey.reports.periods import Period
-from survey.services.periods import period_month
+from survey.figures import derived, tables
+from survey.figures.derived import FeedbackSummary
+from survey.figures.periods import Period, period_month
+from survey.figures.settings import Settings
+from survey.models import Counter, Report, Response, Unit
 
-
-@dataclass(frozen=True)
-class Settings:
-    """How indices are computed and shown; every value is printed on the report."""
-
-    profile: str = "sipas-2024"
-    rule: str = "mean_of_items"
-    min_n: int = 30
-    max_points: float = 10.0
-    comments_max: int = 8
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, object]) -> Settings:
-        return cls(
-            profile=str(config.get("DEFAULT_PROFILE") or cls.profile),
-            rule=str(config.get("REPORTS_RULE") or cls.rule),
-            min_n=int(config.get("REPORTS_MIN_N") or cls.min_n),  # type: ignore[arg-type]
-            max_points=float(config.get("REPORTS_MAX_POINTS") or cls.max_points),  # type: ignore[arg-type]
-            comments_max=int(config.get("REPORTS_COMMENTS_MAX") or cls.comments_max),  # type: ignore[arg-type]
-        )
+__all__ = ["Batch", "FeedbackSummary", "Settings", "UnitInfo", "load_batch"]
 
 
 @dataclass(frozen=True)
@@ -90,27 +72,6 @@ def unit_parents() -> dict[int, int | None]:
     return dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
 
 
-@dataclass(frozen=True)
-class FeedbackSummary:
-    """Complaints and comments (phản ánh, kiến nghị) created in the period, by how they were handled."""
-
-    received: int = 0
-    on_time: int = 0
-    late: int = 0
-    open_overdue: int = 0
-    open_in_time: int = 0
-
-    @property
-    def share_on_time(self) -> float | None:
-        return 100 * self.on_time / self.received if self.received else None
-
-    def __add__(self, other: FeedbackSummary) -> FeedbackSummary:
-        return FeedbackSummary(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
-
-    def astuple(self) -> tuple[int, ...]:
-        return (self.received, self.on_time, self.late, self.open_overdue, self.open_in_time)
-
-
 @dataclass
 class Batch:
     """Every frame the reports of one period need, for a set of units (grouped by ``unit_code``)."""
@@ -140,22 +101,10 @@ def _scope(settings: Settings, unit_ids: Iterable[int], first: int, last: int) -
     return queries.Scope(profile=settings.profile, start_month=first, end_month=last, unit_ids=tuple(unit_ids))
 
 
-def _table(
-    scope: queries.Scope, by: list[str], settings: Settings, intervals: bool = True
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """sipas_table for ``scope`` grouped ``by``, and the counts it was computed from (one scan)."""
-    frames = queries.frames(scope, by, with_general=settings.rule == "general_question")
-    table = sipas_table(
-        frames.counts,
-        by,
-        settings.profile,
-        settings.rule,  # type: ignore[arg-type]
-        moments=frames.moments if intervals and not frames.counts.empty else None,
-        n_responses=frames.n_responses,
-        min_n=settings.min_n,
-        max_points=settings.max_points,
-    )
-    return table, frames.counts
+def _table(scope: queries.Scope, by: list[str], settings: Settings,
+           intervals: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """The figures table for ``scope`` grouped ``by``, and the counts it was computed from (one scan)."""
+    return tables.table_and_counts(scope, by, settings, intervals)
 
 
 def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now: datetime) -> Batch:
@@ -165,12 +114,8 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
     by = ["unit_code"]
     table, counts = _table(scope, by, settings)
     previous, year_ago = period.previous(), period.year_ago()
-    trend_start = Period.of_month(period.last_month).shift(-11)
-    all_in = queries.responses_per_group(replace(scope, include_excluded=True), by)
-    valid = table.loc[table["level"] == "overall"].set_index("unit_code")["n_responses"]
-    excluded = {
-        row.unit_code: int(row.n_responses) - int(valid.get(row.unit_code, 0) or 0) for row in all_in.itertuples()
-    }
+    trend_start = period.trend_months(12)
+    excluded = {key[0]: summary.total for key, summary in derived.excluded(scope, by).items()}
     return Batch(
         period=period,
         settings=settings,
@@ -179,7 +124,7 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
         previous=_table(_scope(settings, ids, previous.first_month, previous.last_month), by, settings)[0],
         year_ago=_table(_scope(settings, ids, year_ago.first_month, year_ago.last_month), by, settings)[0],
         trend=_table(
-            _scope(settings, ids, trend_start.first_month, period.last_month),
+            _scope(settings, ids, trend_start.first_month, trend_start.last_month),
             [*by, "month"],
             settings,
             intervals=False,
@@ -188,10 +133,8 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
         channels=queries.responses_per_group(scope, [*by, "channel"]),
         excluded=excluded,
         comments=comment_selection(period, ids, settings),
-        feedback=feedback_summary(period, ids, now),
-        field_names=dict(
-            db.session.execute(select(Field.code, Field.name).order_by(Field.sort_order, Field.code)).all()
-        ),
+        feedback=derived.feedback(period, ids, now),
+        field_names=tables.field_names(),
     )
 
 
@@ -217,34 +160,6 @@ def comment_selection(period: Period, unit_ids: tuple[int, ...], settings: Setti
     for unit_id, text, n, first in db.session.execute(stmt):
         out.setdefault(unit_id, []).append((text, int(n), int(first)))
     return {unit_id: [(t, n) for t, n, _ in sorted(rows, key=lambda r: (-r[1], r[2]))] for unit_id, rows in out.items()}
-
-
-def feedback_summary(period: Period, unit_ids: tuple[int, ...], now: datetime) -> dict[int, FeedbackSummary]:
-    """Feedback items created in the period per unit; on time = answered no later than due."""
-    start, end = period.bounds()
-    answered = FeedbackItem.answered_at.is_not(None)
-    waiting = FeedbackItem.answered_at.is_(None)
-
-    def total(condition) -> object:
-        return func.sum(case((condition, 1), else_=0))
-
-    stmt = (
-        select(
-            FeedbackItem.unit_id,
-            func.count(),
-            total(and_(answered, FeedbackItem.answered_at <= FeedbackItem.due_at)),
-            total(and_(answered, FeedbackItem.answered_at > FeedbackItem.due_at)),
-            total(and_(waiting, FeedbackItem.due_at < now)),
-            total(and_(waiting, FeedbackItem.due_at >= now)),
-        )
-        .where(
-            FeedbackItem.unit_id.in_(unit_ids),
-            FeedbackItem.created_at >= start,
-            FeedbackItem.created_at < end,
-        )
-        .group_by(FeedbackItem.unit_id)
-    )
-    return {row[0]: FeedbackSummary(*(int(v or 0) for v in row[1:])) for row in db.session.execute(stmt)}
 
 
 def first_months(settings: Settings) -> dict[int, int]:

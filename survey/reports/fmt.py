@@ -1,52 +1,22 @@
-"""Vietnamese number, date and text conventions of the documents (``85,32%``, ``05/02/2026``)."""
+"""Text conventions of the documents (place and date line, clean text, hidden personal details).
+
+Numbers and dates are printed by the one formatter, :mod:`survey.figures.fmt` (re-exported here under
+the names the report modules use: ``pct``, ``decimal``, ``integer``, ``signed``, ``day``).
+"""
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from datetime import date
 
-from analysis.stats import round_half_up
+from survey.figures.fmt import DASH, day, integer, nfc, number, percent, signed, xml_safe
 from survey.services.masking import mask_personal
 
-DASH = "—"
+__all__ = ["DASH", "clean_text", "day", "decimal", "integer", "nfc", "pct", "place_date", "redact", "signed",
+           "upper", "xml_safe"]  # fmt: skip
 
-
-def _defined(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
-
-
-def decimal(value: float | None, decimals: int = 2) -> str:
-    """``8.535`` → ``8,54`` (half-up on the shown decimal, as the published tables round)."""
-    if not _defined(value):
-        return DASH
-    shown = round_half_up(float(value), decimals)
-    return f"{shown:.{decimals}f}".replace(".", ",")
-
-
-def pct(value: float | None, decimals: int = 2) -> str:
-    """An index in percent: ``85.3249`` → ``85,32%``; undefined → ``—`` (never 0)."""
-    return DASH if not _defined(value) else decimal(value, decimals) + "%"
-
-
-def signed(value: float | None, decimals: int = 2) -> str:
-    """A change in percentage points: ``+1,25`` / ``-0,50``."""
-    if not _defined(value):
-        return DASH
-    text = decimal(value, decimals)
-    return text if text.startswith("-") or text == decimal(0.0, decimals) else "+" + text
-
-
-def integer(value: float | int | None) -> str:
-    """``12345`` → ``12.345`` (a dot groups thousands in Vietnamese)."""
-    if not _defined(value):
-        return DASH
-    return f"{int(round(float(value))):,}".replace(",", ".")
-
-
-def day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+#: the report's names for the one formatter's functions (survey.figures.fmt)
+decimal, pct = number, percent
 
 
 def place_date(place: str, value: date) -> str:
@@ -55,21 +25,12 @@ def place_date(place: str, value: date) -> str:
     return nfc(f"{place}, ngày {value.day:02d} tháng {month} năm {value.year}")
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def upper(text: str) -> str:
     return nfc(nfc(text).upper())
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
-
-
-def xml_safe(text: str) -> str:
-    """NFC text without the control characters DOCX and XLSX cannot hold."""
-    return _CONTROL.sub("", nfc(text))
 
 
 def clean_text(text: str | None, max_length: int = 400) -> str:
@@ -81,5 +42,5 @@ def clean_text(text: str | None, max_length: int = 400) -> str:
 
 
 def redact(text: str) -> str:
-    """Hide what could identify someone in a citizen's comment: the one masking function of the app."""
+    """Hide what could identify someone in a citizen's comment (the one mask, survey.services.masking)."""
     return mask_personal(text)

@@ -22,12 +22,12 @@ from pathlib import Path
 from flask import current_app
 
 from survey.extensions import db
+from survey.figures.periods import Period
 from survey.models import Report
 from survey.reports import data
 from survey.reports.data import Settings, UnitInfo
 from survey.reports.document import Doc
 from survey.reports.monthly import monthly_doc
-from survey.reports.periods import Period
 from survey.reports.quarterly import quarterly_doc
 from survey.reports.render import SUFFIXES, render_files, warm_up
 from survey.reports.signing import load_signing

@@ -9,10 +9,12 @@ import pandas as pd
 from analysis.indices import OVERALL_CODE
 from analysis.profile import load_profile
 from analysis.tables import rank_table
+from survey.figures.labels import RULES
+from survey.figures.labels import channel as channel_name
+from survey.figures.periods import Period
 from survey.reports import fmt, sections
 from survey.reports.data import Batch, UnitInfo
 from survey.reports.document import Chart, Column, Doc, Heading, Paragraph, Table, Title
-from survey.reports.periods import Period
 from survey.reports.signing import UNSET, Signing
 
 SAMPLE_NOTE = "DỮ LIỆU MẪU – chỉ dùng để thử nghiệm, không dùng để báo cáo"
@@ -27,7 +29,7 @@ def _unit_rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
 def subject(unit: UnitInfo, period: Period) -> str:
     return (
         "Kết quả khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ của "
-        f"Bộ phận Một cửa {unit.name} {period.label}"
+        f"Bộ phận Một cửa {unit.name} {period.phrase}"
     )
 
 
@@ -43,7 +45,7 @@ def info_rows(unit: UnitInfo, batch: Batch, n: int, excluded: int, today: date) 
         ("Số phiếu hợp lệ", fmt.integer(n)),
         ("Số phiếu bị loại", fmt.integer(excluded)),
         ("Phiếu khảo sát", f"{profile.title}, theo {profile.legal_basis}"),
-        ("Cách tính chỉ số", sections.sentence_case(sections.RULE_TEXT[settings.rule]) + "."),
+        ("Cách tính chỉ số", sections.sentence_case(RULES[settings.rule]) + "."),
         ("Ngưỡng mẫu nhỏ", f"{settings.min_n} phiếu"),
         ("Điểm tối đa PAR INDEX", fmt.decimal(settings.max_points)),
         ("Ngày lập", fmt.day(today)),
@@ -63,7 +65,7 @@ def sibling_rank(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo]) -> Para
     rule = f"đơn vị có dưới {batch.settings.min_n} phiếu không được xếp hạng; bằng điểm thì cùng hạng"
     if mine.empty or pd.isna(mine.iloc[0]):
         return Paragraph(
-            f"Đơn vị không được xếp hạng trong {batch.period.label} (số phiếu dưới {batch.settings.min_n}). "
+            f"Đơn vị không được xếp hạng trong {batch.period.phrase} (số phiếu dưới {batch.settings.min_n}). "
             f"Có {n_ranked}/{len(codes)} đơn vị cùng cấp được xếp hạng ({rule})."
         )
     return Paragraph(
@@ -144,7 +146,7 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     overall = sections.one(table, "overall", OVERALL_CODE) if not table.empty else None
     n = int(overall["n_responses"]) if overall is not None else 0
     excluded = batch.excluded.get(unit.code, 0)
-    doc = Doc(title=f"Báo cáo {period.label} – {unit.name}", info=info_rows(unit, batch, n, excluded, today))
+    doc = Doc(title=f"Báo cáo {period.phrase} – {unit.name}", info=info_rows(unit, batch, n, excluded, today))
     doc.add(
         sections.header(unit, today, signing),
         Title("BÁO CÁO", subject(unit, period), SAMPLE_NOTE if unit.is_sample else ""),
@@ -153,7 +155,7 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
         Paragraph(
             "Thực hiện khảo sát sự hài lòng của người dân, tổ chức theo phương pháp tại "
             f"{profile.legal_basis}, "
-            f"{unit.name} báo cáo kết quả {period.label} (từ ngày {fmt.day(period.first_day())} đến ngày "
+            f"{unit.name} báo cáo kết quả {period.phrase} (từ ngày {fmt.day(period.first_day())} đến ngày "
             f"{fmt.day(period.last_day())}) như sau:"
         )
     )
@@ -162,13 +164,13 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     if n == 0:
         doc.add(
             Paragraph(
-                f"Trong {period.label}, đơn vị không có phiếu khảo sát hợp lệ nào; {dropped}. "
+                f"Trong {period.phrase}, đơn vị không có phiếu khảo sát hợp lệ nào; {dropped}. "
                 "Vì vậy không tính được chỉ số hài lòng của kỳ này.",
                 "warning",
             )
         )
         doc.add(Heading("II. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"))
-        doc.add(*sections.feedback_paragraphs(batch.feedback.get(unit.id), period.label))
+        doc.add(*sections.feedback_paragraphs(batch.feedback.get(unit.id), period.phrase))
         doc.add(sections.signature(unit, signing))
         return doc
     doc.add(Paragraph(f"Tổng số phiếu hợp lệ: {fmt.integer(n)} phiếu; {dropped}."))
@@ -178,18 +180,18 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     by_field = [(batch.field_names.get(r.field_code, r.field_code), int(r.n_responses)) for r in fields.itertuples()]
     doc.add(_share_table(by_field, "Lĩnh vực", n, "Số phiếu theo lĩnh vực"))
     channels = _unit_rows(batch.channels, unit.code)
-    by_channel = [(sections.CHANNEL_NAMES.get(r.channel, r.channel), int(r.n_responses)) for r in channels.itertuples()]
+    by_channel = [(channel_name(r.channel), int(r.n_responses)) for r in channels.itertuples()]
     doc.add(_share_table(by_channel, "Hình thức đánh giá", n, "Số phiếu theo hình thức đánh giá"))
 
     doc.add(Heading("II. CHỈ SỐ HÀI LÒNG"))
-    doc.add(sections.index_table(table, profile, f"Chỉ số hài lòng {period.label}"))
+    doc.add(sections.index_table(table, profile, f"Chỉ số hài lòng {period.phrase}"))
     doc.add(sections.rule_paragraph(settings), sections.par_paragraph(table, settings))
     doc.add(sibling_rank(unit, batch, siblings))
 
     doc.add(Heading("III. BIẾN ĐỘNG SO VỚI CÁC KỲ TRƯỚC"))
     comparisons = [
-        (sections.sentence_case(period.previous().label), _unit_rows(batch.previous, unit.code)),
-        (f"Cùng kỳ ({period.year_ago().label})", _unit_rows(batch.year_ago, unit.code)),
+        (period.previous().label, _unit_rows(batch.previous, unit.code)),
+        (f"Cùng kỳ ({period.year_ago().phrase})", _unit_rows(batch.year_ago, unit.code)),
     ]
     doc.add(sections.change_table(table, comparisons, profile), _trend_chart(unit, batch))
 
@@ -212,7 +214,7 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     doc.add(Heading("VI. NHỮNG NỘI DUNG CẦN CẢI THIỆN"))
     doc.add(Paragraph("Ba tiêu chí có tỷ lệ hài lòng thấp nhất trong kỳ:"), *sections.lowest_items(table, profile))
     doc.add(Heading("VII. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"))
-    doc.add(*sections.feedback_paragraphs(batch.feedback.get(unit.id), period.label))
+    doc.add(*sections.feedback_paragraphs(batch.feedback.get(unit.id), period.phrase))
     expectations = sections.expectation_table(_unit_rows(batch.counts, unit.code), profile)
     doc.add(Heading("VIII. MONG ĐỢI CỦA NGƯỜI DÂN"))
     doc.add(expectations or Paragraph("Không có câu trả lời về mong đợi trong kỳ."))

@@ -15,11 +15,11 @@ from analysis.indices import OVERALL_CODE
 from analysis.parents import parent_from_children, parent_pooled
 from analysis.profile import load_profile
 from analysis.tables import rank_table
+from survey.figures.periods import Period
 from survey.reports import fmt, sections
 from survey.reports.data import Batch, FeedbackSummary, UnitInfo
 from survey.reports.document import Chart, Column, Doc, Heading, Paragraph, Table, Title
 from survey.reports.monthly import SAMPLE_NOTE, info_rows
-from survey.reports.periods import Period
 from survey.reports.signing import UNSET, Signing
 
 #: beyond this many units a bar chart is unreadable; the table above has every unit
@@ -84,14 +84,14 @@ def _feedback_table(batch: Batch, members: list[UnitInfo]) -> Table:
     for unit in members:
         s = batch.feedback.get(unit.id, FeedbackSummary())
         total = total + s
-        rows.append([unit.name, s.received, s.on_time, s.late, s.open_overdue, s.open_in_time, s.share_on_time])
+        rows.append([unit.name, s.received, s.on_time, s.late, s.overdue, s.open_in_time, s.share_on_time])
     rows.append(
         [
             "Tổng cộng",
             total.received,
             total.on_time,
             total.late,
-            total.open_overdue,
+            total.overdue,
             total.open_in_time,
             total.share_on_time,
         ]
@@ -126,15 +126,15 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     excluded = sum(batch.excluded.values())
     subject = (
         f"Tổng hợp kết quả khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ của Bộ phận "
-        f"Một cửa các đơn vị thuộc {top.name} {period.label}"
+        f"Một cửa các đơn vị thuộc {top.name} {period.phrase}"
     )
-    doc = Doc(title=f"Báo cáo tổng hợp {period.label} – {top.name}", info=info_rows(top, batch, n, excluded, today))
+    doc = Doc(title=f"Báo cáo tổng hợp {period.phrase} – {top.name}", info=info_rows(top, batch, n, excluded, today))
     doc.info.insert(1, ("Số đơn vị", str(len(members))))
     doc.add(sections.header(top, today, signing), Title("BÁO CÁO", subject, SAMPLE_NOTE if top.is_sample else ""))
     doc.add(
         Paragraph(
             f"{top.name} báo cáo tổng hợp kết quả khảo sát sự hài lòng tại {len(members)} đơn vị có "
-            f"Bộ phận Một cửa, {period.label} (từ ngày {fmt.day(period.first_day())} đến ngày "
+            f"Bộ phận Một cửa, {period.phrase} (từ ngày {fmt.day(period.first_day())} đến ngày "
             f"{fmt.day(period.last_day())}), như sau:"
         )
     )
@@ -146,7 +146,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
         )
     )
     if n == 0:
-        doc.add(Paragraph(f"Trong {period.label}, các đơn vị không có phiếu khảo sát hợp lệ nào.", "warning"))
+        doc.add(Paragraph(f"Trong {period.phrase}, các đơn vị không có phiếu khảo sát hợp lệ nào.", "warning"))
         doc.add(Heading("II. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"), _feedback_table(batch, members))
         doc.add(sections.signature(top, signing))
         return doc
@@ -162,7 +162,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
         )
 
     doc.add(Heading("II. CHỈ SỐ HÀI LÒNG CHUNG"))
-    doc.add(sections.index_table(district, profile, f"Chỉ số hài lòng chung {period.label}"))
+    doc.add(sections.index_table(district, profile, f"Chỉ số hài lòng chung {period.phrase}"))
     pooled = parent_pooled(
         batch.counts,
         "unit_code",
@@ -184,8 +184,8 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
 
     doc.add(Heading("III. BIẾN ĐỘNG SO VỚI CÁC KỲ TRƯỚC"))
     comparisons = [
-        (sections.sentence_case(period.previous().label), _district(batch.previous, top, settings.min_n)),
-        (f"Cùng kỳ ({period.year_ago().label})", _district(batch.year_ago, top, settings.min_n)),
+        (period.previous().label, _district(batch.previous, top, settings.min_n)),
+        (f"Cùng kỳ ({period.year_ago().phrase})", _district(batch.year_ago, top, settings.min_n)),
     ]
     doc.add(sections.change_table(district, comparisons, profile), _trend(batch, top))
 

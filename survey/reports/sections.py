@@ -12,19 +12,12 @@ from analysis.indices import OVERALL_CODE
 from analysis.profile import Profile
 from analysis.stats import par_points, round_half_up
 from analysis.tables import expectations_table
+from survey.figures import labels
 from survey.reports import fmt
 from survey.reports.data import FeedbackSummary, Settings, UnitInfo
 from survey.reports.document import Column, Header, Paragraph, Signature, Table
 from survey.reports.signing import UNSET, Signing
 
-#: the aggregation rule and the interval method, each said in one plain sentence (the report's words)
-RULE_TEXT = {
-    "mean_of_items": "chỉ số của mỗi yếu tố là trung bình cộng chỉ số các tiêu chí của yếu tố đó, "
-    "và chỉ số SIPAS là trung bình cộng chỉ số của 5 yếu tố",
-    "pooled": "chỉ số là tỷ lệ câu trả lời hài lòng trên tổng số câu trả lời hợp lệ, tính gộp mọi tiêu chí",
-    "general_question": "chỉ số của mỗi yếu tố lấy theo câu hỏi đánh giá chung về yếu tố đó, và chỉ số SIPAS "
-    "theo câu hỏi đánh giá chung về toàn bộ dịch vụ",
-}
 INTERVAL_TEXT = (
     "Khoảng tin cậy 95% là khoảng mà chỉ số thật (nếu hỏi được mọi người dân) nằm trong đó với độ tin cậy 95%; "
     "khoảng càng rộng khi càng ít phiếu."
@@ -166,7 +159,7 @@ def signature(unit: UnitInfo, signing: Signing = UNSET, extra_recipients: tuple[
 
 def rule_paragraph(settings: Settings) -> Paragraph:
     return Paragraph(
-        f"Cách tính: {RULE_TEXT[settings.rule]}. Câu trả lời “hài lòng” là mức 4 và 5; câu trả lời "
+        f"Cách tính: {labels.RULES[settings.rule]}. Câu trả lời “hài lòng” là mức 4 và 5; câu trả lời "
         f"“Không đánh giá” và câu bỏ trống không tính vào mẫu số. {INTERVAL_TEXT}",
         "note",
     )
@@ -331,7 +324,7 @@ def feedback_paragraphs(summary: FeedbackSummary | None, period_label: str) -> l
             f"Trong {period_label}, tiếp nhận {fmt.integer(summary.received)} phản ánh, kiến nghị; "
             f"đã trả lời đúng hạn {fmt.integer(summary.on_time)} ({fmt.pct(summary.share_on_time)}), "
             f"trả lời quá hạn {fmt.integer(summary.late)}, "
-            f"chưa trả lời và đã quá hạn {fmt.integer(summary.open_overdue)}, "
+            f"chưa trả lời và đã quá hạn {fmt.integer(summary.overdue)}, "
             f"chưa trả lời nhưng còn hạn {fmt.integer(summary.open_in_time)}."
         )
     ]

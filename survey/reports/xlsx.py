@@ -1,7 +1,9 @@
 """XLSX annex (openpyxl): the report's figures as numbers, one sheet per subject, Vietnamese headers.
 
-Every text cell goes through :func:`survey.services.spreadsheet.neutralise`, so a
-comment such as ``=HYPERLINK(…)`` is shown as text and never run as a formula.
+Cells are written by the one writer's rules (:func:`survey.figures.export.cell_value`): numbers
+rounded half-up as printed, percent as a fraction shown ``85,32 %``, and every text cell through
+:func:`survey.services.spreadsheet.neutralise`, so a comment such as ``=HYPERLINK(…)`` is shown as
+text and never run as a formula.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from analysis.stats import round_half_up
+from survey.figures.export import ALIASES, NUMBER_FORMATS, cell_value
+from survey.figures.fmt import xml_safe
 from survey.reports.document import Doc, Table
-from survey.reports.fmt import xml_safe
 from survey.services.spreadsheet import neutralise
 
-FORMATS = {"int": "#,##0", "pct": "0.00%", "pp": "+0.00;-0.00;0.00", "num": "0.00"}
+FORMATS = {kind: NUMBER_FORMATS[ALIASES.get(kind, kind)] for kind in ("int", "pct", "pp", "num")}
 BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDE5F0")
 
@@ -27,15 +29,7 @@ def _text(value: object) -> str:
 
 
 def _cell_value(value: object, kind: str) -> object:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if kind == "pct":
-        return round_half_up(float(value), 2) / 100  # type: ignore[arg-type]
-    if kind in ("pp", "num"):
-        return round_half_up(float(value), 2)  # type: ignore[arg-type]
-    if kind == "int":
-        return int(value)  # type: ignore[call-overload]
-    return _text(value)
+    return cell_value(value, kind) if kind in FORMATS else (None if value is None else _text(value))
 
 
 def _write_table(sheet, table: Table, row: int) -> int:

@@ -1,23 +1,5 @@
-"""Calendar periods in Vietnam time."""
+"""Vietnam time for the write path: the one calendar is :mod:`survey.figures.periods` (re-exported here)."""
 
-from __future__ import annotations
+from survey.figures.periods import VN, month_bounds, period_month
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from survey.config import TIMEZONE
-
-VN = ZoneInfo(TIMEZONE)
-
-
-def period_month(instant: datetime) -> int:
-    """The month of an aware instant in Vietnam time, as YYYYMM."""
-    local = instant.astimezone(VN)
-    return local.year * 100 + local.month
-
-
-def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    """First instant of the month and of the next one, in Vietnam time."""
-    start = datetime(year, month, 1, tzinfo=VN)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=VN)
-    return start, end
+__all__ = ["VN", "month_bounds", "period_month"]

@@ -49,7 +49,7 @@ def test_filter_chart_table_export(desk, live_server, world, axe_source, tmp_pat
 
     table_values = page.locator("table.data tbody tr td:nth-child(3)").all_inner_texts()
     chart_values = [t.replace(" *", "") for t in page.locator("svg.chart text").all_text_contents() if t.endswith(("%", "*"))
-                    and re.match(r"^\d+,\d\d%", t)]  # fmt: skip
+                    and re.match(r"^\d+,\d\d %", t)]  # fmt: skip
     assert len(table_values) == 2 and chart_values == table_values
     assert axe_violations(page, axe_source) == []
 
@@ -58,7 +58,7 @@ def test_filter_chart_table_export(desk, live_server, world, axe_source, tmp_pat
     path = tmp_path / "units.xlsx"
     download.value.save_as(path)
     sheet = openpyxl.load_workbook(path).active
-    exported = [f"{row[2].value:.2f}".replace(".", ",") + "%" for row in sheet.iter_rows(min_row=3)]
+    exported = [f"{100 * row[2].value:.2f}".replace(".", ",") + " %" for row in sheet.iter_rows(min_row=3)]
     assert exported == table_values
     names = [row[1].value for row in sheet.iter_rows(min_row=3)]
     assert names == page.locator("table.data tbody tr td:nth-child(2)").all_inner_texts()

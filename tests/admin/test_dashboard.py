@@ -9,7 +9,7 @@ import openpyxl
 
 from analysis.indices import sipas_table
 from survey import queries
-from survey.formatting import percent
+from survey.figures.fmt import percent
 
 
 def _expected_sipas(app, unit_ids=None, month=202610) -> float:

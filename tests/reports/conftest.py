@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import insert, select
 
 from analysis.profile import load_profile
+from survey.figures import periods
+from survey.figures.periods import VN, period_month
 from survey.models import FeedbackItem, Field, Response
 from survey.models.responses import answer_column
-from survey.reports import periods
-from survey.services.periods import VN, period_month
 
 #: 00:30 on 1 April 2026 in Vietnam, still 31 March in UTC: the default month must be March
 NOW = datetime(2026, 3, 31, 17, 30, tzinfo=UTC)

@@ -20,8 +20,8 @@ from survey.reports.generate import report_files
 
 
 def published(value: float) -> str:
-    """85.3249 → '85,32%', worked out here independently of survey.reports.fmt."""
-    return f"{round_half_up(value, 2):.2f}".replace(".", ",") + "%"
+    """85.3249 → '85,32 %', worked out here independently of survey.figures.fmt."""
+    return f"{round_half_up(value, 2):.2f}".replace(".", ",") + " %"
 
 
 def sipas_of(app, unit, month: int) -> float:
@@ -81,7 +81,7 @@ def check_name_and_sipas(app, district, reports_dir):
                    "UBND xã Bình Thạnh tháng 03/2026", expected, "3 phiếu bị loại", "Nơi nhận:",
                    "- UBND huyện Bình Sơn (để báo cáo);", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
                    "trung bình cộng chỉ số các tiêu chí", "xếp thứ 1/1", "tiếp nhận 2 phản ánh, kiến nghị",
-                   "đúng hạn 1 (50,00%)"):  # fmt: skip
+                   "đúng hạn 1 (50,00 %)"):  # fmt: skip
         assert wanted in text, wanted
     assert "UBND HUYỆN BÌNH SƠN" not in text and "mean_of_items" not in text
     with zipfile.ZipFile(folder / "X-BTHANH.docx") as package:

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from survey.figures.periods import Period, last_ended_month, last_ended_quarter, months_between
 from survey.reports import fmt
-from survey.reports.periods import Period, last_ended_month, last_ended_quarter, months_between
 
 
 @pytest.mark.parametrize(
@@ -29,12 +29,13 @@ def test_last_ended_quarter():
 
 def test_periods():
     march = Period.parse("2026-03")
-    assert (march.label, march.previous().key, march.year_ago().key) == ("tháng 03/2026", "2026-02", "2025-03")
+    assert (march.label, march.phrase, march.previous().key, march.year_ago().key) == (
+        "Tháng 03/2026", "tháng 03/2026", "2026-02", "2025-03")  # fmt: skip
     q1 = Period.parse("2026-q1")
-    assert (q1.key, q1.label, q1.months, q1.previous().key) == ("2026-Q1", "quý I/2026", (202601, 202602, 202603),
+    assert (q1.key, q1.phrase, q1.months, q1.previous().key) == ("2026-Q1", "quý I/2026", (202601, 202602, 202603),
                                                                 "2025-Q4")  # fmt: skip
     assert (q1.first_day(), q1.last_day()) == (date(2026, 1, 1), date(2026, 3, 31))
-    assert [p.key for p in months_between(Period(2025, 11), Period(2026, 2))] == ["2025-11", "2025-12", "2026-01",
+    assert [p.key for p in months_between(Period.month(2025, 11), Period.month(2026, 2))] == ["2025-11", "2025-12", "2026-01",
                                                                                  "2026-02"]  # fmt: skip
     for bad in ("2026-13", "2026-3", "2026-Q0", "26-01"):
         with pytest.raises(ValueError, match="period"):
@@ -42,7 +43,7 @@ def test_periods():
 
 
 def test_numbers_and_dates():
-    assert (fmt.pct(85.3249), fmt.pct(8.345), fmt.pct(float("nan")), fmt.pct(None)) == ("85,32%", "8,35%", "—", "—")
+    assert (fmt.pct(85.3249), fmt.pct(8.345), fmt.pct(float("nan")), fmt.pct(None)) == ("85,32 %", "8,35 %", "—", "—")
     assert (fmt.signed(1.254), fmt.signed(-0.5), fmt.integer(12345)) == ("+1,25", "-0,50", "12.345")
     assert fmt.day(date(2026, 2, 5)) == "05/02/2026"
     assert fmt.place_date("Bình Sơn", date(2026, 2, 5)) == "Bình Sơn, ngày 05 tháng 02 năm 2026"

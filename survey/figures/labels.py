@@ -1,0 +1,99 @@
+"""The one table of Vietnamese names: channels, rules, flags, elements, questionnaires, feedback figures.
+
+No internal code (rule names, profile ids, flag codes) reaches an office page or a report:
+every reader names things through this module.
+"""
+
+from __future__ import annotations
+
+from analysis.indices import OVERALL_CODE
+from analysis.profile import Profile, load_profile, profile_codes
+
+#: how a ballot reached us (``Response.channel``)
+CHANNELS = {"qr": "Quét mã QR", "paper": "Phiếu giấy", "kiosk": "Máy đánh giá tại quầy", "web": "Trang web"}
+
+#: the aggregation rule, in one sentence (reports) and in a few words (dashboard notes)
+RULES = {
+    "mean_of_items": "chỉ số của mỗi yếu tố là trung bình cộng chỉ số các tiêu chí của yếu tố đó, "
+    "và chỉ số SIPAS là trung bình cộng chỉ số của 5 yếu tố",
+    "pooled": "chỉ số là tỷ lệ câu trả lời hài lòng trên tổng số câu trả lời hợp lệ, tính gộp mọi tiêu chí",
+    "general_question": "chỉ số của mỗi yếu tố lấy theo câu hỏi đánh giá chung về yếu tố đó, và chỉ số SIPAS "
+    "theo câu hỏi đánh giá chung về toàn bộ dịch vụ",
+}
+RULES_SHORT = {
+    "mean_of_items": "trung bình cộng các tiêu chí",
+    "pooled": "gộp mọi câu trả lời hợp lệ",
+    "general_question": "theo câu hỏi đánh giá chung",
+}
+
+#: flags of a figure (``sipas_table``'s ``flag`` column)
+FLAGS = {
+    "small_sample": "Mẫu nhỏ (dưới {min_n} phiếu), không xếp hạng",
+    "no_valid_answers": "Không có câu trả lời hợp lệ",
+    "not_asked": "Không hỏi",
+}
+
+#: why a ballot was left out of the indices (``Response.flags``); the order reports list them
+EXCLUSION_REASONS = {
+    "rate": "quá nhiều phiếu tại một quầy trong một phút",
+    "device": "nhiều phiếu từ cùng một thiết bị",
+    "burst": "nhiều phiếu giống hệt nhau liên tiếp tại một quầy",
+    "hours": "gửi ngoài giờ làm việc",
+    "review": "loại khi rà soát",
+}
+
+#: the feedback (phản ánh, kiến nghị) figures of :class:`survey.figures.derived.FeedbackSummary`
+FEEDBACK = {
+    "received": "Tiếp nhận",
+    "answered": "Đã trả lời",
+    "on_time": "Trả lời đúng hạn",
+    "late": "Trả lời quá hạn",
+    "share_on_time": "Tỷ lệ trả lời đúng hạn",
+    "overdue": "Chưa trả lời, đã quá hạn",
+    "open_in_time": "Chưa trả lời, còn hạn",
+}
+
+SIGNIFICANT = {True: "Có", False: "Không"}
+OVERALL_NAME = "Chỉ số hài lòng chung (SIPAS)"
+
+
+def channel(code: str) -> str:
+    return CHANNELS.get(code, code)
+
+
+def flags(text: object, min_n: int) -> str:
+    """``small_sample;not_asked`` → the Vietnamese notes, joined by ``; ``."""
+    if not isinstance(text, str) or not text:
+        return ""
+    return "; ".join(FLAGS.get(f, f).format(min_n=min_n) for f in text.split(";") if f)
+
+
+def code_name(profile: Profile | str, code: str) -> str:
+    """``SIPAS`` → the overall index; an element code → ``A. Tiếp cận dịch vụ``; an item → its wording."""
+    profile = load_profile(profile) if isinstance(profile, str) else profile
+    if code == OVERALL_CODE:
+        return OVERALL_NAME
+    for element in profile.elements:
+        if element.code == code:
+            return f"{element.code}. {element.name}"
+    return profile.text_of(code)
+
+
+def profile_name(code: str) -> str:
+    """A questionnaire by its title (the id is an internal code)."""
+    return load_profile(code).title
+
+
+def profiles() -> list[tuple[str, str]]:
+    """(id, title) of every shipped questionnaire, for a choice list."""
+    return [(code, profile_name(code)) for code in profile_codes()]
+
+
+def excluded_text(total: int, by_reason: dict[str, int]) -> str:
+    """E.g. ``3 phiếu bị loại (nhiều phiếu từ cùng một thiết bị: 2; gửi ngoài giờ làm việc: 1)``."""
+    from survey.figures.fmt import integer
+
+    if total == 0:
+        return "Không có phiếu nào bị loại"
+    reasons = "; ".join(f"{EXCLUSION_REASONS[r]}: {integer(n)}" for r, n in by_reason.items() if n)
+    return f"{integer(total)} phiếu bị loại ({reasons})" if reasons else f"{integer(total)} phiếu bị loại"

@@ -1,0 +1,159 @@
+"""Every figure of a scope, as tidy tables: ``survey.queries`` → ``analysis``, computed here once.
+
+The dashboard views, their exports, the reports and the API call these functions with a
+:class:`survey.queries.Scope` and the app's :class:`~survey.figures.settings.Settings`; none of
+them computes an index, an interval, a rank or a change itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pandas as pd
+from sqlalchemy import select
+
+from analysis.change import compare_periods
+from analysis.indices import sipas_table
+from analysis.profile import load_profile
+from analysis.tables import expectations_table, perception_table, rank_table
+from survey import queries
+from survey.extensions import db
+from survey.figures.periods import Period
+from survey.figures.settings import Settings
+from survey.models import Field, Response, Unit
+from survey.queries import Scope
+
+
+def table(scope: Scope, by: Sequence[str], settings: Settings, frames: queries.Frames | None = None,
+          intervals: bool = True) -> pd.DataFrame:  # fmt: skip
+    """The SIPAS table (items, elements, overall) with intervals and PAR points, grouped ``by``.
+
+    ``frames``: the result of ``queries.frames`` for the same scope and grouping, when the caller
+    needs the counts too (one scan serves both). No rows when nothing is in scope.
+    """
+    by = list(by)
+    if frames is None:
+        frames = queries.frames(scope, by, settings.rule == "general_question", all_questions=False)
+    # an empty scope still gives the table's columns, without rows: readers test ``.empty``
+    return sipas_table(
+        frames.counts, by, scope.profile, settings.rule,  # type: ignore[arg-type]
+        moments=frames.moments if intervals and not frames.counts.empty else None, n_responses=frames.n_responses,
+        min_n=settings.min_n, max_points=settings.max_points, confidence=settings.confidence,
+    )  # fmt: skip
+
+
+def table_and_counts(scope: Scope, by: Sequence[str], settings: Settings,
+                     intervals: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """:func:`table` and the counts of every question it came from (one scan)."""
+    frames = queries.frames(scope, list(by), with_general=settings.rule == "general_question")
+    return table(scope, by, settings, frames, intervals), frames.counts
+
+
+def composites(t: pd.DataFrame) -> pd.DataFrame:
+    """Overall and element rows only."""
+    return t if t.empty else t[t["level"].isin(["overall", "element"])].reset_index(drop=True)
+
+
+def overall(t: pd.DataFrame) -> pd.DataFrame:
+    return t if t.empty else t[t["level"] == "overall"].reset_index(drop=True)
+
+
+def change(current: pd.DataFrame, previous: pd.DataFrame, settings: Settings, on: Sequence[str] = ()) -> pd.DataFrame:
+    """Change against another period, significant at the settings' level (empty if either is empty)."""
+    if current.empty or previous.empty:
+        return pd.DataFrame()
+    return compare_periods(current, previous, list(on), alpha=1 - settings.confidence)
+
+
+def by_unit(scope: Scope, settings: Settings) -> pd.DataFrame:
+    """Overall SIPAS per unit with ``unit_name``, ranked (small samples unranked), best first."""
+    t = overall(table(scope, ["unit_code"], settings))
+    if t.empty:
+        return t
+    ranked = rank_table(t, "unit_code")
+    ranked.insert(1, "unit_name", ranked["unit_code"].map(unit_names(ranked["unit_code"])))
+    return ranked.sort_values(["rank", "index"], ascending=[True, False], na_position="last").reset_index(drop=True)
+
+
+def by_field(scope: Scope, settings: Settings) -> pd.DataFrame:
+    """Overall SIPAS per field with ``field_name``, lowest first."""
+    t = overall(table(scope, ["field_code"], settings))
+    if t.empty:
+        return t
+    t.insert(1, "field_name", t["field_code"].map(field_names()))
+    return t.sort_values("index", ascending=True, na_position="last").reset_index(drop=True)
+
+
+def trend(scope: Scope, period: Period, settings: Settings, months: int = 12) -> tuple[list[int], pd.DataFrame]:
+    """The ``months`` months ending with ``period``, and the composites by ``month`` (no intervals)."""
+    span = period.trend_months(months)
+    t = composites(table(replace(scope, start_month=span.start, end_month=span.end), ["month"], settings,
+                         intervals=False))  # fmt: skip
+    return list(span.months), t
+
+
+def item_distribution(scope: Scope, settings: Settings) -> pd.DataFrame:
+    """Per satisfaction item: counts of 1…5 (``n1``…``n5``), not applicable, blank, and the item index."""
+    profile = load_profile(scope.profile)
+    frames = queries.frames(scope, (), with_general=settings.rule == "general_question", all_questions=False)
+    counts = frames.counts
+    rows = []
+    for element in profile.elements:
+        for code in element.item_codes:
+            part = counts[counts["code"] == code]
+            by_value = {(None if pd.isna(v) else int(v)): int(n) for v, n in zip(part["value"], part["n"], strict=True)}
+            row = {"element": element.code, "code": code, "text": profile.text_of(code)}
+            row.update({f"n{v}": by_value.get(v, 0) for v in range(1, 6)})
+            row["n_na"], row["n_blank"] = by_value.get(0, 0), by_value.get(None, 0)
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    t = table(scope, (), settings, frames=frames)
+    for column in ("index", "ci_low", "ci_high"):
+        frame[column] = frame["code"].map(t[t["level"] == "item"].set_index("code")[column]) if not t.empty else None
+    return frame
+
+
+def _with_text(table_of, scope: Scope, counts: pd.DataFrame | None) -> pd.DataFrame:
+    counts = queries.counts(scope) if counts is None else counts
+    if counts.empty:
+        return pd.DataFrame()
+    t = table_of(counts, profile=scope.profile)
+    t.insert(1, "text", t["code"].map(load_profile(scope.profile).text_of))
+    return t
+
+
+def expectations(scope: Scope, counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Expectation items ranked by the share wanting an improvement, with their wording."""
+    return _with_text(expectations_table, scope, counts)
+
+
+def perception(scope: Scope, counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Perception items (harassment, informal payment): percent per option, with their wording."""
+    return _with_text(perception_table, scope, counts)
+
+
+def comments(scope: Scope, limit: int = 200) -> list[dict]:
+    """Newest comments first, with unit and field (never anything that identifies the respondent)."""
+    stmt = (
+        select(Response.id, Response.submitted_at, Response.comment, Unit.name, Field.name, Response.is_excluded)
+        .join(Unit, Response.unit_id == Unit.id)
+        .join(Field, Response.field_id == Field.id)
+        .where(*queries.where_clauses(scope), Response.comment.is_not(None))
+        .order_by(Response.submitted_at.desc())
+        .limit(limit)
+    )
+    return [
+        {"id": rid, "submitted_at": at, "comment": text, "unit": unit, "field": field, "excluded": excluded}
+        for rid, at, text, unit, field, excluded in db.session.execute(stmt)
+    ]
+
+
+def unit_names(codes) -> dict[str, str]:
+    codes = [c for c in set(codes) if c]
+    return dict(db.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).all())
+
+
+def field_names() -> dict[str, str]:
+    """Field code → name, in the fields' order."""
+    return dict(db.session.execute(select(Field.code, Field.name).order_by(Field.sort_order, Field.code)).all())
