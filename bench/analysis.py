@@ -4,7 +4,7 @@ Loads synthetic ``sipas-2024`` responses into a throw-away SQLite file and a
 throw-away PostgreSQL database (schema built by the app's migrations), then times
 
 (a) the full table of a year: every item, element and overall × unit × field × month
-    (``stats.table``; median of 3 runs after a cold first run);
+    (``survey.figures.tables.table``; median of 3 runs after a cold first run);
 (b) one dashboard-sized table: one unit (the busiest), one month, by field (median and p95
     of ``--runs`` runs after 3 warm-up runs);
 
@@ -236,8 +236,8 @@ def make_app(url: str):
 def measure(url: str, unit_id: int, runs: int) -> dict:
     """Time (a) and (b) in this (fresh) process; then their Python peaks under tracemalloc."""
     from survey.extensions import db
+    from survey.figures import Settings, tables
     from survey.queries import Scope
-    from survey.services import stats
 
     year = NEWEST_MONTH[0]
     month = NEWEST_MONTH[0] * 100 + NEWEST_MONTH[1]
@@ -250,7 +250,7 @@ def measure(url: str, unit_id: int, runs: int) -> dict:
 
         def timed(case) -> tuple[float, int]:
             began = time.perf_counter()
-            table = stats.table(*case)
+            table = tables.table(*case, Settings())
             return time.perf_counter() - began, len(table)
 
         out["a_first_s"], out["a_rows"] = timed(full)  # cold: first query of the process
@@ -268,7 +268,7 @@ def measure(url: str, unit_id: int, runs: int) -> dict:
         out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         for key, case in (("a", full), ("b", dashboard)):
             tracemalloc.start()
-            stats.table(*case)
+            tables.table(*case, Settings())
             out[f"{key}_py_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
         db.session.remove()

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, case, func, insert, or_, select
+from sqlalchemy import and_, case, insert, or_, select
 
 from analysis.profile import load_profile, profile_codes
 from survey.extensions import db
@@ -153,25 +153,3 @@ def close(item: FeedbackItem, actor: User, note: str | None = None) -> None:
     item.closed_at = utcnow()
     _event(item, actor, "closed", clean_text(note))
     db.session.flush()
-
-
-def summary(unit_ids: list[int] | tuple[int, ...] | None, start: datetime, end: datetime,
-            now: datetime | None = None) -> list[dict]:  # fmt: skip
-    """Per unit: items received in [start, end), answered on time, overdue now, and the on-time share."""
-    now = now or utcnow()
-    on_time = and_(FeedbackItem.answered_at.is_not(None), FeedbackItem.answered_at <= FeedbackItem.due_at)
-    overdue = and_(FeedbackItem.status.in_(("new", "assigned")), FeedbackItem.due_at < now)
-    stmt = (
-        select(FeedbackItem.unit_id, func.count(), func.sum(case((on_time, 1), else_=0)),
-               func.sum(case((overdue, 1), else_=0)), func.sum(case((FeedbackItem.answered_at.is_not(None), 1), else_=0)))
-        .where(FeedbackItem.created_at >= start, FeedbackItem.created_at < end)
-        .group_by(FeedbackItem.unit_id)
-    )  # fmt: skip
-    if unit_ids is not None:
-        stmt = stmt.where(FeedbackItem.unit_id.in_(unit_ids))
-    out = []
-    for unit_id, received, in_time, late, answered in db.session.execute(stmt):
-        out.append({"unit_id": unit_id, "received": received, "answered": int(answered or 0),
-                    "on_time": int(in_time or 0), "overdue": int(late or 0),
-                    "on_time_share": 100.0 * int(in_time or 0) / received if received else None})  # fmt: skip
-    return out
