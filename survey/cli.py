@@ -189,9 +189,10 @@ def feedback_collect() -> None:
 def register_commands(app: Flask) -> None:
     from survey.api_cli import api_keys, dossiers_group
     from survey.officers_cli import officers_group
+    from survey.figures.cli import figures_group
     from survey.reports.cli import reports
     from survey.trust_cli import privacy_group, receipts
 
     for command in (qr, responses, seed_demo, demo_info, users, feedback, reports, receipts, privacy_group,
-                    api_keys, dossiers_group, officers_group):  # fmt: skip
+                    api_keys, dossiers_group, officers_group, figures_group):  # fmt: skip
         app.cli.add_command(command)

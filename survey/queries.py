@@ -57,6 +57,10 @@ class Scope:
     channels: tuple[str, ...] = ()
     #: flagged responses are left out of indices unless a reviewer restored them
     include_excluded: bool = False
+    #: only the ballots not yet folded into figure_cells (the tail survey.figures.cells reads from rows)
+    unfolded_only: bool = False
+    #: False: count every ballot from its row, never from figure_cells (the equality test's reference)
+    use_cells: bool = True
     extra: tuple = field(default=(), compare=False)
 
 
@@ -126,6 +130,8 @@ def where_clauses(scope: Scope) -> list:
         conditions.append(Response.channel.in_(scope.channels))
     if not scope.include_excluded:
         conditions.append(Response.is_excluded.is_(False))
+    if scope.unfolded_only:
+        conditions.append(Response.folded.is_(False))
     return conditions
 
 
@@ -237,30 +243,43 @@ def _count_labels(profile_code: str, questions: tuple[str, ...]) -> tuple[np.nda
     return np.array(position), np.array(codes, dtype=object), np.array(values)
 
 
-def _counts(scan: _Scan, by: list[str], profile: Profile) -> pd.DataFrame:
-    position, codes, values = _count_labels(profile.code, scan.codes)
+def count_table(scan: _Scan, profile: Profile) -> np.ndarray:
+    """(G, L) answer counts of each group, one column per label of ``_count_labels(profile, scan.codes)``."""
+    position, _, values = _count_labels(profile.code, scan.codes)
     n_groups = len(scan.keys)
     table = np.zeros((n_groups, len(position)), dtype=np.int64)
     for q in range(len(scan.codes)):
         tally = np.bincount(scan.group * 8 + scan.answers[:, q], minlength=n_groups * 8).reshape(n_groups, 8)
         mine = position == q
         table[:, mine] = tally[:, values[mine]]
+    return table
+
+
+def counts_frame(keys: pd.DataFrame, by: list[str], table: np.ndarray, profile: Profile,
+                 codes: tuple[str, ...]) -> pd.DataFrame:  # fmt: skip
+    """The long counts frame ``[*by, code, value, n]`` of a (G, L) count table; zero counts have no row."""
+    _, labels, values = _count_labels(profile.code, codes)
     group, label = np.nonzero(table)  # row-major: groups in label order, then profile order
-    long = scan.keys.iloc[group].reset_index(drop=True) if by else pd.DataFrame(index=range(len(group)))
-    long["code"] = pd.array(codes[label], dtype="str")
+    long = keys.iloc[group].reset_index(drop=True) if by else pd.DataFrame(index=range(len(group)))
+    long["code"] = pd.array(labels[label], dtype="str")
     value = values[label]
     long["value"] = pd.arrays.IntegerArray(np.where(value == BLANK, 0, value).astype("int64"), value == BLANK)
     long["n"] = table[group, label]
     return long
 
 
-def _moments(scan: _Scan, by: list[str], profile: Profile, with_general: bool) -> pd.DataFrame:
-    codes = tuple(profile.item_codes) + (tuple(profile.general_codes) if with_general else ())
+def moment_codes(profile: Profile, with_general: bool) -> tuple[str, ...]:
+    return tuple(profile.item_codes) + (tuple(profile.general_codes) if with_general else ())
+
+
+def moment_sums(scan: _Scan, profile: Profile, codes: tuple[str, ...]) -> np.ndarray:
+    """(G, P) Σ u_r u_rᵀ per group over the upper triangle of ``moment_variables(codes)`` (row-major)."""
     names = moment_variables(codes)
+    upper = np.triu_indices(len(names))
+    n_groups, c = len(scan.keys), len(codes)
+    sums = np.zeros((n_groups, len(upper[0])))
     if len(scan.group) == 0:
-        empty = {b: pd.Series(dtype="str") for b in by}
-        return pd.DataFrame({**empty, "row": pd.Series(dtype="str"), "col": pd.Series(dtype="str"),
-                             "sum": pd.Series(dtype="float64")})  # fmt: skip
+        return sums
     # u_r = (1, s_r, v_r) follows from each item's state (0 neither, 1 valid, 2 satisfied), so
     # Σ u_r u_rᵀ per group is read off the joint state counts of each pair of items.
     column = [scan.codes.index(code) for code in codes]
@@ -273,11 +292,8 @@ def _moments(scan: _Scan, by: list[str], profile: Profile, with_general: bool) -
     distinct, weight = np.unique(scan.group.astype(np.int64) * base + pattern, return_counts=True)
     group, pattern = np.divmod(distinct, base)
     state = ((pattern[:, None] // 3 ** np.arange(len(codes))) % 3).T.copy()  # (C, R'): one item a row
-    n_groups, c = len(scan.keys), len(codes)
-    upper = np.triu_indices(len(names))
     slot = np.full((len(names), len(names)), -1)
     slot[upper] = np.arange(len(upper[0]))
-    sums = np.zeros((n_groups, len(upper[0])))
     weight = weight.astype("float64")
 
     def tally(index: np.ndarray, size: int) -> np.ndarray:
@@ -296,13 +312,26 @@ def _moments(scan: _Scan, by: list[str], profile: Profile, with_general: bool) -
             sums[:, slot[s, v2]] = joint[:, 2, 1:].sum(axis=1)
             sums[:, slot[s2, v]] = joint[:, 1:, 2].sum(axis=1)
             sums[:, slot[v, v2]] = joint[:, 1:, 1:].sum(axis=(1, 2))
+    return sums
+
+
+def moments_frame(keys: pd.DataFrame, by: list[str], sums: np.ndarray, codes: tuple[str, ...],
+                  empty: bool) -> pd.DataFrame:  # fmt: skip
+    """The moments frame ``[*by, row, col, sum]`` of (G, P) sums; ``empty`` (no respondent at all): no rows."""
+    names = moment_variables(codes)
+    if empty:
+        columns = {b: pd.Series(dtype="str") for b in by}
+        return pd.DataFrame({**columns, "row": pd.Series(dtype="str"), "col": pd.Series(dtype="str"),
+                             "sum": pd.Series(dtype="float64")})  # fmt: skip
+    upper = np.triu_indices(len(names))
+    n_groups = len(keys)
     # one row per group and pair, in the layout analysis reads a block at a time; categorical columns
     # of small codes keep it at ~12 bytes a row (it has G × 561 rows at 16 items)
-    columns = {name: _categorical(scan.keys[name], len(upper[0])) for name in by}
+    columns = {name: _categorical(keys[name], len(upper[0])) for name in by}
     variables = np.array(names, dtype=object)
     for name, index in (("row", upper[0]), ("col", upper[1])):
         columns[name] = pd.Categorical.from_codes(np.tile(index.astype(np.int8), n_groups), categories=variables)
-    columns["sum"] = sums.reshape(-1)
+    columns["sum"] = np.asarray(sums, dtype="float64").reshape(-1)
     return pd.DataFrame(columns, copy=False)
 
 
@@ -312,18 +341,45 @@ def _categorical(labels: pd.Series, repeat: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.repeat(groups.codes, repeat), categories=groups.categories)
 
 
+class Tallies(NamedTuple):
+    """Integer sums per group: what every frame is built from, whether read from rows or from cells."""
+
+    keys: pd.DataFrame  #: (G, by) group labels, sorted
+    n: np.ndarray  #: (G,) respondents
+    counts: np.ndarray  #: (G, L) answer counts, labels of _count_labels(profile, codes)
+    sums: np.ndarray | None  #: (G, P) moment sums of moment_codes, or None when not asked for
+    rows: int  #: respondents in scope (0: no moments frame rows)
+
+
+def tallies(scope: Scope, by: list[str], profile: Profile, codes: tuple[str, ...],
+            moment_of: tuple[str, ...] | None) -> Tallies:  # fmt: skip
+    """Counts (and moment sums) per group: from figure_cells plus the unfolded rows when they can
+    serve the scope and grouping (survey.figures.cells.serves), else from one scan of the rows."""
+    from survey.figures import cells
+
+    if cells.serves(scope, by):
+        return cells.tallies(scope, by, profile, codes, moment_of)
+    scan = _scan(scope, by, codes)
+    n = np.bincount(scan.group, minlength=len(scan.keys)).astype("int64")
+    sums = moment_sums(scan, profile, moment_of) if moment_of is not None else None
+    return Tallies(scan.keys, n, count_table(scan, profile), sums, len(scan.group))
+
+
 def frames(scope: Scope, by: Sequence[str] = (), with_general: bool = False, all_questions: bool = True) -> Frames:
-    """Counts, respondent counts and moments from one scan (what ``sipas_table`` needs).
+    """Counts, respondent counts and moments (what ``sipas_table`` needs).
 
     With ``all_questions=False`` the counts cover the satisfaction questions only (items and "in
     general"), all that ``sipas_table`` reads: a third fewer rows than with perception and expectations.
     """
     by = _check_by(by)
     profile = load_profile(scope.profile)
-    scan = _scan(scope, by, profile.question_codes if all_questions else profile.satisfaction_codes)
-    n_responses = scan.keys.copy()
-    n_responses["n_responses"] = np.bincount(scan.group, minlength=len(scan.keys)).astype("int64")
-    return Frames(_counts(scan, by, profile), n_responses, _moments(scan, by, profile, with_general))
+    codes = profile.question_codes if all_questions else profile.satisfaction_codes
+    moment_of = moment_codes(profile, with_general)
+    t = tallies(scope, by, profile, codes, moment_of)
+    n_responses = t.keys.copy()
+    n_responses["n_responses"] = t.n
+    return Frames(counts_frame(t.keys, by, t.counts, profile, codes), n_responses,
+                  moments_frame(t.keys, by, t.sums, moment_of, t.rows == 0))  # fmt: skip
 
 
 def counts(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -334,7 +390,8 @@ def counts(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
     """
     by = _check_by(by)
     profile = load_profile(scope.profile)
-    return _counts(_scan(scope, by, profile.question_codes), by, profile)
+    t = tallies(scope, by, profile, profile.question_codes, None)
+    return counts_frame(t.keys, by, t.counts, profile, profile.question_codes)
 
 
 def responses_per_group(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -358,4 +415,6 @@ def moments(scope: Scope, by: Sequence[str] = (), with_general: bool = False) ->
     """
     by = _check_by(by)
     profile = load_profile(scope.profile)
-    return _moments(_scan(scope, by, profile.satisfaction_codes), by, profile, with_general)
+    moment_of = moment_codes(profile, with_general)
+    t = tallies(scope, by, profile, profile.satisfaction_codes, moment_of)
+    return moments_frame(t.keys, by, t.sums, moment_of, t.rows == 0)

@@ -3,6 +3,7 @@
 from survey.models.api import ApiCall, ApiKey, DossierCount
 from survey.models.counters import Counter
 from survey.models.feedback import FeedbackEvent, FeedbackItem
+from survey.models.figures import FigureCell
 from survey.models.officers import Officer, OfficerShift
 from survey.models.reports import Report
 from survey.models.responses import Response
@@ -10,5 +11,5 @@ from survey.models.trust import ReceiptCode, ResponseReview
 from survey.models.units import Field, Procedure, Unit
 from survey.models.users import User
 
-__all__ = ["ApiCall", "ApiKey", "Counter", "DossierCount", "FeedbackEvent", "FeedbackItem", "Field", "Officer", "OfficerShift", "Procedure", "ReceiptCode", "Report", "Response",
+__all__ = ["ApiCall", "ApiKey", "Counter", "DossierCount", "FeedbackEvent", "FeedbackItem", "Field", "FigureCell", "Officer", "OfficerShift", "Procedure", "ReceiptCode", "Report", "Response",
            "ResponseReview", "Unit", "User"]  # fmt: skip

@@ -28,6 +28,7 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 
 from survey.extensions import db
+from survey.figures.cells import release
 from survey.models import ReceiptCode, Response
 from survey.models.types import utcnow
 from survey.services.periods import VN
@@ -104,6 +105,7 @@ def purge(now: datetime | None = None, *, ip_days: int | None = None, device_day
         old = select(Response.id).where(Response.submitted_at < now - timedelta(days=response_days))
         # A used receipt code points at its response without ON DELETE CASCADE; it is spent anyway.
         db.session.execute(delete(ReceiptCode).where(ReceiptCode.response_id.in_(old)))
+        release(db.session.scalars(old).all())  # folded ballots leave their figure cells first
         deleted = db.session.execute(
             delete(Response).where(Response.id.in_(old)).execution_options(synchronize_session=False)
         ).rowcount

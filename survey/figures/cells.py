@@ -1,0 +1,337 @@
+"""Folded figures: a year reads like a month, and no figure is ever stale.
+
+What a cell holds
+    ``figure_cells`` has one row per (questionnaire, unit, month) with, as one int64 vector
+    (:class:`Layout`): the ballots folded in, the count of every answer value of every question
+    (blank included), and Σ u uᵀ over those ballots, u = (1, s…, v…) the satisfied/valid
+    indicators of every item and "in general" question. Those are exactly the integer sums
+    ``analysis`` reads (counts and moments, ``analysis.counts``), and sums add: any unit subtree,
+    any range of months, grouped by unit, month, quarter or year, is the sum of its cells, so every
+    index, interval, rank and change equals the one computed from the rows, to the last digit.
+
+Never stale, and nothing added to the citizen's write
+    A stored ballot is *unfolded* (``responses.folded`` false). A read sums the cells of its scope
+    **and** the unfolded counted ballots of its scope, read from their rows through the partial
+    index ``ix_responses_unfolded``, in one snapshot: a ballot is counted either in a cell or from
+    its row, never both, never neither. :func:`fold` (``flask --app survey figures fold``, every
+    minute from cron) moves unfolded ballots into the cells in one REPEATABLE READ transaction, so
+    it folds exactly the rows it counted. Storing and importing a ballot therefore cost the insert
+    alone (plus one entry of the partial index); a ballot that is excluded or deleted while folded
+    is first taken out of its cell (:func:`release`, in the same transaction as the change).
+    :func:`rebuild` recounts the cells from the rows and says how many differed.
+
+What cells serve
+    Scopes without a field or channel filter, grouped by unit, month, quarter or year (the overview,
+    ranking, trend, items and expectations of the dashboard, and the reports' unit tables). Other
+    scopes and groupings (by field, channel, counter, procedure; a field or channel filter) are
+    counted from rows, as before; they are a fraction of the rows of their period.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, delete, event, inspect, select, text, true, update
+from sqlalchemy.orm import Session
+
+from analysis.counts import moment_variables
+from analysis.profile import Profile, load_profile
+from survey import queries
+from survey.extensions import db
+from survey.models import FigureCell, Response
+
+#: groupings a cell can serve
+SERVED = frozenset({"unit_code", "month", "quarter", "year"})
+#: serialises fold and rebuild on PostgreSQL (pg_advisory_xact_lock)
+LOCK_KEY = 11_2026
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """Where each sum sits in a cell's vector, for one questionnaire."""
+
+    profile: Profile
+    questions: tuple[str, ...]  #: every question, in profile order
+    moment_of: tuple[str, ...]  #: items, then the "in general" questions
+
+    @property
+    def n_counts(self) -> int:
+        return len(queries._count_labels(self.profile.code, self.questions)[0])
+
+    @property
+    def n_moments(self) -> int:
+        return len(np.triu_indices(len(moment_variables(self.moment_of)))[0])
+
+    @property
+    def width(self) -> int:
+        return 1 + self.n_counts + self.n_moments
+
+    def count_columns(self, codes: tuple[str, ...]) -> np.ndarray:
+        """Positions in the vector of the count labels of ``codes``."""
+        _, all_codes, all_values = queries._count_labels(self.profile.code, self.questions)
+        where = {(c, int(v)): i for i, (c, v) in enumerate(zip(all_codes, all_values, strict=True))}
+        _, codes_, values = queries._count_labels(self.profile.code, codes)
+        return 1 + np.array([where[(c, int(v))] for c, v in zip(codes_, values, strict=True)], dtype=np.intp)
+
+    def moment_columns(self, codes: tuple[str, ...]) -> np.ndarray:
+        """Positions in the vector of the upper-triangle moment sums of ``codes``."""
+        full = moment_variables(self.moment_of)
+        index = {name: i for i, name in enumerate(full)}
+        up = np.triu_indices(len(full))
+        where = {(int(r), int(c)): i for i, (r, c) in enumerate(zip(*up, strict=True))}
+        names = moment_variables(codes)
+        sub = np.triu_indices(len(names))
+        pairs = [tuple(sorted((index[names[r]], index[names[c]]))) for r, c in zip(*sub, strict=True)]
+        return 1 + self.n_counts + np.array([where[p] for p in pairs], dtype=np.intp)
+
+
+@cache
+def layout(profile_code: str) -> Layout:
+    profile = load_profile(profile_code)
+    return Layout(profile, tuple(profile.question_codes), queries.moment_codes(profile, True))
+
+
+def serves(scope: queries.Scope, by: Sequence[str]) -> bool:
+    return (scope.use_cells and not scope.unfolded_only and not scope.include_excluded and not scope.field_codes
+            and not scope.channels and set(by) <= SERVED)  # fmt: skip
+
+
+def _vectors(scan: queries._Scan, lay: Layout) -> np.ndarray:
+    """(G, width) int64 vectors of the groups of a scan over every question of the layout."""
+    n = np.bincount(scan.group, minlength=len(scan.keys)).astype(np.int64)
+    counts = queries.count_table(scan, lay.profile)
+    sums = queries.moment_sums(scan, lay.profile, lay.moment_of)
+    return np.column_stack([n, counts, np.rint(sums).astype(np.int64)])
+
+
+def _scan_cells(scope: queries.Scope) -> tuple[np.ndarray, np.ndarray]:
+    """(C, 2) [unit_id, month] and (C, width) vectors of the cells in ``scope``."""
+    conditions = [FigureCell.profile == scope.profile]
+    if scope.start_month is not None:
+        conditions.append(FigureCell.month >= scope.start_month)
+    if scope.end_month is not None:
+        conditions.append(FigureCell.month <= scope.end_month)
+    if scope.unit_ids is not None:
+        conditions.append(FigureCell.unit_id.in_(scope.unit_ids))
+    stmt = select(FigureCell.unit_id, FigureCell.month, FigureCell.sums).where(and_(*conditions))
+    rows = db.session.execute(stmt).all()
+    width = layout(scope.profile).width
+    keys = np.array([(r[0], r[1]) for r in rows], dtype=np.int64).reshape(-1, 2)
+    vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype="<i8").reshape(-1, width) if rows else (
+        np.zeros((0, width), dtype=np.int64))  # fmt: skip
+    return keys, vectors
+
+
+def _key_of(name: str, unit_month: np.ndarray) -> np.ndarray:
+    """The integer group key (as queries.group_expr computes it) of cells [unit_id, month]."""
+    unit, month = unit_month[:, 0], unit_month[:, 1]
+    return {"unit_code": unit, "month": month, "quarter": (month // 100) * 10 + ((month % 100) + 2) // 3,
+            "year": month // 100}[name]  # fmt: skip
+
+
+def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[str, ...],
+            moment_of: tuple[str, ...] | None) -> queries.Tallies:  # fmt: skip
+    """The scope's sums from its cells plus its unfolded rows, grouped ``by`` (what queries.tallies returns)."""
+    lay = layout(profile.code)
+    cell_keys, cell_vectors = _scan_cells(scope)
+    tail = queries._scan(dataclasses.replace(scope, unfolded_only=True), list(by), lay.questions)
+    tail_vectors = _vectors(tail, lay)
+    # labels of every cell's group, then of every tail group; equal labels are one group
+    if by:
+        cell_labels = pd.DataFrame({name: queries._labels(name, _key_of(name, cell_keys)) for name in by})
+        labels = pd.concat([cell_labels, tail.keys], ignore_index=True)
+        group = labels.groupby(by, sort=True, dropna=False).ngroup().to_numpy(dtype=np.intp)
+        keys = labels.drop_duplicates().sort_values(by, kind="stable").reset_index(drop=True)
+    else:
+        group = np.zeros(len(cell_keys) + len(tail.keys), dtype=np.intp)
+        keys = pd.DataFrame(index=range(1))
+    total = np.zeros((len(keys), lay.width), dtype=np.int64)
+    np.add.at(total, group, np.vstack([cell_vectors, tail_vectors]))
+    rows = int(total[:, 0].sum())
+    if by:  # a group whose ballots were all taken out again is no group (as with rows)
+        kept = total[:, 0] > 0
+        total, keys = total[kept], keys[kept].reset_index(drop=True)
+    counts = total[:, lay.count_columns(codes)]
+    sums = total[:, lay.moment_columns(moment_of)].astype("float64") if moment_of is not None else None
+    return queries.Tallies(keys, total[:, 0].copy(), counts, sums, rows)
+
+
+# ---- keeping the cells ------------------------------------------------------------------
+
+
+def _serialise(session) -> None:
+    """One fold or rebuild at a time, each seeing one snapshot of the rows (PostgreSQL)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+def _grouped_vectors(scope: queries.Scope, *extra) -> tuple[np.ndarray, np.ndarray]:
+    """[unit_id, month] and vectors of the rows of ``scope`` (and ``extra`` conditions), one per (unit, month)."""
+    lay = layout(scope.profile)
+    by = ["unit_code", "month"]
+    words = queries._packed_words(lay.questions)
+    keys = [Response.unit_id, Response.period_month]
+    stmt = select(*keys, *words).where(and_(*queries.where_clauses(scope), *extra))
+    raw = queries._fetch(stmt, 2 + len(words))
+    ids = pd.DataFrame(raw[:, :2]).groupby([0, 1], sort=True).ngroup().to_numpy(dtype=np.intp)
+    distinct = np.zeros((ids.max() + 1 if len(ids) else 0, 2), dtype=np.int64)
+    distinct[ids] = raw[:, :2]
+    answers = np.empty((len(raw), len(lay.questions)), dtype=np.uint8)
+    for q in range(len(lay.questions)):
+        word, slot = divmod(q, queries.PER_WORD)
+        answers[:, q] = (raw[:, 2 + word] >> (queries.BITS * slot)) & queries.BLANK
+    scan = queries._Scan(pd.DataFrame(index=range(len(distinct)), columns=by), ids, lay.questions, answers)
+    return distinct, _vectors(scan, lay)
+
+
+def _profiles(condition) -> list[str]:
+    return list(db.session.scalars(select(Response.profile).where(condition).distinct()))
+
+
+def _add_to_cells(profile: str, keys: np.ndarray, vectors: np.ndarray, sign: int = 1, flush: bool = True) -> None:
+    """Add (or, with ``sign`` -1, take out) per-(unit, month) vectors to the cells. Flushes."""
+    if not len(keys):
+        return
+    width = layout(profile).width
+    months = sorted({int(m) for m in keys[:, 1]})
+    existing = {
+        (c.unit_id, c.month): c
+        for c in db.session.scalars(
+            select(FigureCell).where(FigureCell.profile == profile, FigureCell.month.in_(months),
+                                     FigureCell.unit_id.in_({int(u) for u in keys[:, 0]})).with_for_update()
+        )
+    }  # fmt: skip
+    for (unit_id, month), vector in zip(keys.tolist(), vectors, strict=True):
+        cell = existing.get((unit_id, month))
+        current = np.frombuffer(cell.sums, dtype="<i8") if cell is not None else np.zeros(width, dtype=np.int64)
+        new = current + sign * vector
+        if (new < 0).any():
+            raise RuntimeError(f"figure cell {profile}/{unit_id}/{month} would go below zero: rebuild the cells")
+        if cell is None:
+            db.session.add(FigureCell(profile=profile, unit_id=unit_id, month=month, n_responses=int(new[0]),
+                                      sums=new.astype("<i8").tobytes()))  # fmt: skip
+        else:
+            cell.n_responses, cell.sums = int(new[0]), new.astype("<i8").tobytes()
+    if flush:
+        db.session.flush()
+
+
+def _month_condition(months: tuple[int, int] | None):
+    return Response.period_month.between(*months) if months else true()
+
+
+def fold(months: tuple[int, int] | None = None) -> int:
+    """Fold every unfolded counted ballot (of ``months``, first and last YYYYMM) into the cells. Flushes.
+
+    Returns the ballots folded. The caller commits; on PostgreSQL a concurrent change of one of
+    these rows makes the commit fail (REPEATABLE READ) and the fold is simply run again.
+    """
+    _serialise(db.session)
+    tail = and_(Response.folded.is_(False), Response.is_excluded.is_(False), _month_condition(months))
+    folded = 0
+    for profile in _profiles(tail):
+        first, last = months or (None, None)
+        scope = queries.Scope(profile=profile, start_month=first, end_month=last, unfolded_only=True,
+                              use_cells=False)  # fmt: skip
+        keys, vectors = _grouped_vectors(scope)
+        _add_to_cells(profile, keys, vectors)
+        folded += int(vectors[:, 0].sum()) if len(vectors) else 0
+    db.session.execute(update(Response).where(tail).values(folded=True).execution_options(synchronize_session=False))
+    db.session.flush()
+    return folded
+
+
+@dataclasses.dataclass(frozen=True)
+class RebuildResult:
+    cells: int  #: cells written
+    ballots: int  #: counted ballots folded in
+    differed: int  #: cells whose stored sums (plus their unfolded rows) did not equal the recount
+
+
+def rebuild(months: tuple[int, int] | None = None) -> RebuildResult:
+    """Recount the cells (of ``months``) from the rows, check the stored ones against the recount,
+    replace them, and mark every counted ballot folded. Flushes; the caller commits."""
+    _serialise(db.session)
+    condition = _month_condition(months)
+    cells = ballots = differed = 0
+    first, last = months or (None, None)
+    for profile in _profiles(and_(Response.is_excluded.is_(False), condition)) or []:
+        scope = queries.Scope(profile=profile, start_month=first, end_month=last, use_cells=False)
+        keys, vectors = _grouped_vectors(scope)
+        stored_keys, stored = _scan_cells(scope)
+        tail_keys, tail = _grouped_vectors(dataclasses.replace(scope, unfolded_only=True))
+        before = _as_dict(stored_keys, stored)
+        for key, vector in _as_dict(tail_keys, tail).items():
+            before[key] = before.get(key, 0) + vector
+        after = _as_dict(keys, vectors)
+        zero = np.zeros(layout(profile).width, dtype=np.int64)
+        differed += sum(1 for key in set(before) | set(after)
+                        if not np.array_equal(before.get(key, zero), after.get(key, zero)))  # fmt: skip
+        cells += len(keys)
+        ballots += int(vectors[:, 0].sum()) if len(vectors) else 0
+    cell_months = (FigureCell.month.between(*months),) if months else ()
+    db.session.execute(delete(FigureCell).where(*cell_months))
+    db.session.flush()
+    for profile in _profiles(and_(Response.is_excluded.is_(False), condition)):
+        scope = queries.Scope(profile=profile, start_month=first, end_month=last, use_cells=False)
+        keys, vectors = _grouped_vectors(scope)
+        _add_to_cells(profile, keys, vectors)
+    for folded, excluded in ((True, False), (False, True)):
+        db.session.execute(update(Response).where(condition, Response.is_excluded.is_(excluded),
+                                                  Response.folded.is_not(folded))
+                           .values(folded=folded).execution_options(synchronize_session=False))  # fmt: skip
+    db.session.flush()
+    return RebuildResult(cells, ballots, differed)
+
+
+def _as_dict(keys: np.ndarray, vectors: np.ndarray) -> dict:
+    return {(int(u), int(m)): v for (u, m), v in zip(keys.tolist(), vectors, strict=True)}
+
+
+def release(response_ids: Iterable[int], flush: bool = True) -> int:
+    """Take folded ballots out of their cells before they are excluded or deleted; they are then
+    read from their rows again (unfolded). Call it in the transaction of the change.
+
+    The rows are locked first, so a fold running at the same time either has folded them (and
+    they are taken out here) or fails on commit and runs again.
+    """
+    ids = sorted({int(i) for i in response_ids})
+    released = 0
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        db.session.execute(select(Response.id).where(Response.id.in_(chunk)).with_for_update())
+        chosen = and_(Response.id.in_(chunk), Response.folded.is_(True))
+        for profile in _profiles(chosen):
+            scope = queries.Scope(profile=profile, use_cells=False, include_excluded=True)
+            keys, vectors = _grouped_vectors(scope, chosen)
+            _add_to_cells(profile, keys, vectors, sign=-1, flush=flush)
+            released += int(vectors[:, 0].sum()) if len(vectors) else 0
+        db.session.execute(update(Response).where(chosen).values(folded=False)
+                           .execution_options(synchronize_session=False))  # fmt: skip
+    if flush:
+        db.session.flush()
+    return released
+
+
+@event.listens_for(Session, "before_flush")
+def _release_before_change(session: Session, _context, _instances) -> None:
+    """A ballot excluded or deleted through the ORM (a reviewer's decision) leaves its cell first."""
+    changed = []
+    for obj in session.dirty:
+        if isinstance(obj, Response):
+            added = inspect(obj).attrs.is_excluded.history.added
+            if added and added[0] is True:
+                changed.append(obj)
+    changed += [obj for obj in session.deleted if isinstance(obj, Response)]
+    if changed:
+        with session.no_autoflush:
+            release([obj.id for obj in changed], flush=False)
+        for obj in changed:
+            if obj not in session.deleted:
+                obj.folded = False

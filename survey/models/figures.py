@@ -1,0 +1,25 @@
+"""Folded figures: what the read model keeps per (questionnaire, unit, month) so a year reads like a month.
+
+See :mod:`survey.figures.cells` for what a cell holds and how it stays exact.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from survey.extensions import db
+
+
+class FigureCell(db.Model):
+    __tablename__ = "figure_cells"
+
+    #: method profile of the ballots folded in (profiles are never pooled)
+    profile: Mapped[str] = mapped_column(String(32), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    #: YYYYMM in Vietnam time (Response.period_month)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: ballots folded in (the first number of ``sums`` too); 0 once every ballot was taken out again
+    n_responses: Mapped[int] = mapped_column(Integer)
+    #: int64 little-endian vector: n, then the answer counts, then the moment sums (figures.cells.Layout)
+    sums: Mapped[bytes] = mapped_column(LargeBinary)
