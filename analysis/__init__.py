@@ -1,6 +1,6 @@
 """SIPAS satisfaction indices: pure pandas/scipy, no Flask or SQLAlchemy.
 
-Method: ``/work/shared/sipas-method.md``; overview in ``analysis/README.md``.
+Method: ``docs/method.md`` (in this repository); overview in ``analysis/README.md``.
 Flow: responses (:func:`read_responses`) → counts / moments / respondent counts
 (:mod:`analysis.counts`, or the same frames from SQL) → :func:`sipas_table`.
 """

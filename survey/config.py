@@ -13,6 +13,8 @@ class Defaults:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled by the factory: instance/sipas.sqlite
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: optional read replica the dashboard, exports, reports and API read figures from (survey.database)
+    DATABASE_READ_URL: str | None = None
     #: the base of every QR link; the request's host is never used, since posters
     #: are printed once and must point at the public name of the service
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
@@ -110,6 +112,7 @@ class Defaults:
 ENVIRONMENT = {
     "SECRET_KEY": "SECRET_KEY",
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "DATABASE_READ_URL": "DATABASE_READ_URL",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     "REPORTS_DIR": "REPORTS_DIR",

@@ -32,6 +32,7 @@ from sqlalchemy import BigInteger, and_, case, func, literal, literal_column, se
 
 from analysis.counts import moment_variables
 from analysis.profile import Profile, load_profile
+from survey.database import reading
 from survey.extensions import db
 from survey.models import Counter, Field, Procedure, Response, Unit
 from survey.models.responses import CHANNELS, answer_column
@@ -167,14 +168,15 @@ class _Scan:
     answers: np.ndarray  #: (R, Q) uint8 answer to each of ``codes``, BLANK if not answered
 
 
-def _fetch(stmt, width: int) -> np.ndarray:
+def _fetch(stmt, width: int, primary: bool = False) -> np.ndarray:
     """All result rows as an int64 array (R, width), fetched FETCH_ROWS at a time.
 
     The rows are plain integers, so they are read from a DBAPI cursor: a SQLAlchemy Row per
     response cost more than the query itself on a year of a province. PostgreSQL streams them
-    through a server-side cursor, so memory stays that of the numpy array.
+    through a server-side cursor, so memory stays that of the numpy array. Reads go to the read
+    replica when one is configured (``primary``: the primary, for a change's own transaction).
     """
-    connection = db.session.connection()
+    connection = db.session.connection() if primary else reading.connection()
     compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     if any(bind.type.bind_processor(connection.dialect) for bind in compiled.binds.values()):
         # a value the driver cannot take as it is (a datetime on SQLite…): let SQLAlchemy convert it

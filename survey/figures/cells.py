@@ -35,12 +35,27 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, delete, event, inspect, select, text, true, update
+from sqlalchemy import (
+    BigInteger,
+    LargeBinary,
+    and_,
+    cast,
+    delete,
+    event,
+    inspect,
+    null,
+    select,
+    text,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from analysis.counts import moment_variables
 from analysis.profile import Profile, load_profile
 from survey import queries
+from survey.database import reading
 from survey.extensions import db
 from survey.models import FigureCell, Response
 
@@ -108,8 +123,7 @@ def _vectors(scan: queries._Scan, lay: Layout) -> np.ndarray:
     return np.column_stack([n, counts, np.rint(sums).astype(np.int64)])
 
 
-def _scan_cells(scope: queries.Scope) -> tuple[np.ndarray, np.ndarray]:
-    """(C, 2) [unit_id, month] and (C, width) vectors of the cells in ``scope``."""
+def _cell_conditions(scope: queries.Scope) -> list:
     conditions = [FigureCell.profile == scope.profile]
     if scope.start_month is not None:
         conditions.append(FigureCell.month >= scope.start_month)
@@ -117,7 +131,52 @@ def _scan_cells(scope: queries.Scope) -> tuple[np.ndarray, np.ndarray]:
         conditions.append(FigureCell.month <= scope.end_month)
     if scope.unit_ids is not None:
         conditions.append(FigureCell.unit_id.in_(scope.unit_ids))
-    stmt = select(FigureCell.unit_id, FigureCell.month, FigureCell.sums).where(and_(*conditions))
+    return conditions
+
+
+def _unpack(words: np.ndarray, lay: Layout) -> np.ndarray:
+    answers = np.empty((len(words), len(lay.questions)), dtype=np.uint8)
+    for q in range(len(lay.questions)):
+        word, slot = divmod(q, queries.PER_WORD)
+        answers[:, q] = (words[:, word] >> (queries.BITS * slot)) & queries.BLANK
+    return answers
+
+
+def _per_unit_month(unit_month: np.ndarray, answers: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """[unit_id, month] and the vector of each (unit, month) of rows with these keys and answers."""
+    ids = pd.DataFrame(unit_month).groupby([0, 1], sort=True).ngroup().to_numpy(dtype=np.intp)
+    distinct = np.zeros((ids.max() + 1 if len(ids) else 0, 2), dtype=np.int64)
+    distinct[ids] = unit_month
+    scan = queries._Scan(pd.DataFrame(index=range(len(distinct))), ids, lay.questions, answers)
+    return distinct, _vectors(scan, lay)
+
+
+def _read_scope(scope: queries.Scope) -> tuple[np.ndarray, np.ndarray]:
+    """[unit_id, month] and vectors of the scope: its cells and its unfolded counted rows, read in ONE
+    statement (UNION ALL), so both come from one snapshot even while a fold commits."""
+    lay = layout(scope.profile)
+    words = queries._packed_words(lay.questions)
+    no_words = [cast(null(), BigInteger).label(w.name) for w in words]
+    cells_part = select(FigureCell.unit_id, FigureCell.month, *no_words, FigureCell.sums).where(
+        *_cell_conditions(scope)
+    )
+    tail = dataclasses.replace(scope, unfolded_only=True)
+    rows_part = select(Response.unit_id, Response.period_month, *words, cast(null(), LargeBinary)).where(
+        and_(*queries.where_clauses(tail))
+    )
+    rows = reading.execute(union_all(cells_part, rows_part)).all()
+    cell_rows = [r for r in rows if r[-1] is not None]
+    tail_rows = np.array([r[:-1] for r in rows if r[-1] is None], dtype=np.int64).reshape(-1, 2 + len(words))
+    keys = np.array([(r[0], r[1]) for r in cell_rows], dtype=np.int64).reshape(-1, 2)
+    vectors = (np.frombuffer(b"".join(r[-1] for r in cell_rows), dtype="<i8").reshape(-1, lay.width) if cell_rows
+               else np.zeros((0, lay.width), dtype=np.int64))  # fmt: skip
+    tail_keys, tail_vectors = _per_unit_month(tail_rows[:, :2], _unpack(tail_rows[:, 2:], lay), lay)
+    return np.vstack([keys, tail_keys]), np.vstack([vectors, tail_vectors])
+
+
+def _scan_cells(scope: queries.Scope) -> tuple[np.ndarray, np.ndarray]:
+    """(C, 2) [unit_id, month] and (C, width) vectors of the stored cells in ``scope``."""
+    stmt = select(FigureCell.unit_id, FigureCell.month, FigureCell.sums).where(*_cell_conditions(scope))
     rows = db.session.execute(stmt).all()
     width = layout(scope.profile).width
     keys = np.array([(r[0], r[1]) for r in rows], dtype=np.int64).reshape(-1, 2)
@@ -137,20 +196,16 @@ def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[
             moment_of: tuple[str, ...] | None) -> queries.Tallies:  # fmt: skip
     """The scope's sums from its cells plus its unfolded rows, grouped ``by`` (what queries.tallies returns)."""
     lay = layout(profile.code)
-    cell_keys, cell_vectors = _scan_cells(scope)
-    tail = queries._scan(dataclasses.replace(scope, unfolded_only=True), list(by), lay.questions)
-    tail_vectors = _vectors(tail, lay)
-    # labels of every cell's group, then of every tail group; equal labels are one group
+    unit_month, vectors = _read_scope(scope)
     if by:
-        cell_labels = pd.DataFrame({name: queries._labels(name, _key_of(name, cell_keys)) for name in by})
-        labels = pd.concat([cell_labels, tail.keys], ignore_index=True)
+        labels = pd.DataFrame({name: queries._labels(name, _key_of(name, unit_month)) for name in by})
         group = labels.groupby(by, sort=True, dropna=False).ngroup().to_numpy(dtype=np.intp)
         keys = labels.drop_duplicates().sort_values(by, kind="stable").reset_index(drop=True)
     else:
-        group = np.zeros(len(cell_keys) + len(tail.keys), dtype=np.intp)
+        group = np.zeros(len(unit_month), dtype=np.intp)
         keys = pd.DataFrame(index=range(1))
     total = np.zeros((len(keys), lay.width), dtype=np.int64)
-    np.add.at(total, group, np.vstack([cell_vectors, tail_vectors]))
+    np.add.at(total, group, vectors)
     rows = int(total[:, 0].sum())
     if by:  # a group whose ballots were all taken out again is no group (as with rows)
         kept = total[:, 0] > 0
@@ -164,30 +219,26 @@ def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[
 
 
 def _serialise(session) -> None:
-    """One fold or rebuild at a time, each seeing one snapshot of the rows (PostgreSQL)."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    """One fold or rebuild at a time, each reading and marking one snapshot of the rows.
+
+    On PostgreSQL the transaction must start here (REPEATABLE READ): commit before calling.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite: one writer at a time, and a write transaction sees one snapshot
+    if session().in_transaction():
+        raise RuntimeError("fold/rebuild must begin their own transaction: commit or roll back first")
+    connection = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
 
 
 def _grouped_vectors(scope: queries.Scope, *extra) -> tuple[np.ndarray, np.ndarray]:
     """[unit_id, month] and vectors of the rows of ``scope`` (and ``extra`` conditions), one per (unit, month)."""
     lay = layout(scope.profile)
-    by = ["unit_code", "month"]
     words = queries._packed_words(lay.questions)
     keys = [Response.unit_id, Response.period_month]
     stmt = select(*keys, *words).where(and_(*queries.where_clauses(scope), *extra))
-    raw = queries._fetch(stmt, 2 + len(words))
-    ids = pd.DataFrame(raw[:, :2]).groupby([0, 1], sort=True).ngroup().to_numpy(dtype=np.intp)
-    distinct = np.zeros((ids.max() + 1 if len(ids) else 0, 2), dtype=np.int64)
-    distinct[ids] = raw[:, :2]
-    answers = np.empty((len(raw), len(lay.questions)), dtype=np.uint8)
-    for q in range(len(lay.questions)):
-        word, slot = divmod(q, queries.PER_WORD)
-        answers[:, q] = (raw[:, 2 + word] >> (queries.BITS * slot)) & queries.BLANK
-    scan = queries._Scan(pd.DataFrame(index=range(len(distinct)), columns=by), ids, lay.questions, answers)
-    return distinct, _vectors(scan, lay)
+    raw = queries._fetch(stmt, 2 + len(words), primary=True)
+    return _per_unit_month(raw[:, :2], _unpack(raw[:, 2:], lay), lay)
 
 
 def _profiles(condition) -> list[str]:

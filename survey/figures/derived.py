@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 
 from survey import queries
-from survey.extensions import db
+from survey.database import reading
 from survey.figures import labels
 from survey.figures.periods import Period
 from survey.models import FeedbackItem, Response
@@ -60,7 +60,7 @@ def excluded(scope: queries.Scope, by: Sequence[str] = ()) -> dict[tuple[str, ..
     )
     if keys:
         stmt = stmt.group_by(*keys)
-    rows = db.session.execute(stmt).all()
+    rows = reading.execute(stmt).all()
     out: dict[tuple[str, ...], ExcludedSummary] = {}
     labels_of = queries.group_labels(list(by), [row[: len(by)] for row in rows])
     for key, row in zip(labels_of, rows, strict=True):
@@ -120,4 +120,4 @@ def feedback(period: Period, unit_ids: Iterable[int] | None, now: datetime) -> d
     )
     if unit_ids is not None:
         stmt = stmt.where(FeedbackItem.unit_id.in_(tuple(unit_ids)))
-    return {row[0]: FeedbackSummary(*(int(v or 0) for v in row[1:])) for row in db.session.execute(stmt)}
+    return {row[0]: FeedbackSummary(*(int(v or 0) for v in row[1:])) for row in reading.execute(stmt)}

@@ -18,6 +18,7 @@ from analysis.indices import sipas_table
 from analysis.profile import load_profile
 from analysis.tables import expectations_table, perception_table, rank_table
 from survey import queries
+from survey.database import reading
 from survey.extensions import db
 from survey.figures.periods import Period
 from survey.figures.settings import Settings
@@ -145,7 +146,7 @@ def comments(scope: Scope, limit: int = 200) -> list[dict]:
     )
     return [
         {"id": rid, "submitted_at": at, "comment": text, "unit": unit, "field": field, "excluded": excluded}
-        for rid, at, text, unit, field, excluded in db.session.execute(stmt)
+        for rid, at, text, unit, field, excluded in reading.execute(stmt)
     ]
 
 

@@ -1,4 +1,4 @@
-"""The worked example of the method note (sipas-method.md §3), through the public API."""
+"""The worked example of the method note (docs/method.md §3), through the public API."""
 
 from __future__ import annotations
 

@@ -135,6 +135,7 @@ def _check(world, months=(202607, 202610)) -> None:
     finally:
         cells.serves = original
     assert with_cells == from_rows
+    _db.session.commit()  # a fold or rebuild begins its own transaction
 
 
 def _counted(condition=True) -> int:
@@ -193,6 +194,7 @@ def test_rebuild_finds_and_mends_a_wrong_cell(app, world, runner):
     rng = np.random.default_rng(7)
     with app.app_context():
         _insert(world, rng, 30, [(2026, 8)], "c")
+        _db.session.commit()
         cells.fold()
         cell = _db.session.scalars(select(FigureCell)).first()
         vector = np.frombuffer(cell.sums, dtype="<i8").copy()

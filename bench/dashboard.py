@@ -1,0 +1,208 @@
+"""Page bench of the office dashboard: every view and export over HTTP, at a province's scale.
+
+1. creates a fresh PostgreSQL database and loads N responses with ``bench/analysis.py``'s loader
+   (COPY; 200 communes, 8 fields, 2 counters each, the 36 months ending 12/2026);
+2. folds them into the figure cells (``survey.figures.cells.rebuild``, what
+   ``flask --app survey figures rebuild`` does), as a running deployment's cron keeps them;
+3. starts gunicorn (2 sync workers) on a random loopback port, logs in as an admin;
+4. times every view and every CSV/XLSX export for the month 12/2026, the quarter IV/2026 and
+   the year 2026: one warm-up, then ``--runs`` timed GETs each; prints median and p95;
+5. with ``--grow-to M``, adds M − N older responses (same recent months, more history), folds
+   them, and measures again: the cost must not grow with the history.
+
+    .venv/bin/python bench/dashboard.py --rows 1000000 --grow-to 5000000
+    .venv/bin/python bench/dashboard.py --rows 100000 --runs 5         # quick check
+
+Targets (issue 11): every median < 300 ms and p95 < 500 ms, at N and at M. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "bench"))
+
+import analysis as _analysis_package  # noqa: E402,F401  (the package, before bench/analysis.py is imported by name)
+
+sys.path.remove(str(ROOT / "bench"))
+import importlib.util  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("bench_analysis", ROOT / "bench" / "analysis.py")
+loader = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(loader)
+
+VIEWS = {"overview": "/admin/", "fields": "/admin/linh-vuc", "units": "/admin/don-vi", "trend": "/admin/xu-huong",
+         "items": "/admin/tieu-chi", "expectations": "/admin/mong-doi", "comments": "/admin/y-kien"}  # fmt: skip
+PERIODS = {"month 12/2026": {"period": "month", "month": "2026-12"},
+           "quarter IV/2026": {"period": "quarter", "quarter": "2026-Q4"},
+           "year 2026": {"period": "year", "year": "2026"}}  # fmt: skip
+TARGET_MEDIAN, TARGET_P95 = 0.300, 0.500
+PASSWORD = "mat-khau-bench-" + secrets.token_hex(4)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(url: str, rows: int, older: int) -> float:
+    """Load (``older`` = 0: schema, world and ``rows`` newest; else ``older`` more in older months), then fold."""
+    from flask_migrate import upgrade
+
+    from survey.extensions import db
+    from survey.figures import cells
+    from survey.services.users import create_user
+
+    app = loader.make_app(url)
+    with app.app_context():
+        if older:
+            world = loader.population(db)
+            months = loader.months_back(loader.OLDER_MONTHS, skip=loader.BASE_MONTHS)
+            seconds = loader.load(db, world, older, months, rows, seed=2)
+        else:
+            upgrade()
+            world = loader.seed_population(db)
+            seconds = loader.load(db, world, rows, loader.months_back(loader.BASE_MONTHS), 0, seed=1)
+            create_user("bench.admin", PASSWORD, "admin", "Quản trị (bench)")
+            db.session.commit()
+        db.session.commit()  # a rebuild begins its own transaction
+        began = time.perf_counter()
+        result = cells.rebuild()
+        db.session.commit()
+        print(f"  loaded in {seconds:.0f} s; figures rebuild: {result.cells:,} cells from {result.ballots:,} ballots "
+              f"in {time.perf_counter() - began:.0f} s", file=sys.stderr)  # fmt: skip
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE responses")
+            conn.exec_driver_sql("VACUUM ANALYZE figure_cells")
+        db.session.remove()
+        db.engine.dispose()
+    return seconds
+
+
+def start_gunicorn(url: str, port: int, log: Path) -> subprocess.Popen:
+    config = {"SECRET_KEY": secrets.token_hex(16), "SQLALCHEMY_DATABASE_URI": url,
+              "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120",
+               f"survey:create_app({config!r})"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                               start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited: see {log}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/admin/login")
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start in 30 s")
+
+
+class Browser:
+    """One logged-in office session over one keep-alive connection."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, data
+
+    def login(self) -> None:
+        _, page = self.request("GET", "/admin/login")
+        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
+        status, _ = self.request("POST", "/admin/login", urlencode(
+            {"username": "bench.admin", "password": PASSWORD, "csrf_token": token}))  # fmt: skip
+        if status != 303:
+            raise SystemExit(f"login failed: {status}")
+
+
+def measure(port: int, runs: int) -> list[tuple[str, str, float, float]]:
+    browser = Browser(port)
+    browser.login()
+    out = []
+    for period, args in PERIODS.items():
+        query = urlencode(args)
+        targets = [(name, f"{path}?{query}") for name, path in VIEWS.items()]
+        targets += [(f"{name}.{kind}", f"/admin/xuat/{name}.{kind}?{query}") for name in VIEWS for kind in ("csv", "xlsx")]
+        for name, path in targets:
+            times = []
+            for i in range(runs + 1):
+                began = time.perf_counter()
+                status, _ = browser.request("GET", path)
+                if status != 200:
+                    raise SystemExit(f"{path}: HTTP {status}")
+                if i:  # the first is the warm-up
+                    times.append(time.perf_counter() - began)
+            times.sort()
+            out.append((period, name, statistics.median(times), times[max(0, int(0.95 * len(times) + 0.5) - 1)]))
+    return out
+
+
+def report(rows: int, figures: list[tuple[str, str, float, float]]) -> bool:
+    print(f"\n{rows:,} responses in the database")
+    print(f"{'period':<17}{'view / export':<22}{'median ms':>10}{'p95 ms':>9}  target")
+    good = True
+    for period, name, median, p95 in figures:
+        ok = median < TARGET_MEDIAN and p95 < TARGET_P95
+        good &= ok
+        print(f"{period:<17}{name:<22}{1000 * median:>10.0f}{1000 * p95:>9.0f}  {'ok' if ok else 'MISSED'}")
+    worst = max(figures, key=lambda f: f[2])
+    print(f"slowest median: {worst[1]} for {worst[0]}, {1000 * worst[2]:.0f} ms; every target met: {good}")
+    return good
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--grow-to", type=int, default=0, help="then add older responses up to this many")
+    parser.add_argument("--runs", type=int, default=10, help="timed requests per view and period")
+    parser.add_argument("--pg-url", default=loader.DEFAULT_PG, help="admin connection; a fresh database is made")
+    args = parser.parse_args(argv)
+    good = True
+    with loader.database("postgresql", args.pg_url) as url:
+        print(f"loading {args.rows:,} responses", file=sys.stderr)
+        prepare(url, args.rows, 0)
+        steps = [(args.rows, 0)] + ([(args.grow_to, args.grow_to - args.rows)] if args.grow_to > args.rows else [])
+        for total, older in steps:
+            if older:
+                print(f"adding {older:,} older responses", file=sys.stderr)
+                prepare(url, args.rows, older)
+            port = free_port()
+            log = Path(f"/tmp/sipas-dashboard-bench-{port}.log")
+            server = start_gunicorn(url, port, log)
+            try:
+                good &= report(total, measure(port, args.runs))
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    return 0 if good else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
