@@ -70,7 +70,7 @@ class Frames(NamedTuple):
 
     counts: pd.DataFrame
     n_responses: pd.DataFrame
-    moments: pd.DataFrame
+    moments: pd.DataFrame | None
 
 
 def group_expr(name: str):
@@ -367,21 +367,23 @@ def tallies(scope: Scope, by: list[str], profile: Profile, codes: tuple[str, ...
     return Tallies(scan.keys, n, count_table(scan, profile), sums, len(scan.group))
 
 
-def frames(scope: Scope, by: Sequence[str] = (), with_general: bool = False, all_questions: bool = True) -> Frames:
+def frames(scope: Scope, by: Sequence[str] = (), with_general: bool = False, all_questions: bool = True,
+           with_moments: bool = True) -> Frames:  # fmt: skip
     """Counts, respondent counts and moments (what ``sipas_table`` needs).
 
     With ``all_questions=False`` the counts cover the satisfaction questions only (items and "in
     general"), all that ``sipas_table`` reads: a third fewer rows than with perception and expectations.
+    Without ``with_moments`` (no composite intervals wanted) ``moments`` is None.
     """
     by = _check_by(by)
     profile = load_profile(scope.profile)
     codes = profile.question_codes if all_questions else profile.satisfaction_codes
     moment_of = moment_codes(profile, with_general)
-    t = tallies(scope, by, profile, codes, moment_of)
+    t = tallies(scope, by, profile, codes, moment_of if with_moments else None)
     n_responses = t.keys.copy()
     n_responses["n_responses"] = t.n
-    return Frames(counts_frame(t.keys, by, t.counts, profile, codes), n_responses,
-                  moments_frame(t.keys, by, t.sums, moment_of, t.rows == 0))  # fmt: skip
+    moments = moments_frame(t.keys, by, t.sums, moment_of, t.rows == 0) if with_moments else None
+    return Frames(counts_frame(t.keys, by, t.counts, profile, codes), n_responses, moments)
 
 
 def counts(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:

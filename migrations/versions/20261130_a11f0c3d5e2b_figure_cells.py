@@ -1,4 +1,4 @@
-"""figure cells: ballots folded per (profile, unit, month); responses.folded and two partial indexes
+"""figure cells: ballots folded per (profile, unit, month, quarter and year); responses.folded and two partial indexes
 
 Revision ID: a11f0c3d5e2b
 Revises: c7d2e4a91b3f
@@ -26,10 +26,12 @@ def upgrade():
         sa.Column('profile', sa.String(length=32), nullable=False),
         sa.Column('unit_id', sa.Integer(), nullable=False),
         sa.Column('month', sa.Integer(), nullable=False),
+        sa.Column('span', sa.SmallInteger(), nullable=False),
         sa.Column('n_responses', sa.Integer(), nullable=False),
-        sa.Column('sums', sa.LargeBinary(), nullable=False),
+        sa.Column('counts', sa.LargeBinary(), nullable=False),
+        sa.Column('moments', sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_figure_cells_unit_id_units')),
-        sa.PrimaryKeyConstraint('profile', 'unit_id', 'month', name=op.f('pk_figure_cells')),
+        sa.PrimaryKeyConstraint('profile', 'unit_id', 'month', 'span', name=op.f('pk_figure_cells')),
     )
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.add_column(sa.Column('folded', sa.Boolean(), server_default=sa.false(), nullable=False))

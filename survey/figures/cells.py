@@ -42,12 +42,14 @@ from sqlalchemy import (
     cast,
     delete,
     event,
+    false,
     inspect,
     null,
+    or_,
     select,
     text,
     true,
-    union_all,
+    union_all,  # fmt: skip
     update,
 )
 from sqlalchemy.orm import Session
@@ -57,6 +59,7 @@ from analysis.profile import Profile, load_profile
 from survey import queries
 from survey.database import reading
 from survey.extensions import db
+from survey.figures.periods import add_months
 from survey.models import FigureCell, Response
 
 #: groupings a cell can serve
@@ -115,23 +118,71 @@ def serves(scope: queries.Scope, by: Sequence[str]) -> bool:
             and not scope.channels and set(by) <= SERVED)  # fmt: skip
 
 
-def _vectors(scan: queries._Scan, lay: Layout) -> np.ndarray:
+def _vectors(scan: queries._Scan, lay: Layout, with_moments: bool = True) -> np.ndarray:
     """(G, width) int64 vectors of the groups of a scan over every question of the layout."""
     n = np.bincount(scan.group, minlength=len(scan.keys)).astype(np.int64)
     counts = queries.count_table(scan, lay.profile)
+    if not with_moments:
+        return np.column_stack([n, counts, np.zeros((len(n), lay.n_moments), dtype=np.int64)])
     sums = queries.moment_sums(scan, lay.profile, lay.moment_of)
     return np.column_stack([n, counts, np.rint(sums).astype(np.int64)])
 
 
-def _cell_conditions(scope: queries.Scope) -> list:
+SPANS = (12, 3, 1)
+
+
+def _spans(scope: queries.Scope, by: Sequence[str]) -> dict[int, list[int]]:
+    """The cells that cover the scope's months with the fewest rows: span → first months.
+
+    A year or a quarter wholly inside the scope is one cell, unless the grouping needs its months
+    (``month``) or quarters (``quarter``); what is left is read a month at a time.
+    """
+    allowed = {1} if "month" in by else ({3, 1} if "quarter" in by else {12, 3, 1})
+    out: dict[int, list[int]] = {span: [] for span in SPANS}
+    if scope.start_month is None or scope.end_month is None:
+        out[1] = None  # type: ignore[assignment]  (every month: no bound on the cells' months)
+        return out
+    month = scope.start_month
+    while month <= scope.end_month:
+        for span in SPANS:
+            last = add_months(month, span - 1)
+            if span in allowed and (month % 100 - 1) % span == 0 and last <= scope.end_month:
+                out[span].append(month)
+                month = add_months(last, 1)
+                break
+    return out
+
+
+def _cell_conditions(scope: queries.Scope, by: Sequence[str] = ("month",)) -> list:
     conditions = [FigureCell.profile == scope.profile]
-    if scope.start_month is not None:
-        conditions.append(FigureCell.month >= scope.start_month)
-    if scope.end_month is not None:
-        conditions.append(FigureCell.month <= scope.end_month)
     if scope.unit_ids is not None:
         conditions.append(FigureCell.unit_id.in_(scope.unit_ids))
+    parts = []
+    for span, months in _spans(scope, by).items():
+        if months is None:
+            parts.append(FigureCell.span == span)
+        elif months:
+            parts.append(and_(FigureCell.span == span, FigureCell.month.in_(months)))
+    conditions.append(or_(*parts) if parts else false())
     return conditions
+
+
+def _rollups(keys: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Month vectors [unit_id, month] → the same added into their month, quarter and year cells:
+    keys [unit_id, first month, span]."""
+    if not len(keys):
+        return np.zeros((0, 3), dtype=np.int64), vectors
+    unit, month = keys[:, 0], keys[:, 1]
+    year, m = month // 100, month % 100
+    starts = {1: month, 3: year * 100 + (m - 1) // 3 * 3 + 1, 12: year * 100 + 1}
+    expanded = np.vstack([np.column_stack([unit, starts[span], np.full(len(unit), span)]) for span in SPANS])
+    stacked = np.vstack([vectors] * len(SPANS))
+    ids = pd.DataFrame(expanded).groupby([0, 1, 2], sort=True).ngroup().to_numpy(dtype=np.intp)
+    out_keys = np.zeros((ids.max() + 1, 3), dtype=np.int64)
+    out_keys[ids] = expanded
+    out = np.zeros((len(out_keys), vectors.shape[1]), dtype=np.int64)
+    np.add.at(out, ids, stacked)
+    return out_keys, out
 
 
 def _unpack(words: np.ndarray, lay: Layout) -> np.ndarray:
@@ -142,46 +193,58 @@ def _unpack(words: np.ndarray, lay: Layout) -> np.ndarray:
     return answers
 
 
-def _per_unit_month(unit_month: np.ndarray, answers: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+def _per_unit_month(unit_month: np.ndarray, answers: np.ndarray, lay: Layout,
+                    with_moments: bool = True) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """[unit_id, month] and the vector of each (unit, month) of rows with these keys and answers."""
     ids = pd.DataFrame(unit_month).groupby([0, 1], sort=True).ngroup().to_numpy(dtype=np.intp)
     distinct = np.zeros((ids.max() + 1 if len(ids) else 0, 2), dtype=np.int64)
     distinct[ids] = unit_month
     scan = queries._Scan(pd.DataFrame(index=range(len(distinct))), ids, lay.questions, answers)
-    return distinct, _vectors(scan, lay)
+    return distinct, _vectors(scan, lay, with_moments)
 
 
-def _read_scope(scope: queries.Scope) -> tuple[np.ndarray, np.ndarray]:
-    """[unit_id, month] and vectors of the scope: its cells and its unfolded counted rows, read in ONE
-    statement (UNION ALL), so both come from one snapshot even while a fold commits."""
+def _read_scope(scope: queries.Scope, by: Sequence[str], with_moments: bool) -> tuple[np.ndarray, np.ndarray]:
+    """[unit_id, first month] and vectors of the scope: its cells and its unfolded counted rows, read in
+    ONE statement (UNION ALL), so both come from one snapshot even while a fold commits. Without
+    ``with_moments`` the moment sums are neither read nor computed (they stay 0)."""
     lay = layout(scope.profile)
     words = queries._packed_words(lay.questions)
     no_words = [cast(null(), BigInteger).label(w.name) for w in words]
-    cells_part = select(FigureCell.unit_id, FigureCell.month, *no_words, FigureCell.sums).where(
-        *_cell_conditions(scope)
-    )
+    blobs = [FigureCell.counts, FigureCell.moments if with_moments else cast(null(), LargeBinary)]
+    cells_part = select(FigureCell.unit_id, FigureCell.month, *no_words, *blobs).where(*_cell_conditions(scope, by))
     tail = dataclasses.replace(scope, unfolded_only=True)
-    rows_part = select(Response.unit_id, Response.period_month, *words, cast(null(), LargeBinary)).where(
+    no_blobs = [cast(null(), LargeBinary), cast(null(), LargeBinary)]
+    rows_part = select(Response.unit_id, Response.period_month, *words, *no_blobs).where(
         and_(*queries.where_clauses(tail))
     )
     rows = reading.execute(union_all(cells_part, rows_part)).all()
-    cell_rows = [r for r in rows if r[-1] is not None]
-    tail_rows = np.array([r[:-1] for r in rows if r[-1] is None], dtype=np.int64).reshape(-1, 2 + len(words))
+    cell_rows = [r for r in rows if r[-2] is not None]
+    tail_rows = np.array([r[:-2] for r in rows if r[-2] is None], dtype=np.int64).reshape(-1, 2 + len(words))
     keys = np.array([(r[0], r[1]) for r in cell_rows], dtype=np.int64).reshape(-1, 2)
-    vectors = (np.frombuffer(b"".join(r[-1] for r in cell_rows), dtype="<i8").reshape(-1, lay.width) if cell_rows
-               else np.zeros((0, lay.width), dtype=np.int64))  # fmt: skip
-    tail_keys, tail_vectors = _per_unit_month(tail_rows[:, :2], _unpack(tail_rows[:, 2:], lay), lay)
+    vectors = np.zeros((len(cell_rows), lay.width), dtype=np.int64)
+    if cell_rows:
+        head = 1 + lay.n_counts
+        vectors[:, :head] = np.frombuffer(b"".join(r[-2] for r in cell_rows), dtype="<i8").reshape(-1, head)
+        if with_moments:
+            vectors[:, head:] = np.frombuffer(b"".join(r[-1] for r in cell_rows), dtype="<i8").reshape(
+                -1, lay.n_moments
+            )
+    tail_keys, tail_vectors = _per_unit_month(tail_rows[:, :2], _unpack(tail_rows[:, 2:], lay), lay, with_moments)
     return np.vstack([keys, tail_keys]), np.vstack([vectors, tail_vectors])
 
 
 def _scan_cells(scope: queries.Scope) -> tuple[np.ndarray, np.ndarray]:
-    """(C, 2) [unit_id, month] and (C, width) vectors of the stored cells in ``scope``."""
-    stmt = select(FigureCell.unit_id, FigureCell.month, FigureCell.sums).where(*_cell_conditions(scope))
-    rows = db.session.execute(stmt).all()
+    """(C, 3) [unit_id, first month, span] and (C, width) vectors of every stored cell that starts in the
+    scope's months (whole years, for a rebuild)."""
+    conditions = [FigureCell.profile == scope.profile]
+    if scope.start_month is not None:
+        conditions.append(FigureCell.month.between(scope.start_month, scope.end_month))
+    stmt = select(FigureCell.unit_id, FigureCell.month, FigureCell.span, FigureCell.counts, FigureCell.moments)
+    rows = db.session.execute(stmt.where(*conditions)).all()
     width = layout(scope.profile).width
-    keys = np.array([(r[0], r[1]) for r in rows], dtype=np.int64).reshape(-1, 2)
-    vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype="<i8").reshape(-1, width) if rows else (
-        np.zeros((0, width), dtype=np.int64))  # fmt: skip
+    keys = np.array([r[:3] for r in rows], dtype=np.int64).reshape(-1, 3)
+    vectors = (np.frombuffer(b"".join(r[3] + r[4] for r in rows), dtype="<i8").reshape(-1, width) if rows
+               else np.zeros((0, width), dtype=np.int64))  # fmt: skip
     return keys, vectors
 
 
@@ -196,7 +259,7 @@ def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[
             moment_of: tuple[str, ...] | None) -> queries.Tallies:  # fmt: skip
     """The scope's sums from its cells plus its unfolded rows, grouped ``by`` (what queries.tallies returns)."""
     lay = layout(profile.code)
-    unit_month, vectors = _read_scope(scope)
+    unit_month, vectors = _read_scope(scope, by, moment_of is not None)
     if by:
         labels = pd.DataFrame({name: queries._labels(name, _key_of(name, unit_month)) for name in by})
         group = labels.groupby(by, sort=True, dropna=False).ngroup().to_numpy(dtype=np.intp)
@@ -245,30 +308,33 @@ def _profiles(condition) -> list[str]:
     return list(db.session.scalars(select(Response.profile).where(condition).distinct()))
 
 
-def _add_to_cells(profile: str, keys: np.ndarray, vectors: np.ndarray, sign: int = 1, flush: bool = True) -> None:
-    """Add (or, with ``sign`` -1, take out) per-(unit, month) vectors to the cells. Flushes."""
-    if not len(keys):
+def _add_to_cells(profile: str, month_keys: np.ndarray, month_vectors: np.ndarray, sign: int = 1,
+                  flush: bool = True) -> None:  # fmt: skip
+    """Add (or, with ``sign`` -1, take out) per-(unit, month) vectors to their month, quarter and year cells."""
+    if not len(month_keys):
         return
-    width = layout(profile).width
-    months = sorted({int(m) for m in keys[:, 1]})
+    keys, vectors = _rollups(month_keys, month_vectors)
+    lay = layout(profile)
+    head = 1 + lay.n_counts
     existing = {
-        (c.unit_id, c.month): c
+        (c.unit_id, c.month, c.span): c
         for c in db.session.scalars(
-            select(FigureCell).where(FigureCell.profile == profile, FigureCell.month.in_(months),
+            select(FigureCell).where(FigureCell.profile == profile, FigureCell.month.in_({int(m) for m in keys[:, 1]}),
                                      FigureCell.unit_id.in_({int(u) for u in keys[:, 0]})).with_for_update()
         )
     }  # fmt: skip
-    for (unit_id, month), vector in zip(keys.tolist(), vectors, strict=True):
-        cell = existing.get((unit_id, month))
-        current = np.frombuffer(cell.sums, dtype="<i8") if cell is not None else np.zeros(width, dtype=np.int64)
-        new = current + sign * vector
+    for (unit_id, month, span), vector in zip(keys.tolist(), vectors, strict=True):
+        cell = existing.get((unit_id, month, span))
+        current = (np.frombuffer(cell.counts + cell.moments, dtype="<i8") if cell is not None
+                   else np.zeros(lay.width, dtype=np.int64))  # fmt: skip
+        new = (current + sign * vector).astype("<i8")
         if (new < 0).any():
-            raise RuntimeError(f"figure cell {profile}/{unit_id}/{month} would go below zero: rebuild the cells")
+            raise RuntimeError(f"figure cell {profile}/{unit_id}/{month}/{span} would go below zero: rebuild the cells")
         if cell is None:
-            db.session.add(FigureCell(profile=profile, unit_id=unit_id, month=month, n_responses=int(new[0]),
-                                      sums=new.astype("<i8").tobytes()))  # fmt: skip
+            db.session.add(FigureCell(profile=profile, unit_id=unit_id, month=month, span=span, n_responses=int(new[0]),
+                                      counts=new[:head].tobytes(), moments=new[head:].tobytes()))  # fmt: skip
         else:
-            cell.n_responses, cell.sums = int(new[0]), new.astype("<i8").tobytes()
+            cell.n_responses, cell.counts, cell.moments = int(new[0]), new[:head].tobytes(), new[head:].tobytes()
     if flush:
         db.session.flush()
 
@@ -306,9 +372,12 @@ class RebuildResult:
 
 
 def rebuild(months: tuple[int, int] | None = None) -> RebuildResult:
-    """Recount the cells (of ``months``) from the rows, check the stored ones against the recount,
-    replace them, and mark every counted ballot folded. Flushes; the caller commits."""
+    """Recount the cells (of the years of ``months``: a year cell holds all its months) from the rows,
+    check the stored ones against the recount, replace them, and mark every counted ballot folded.
+    Flushes; the caller commits."""
     _serialise(db.session)
+    if months:
+        months = (months[0] // 100 * 100 + 1, months[1] // 100 * 100 + 12)
     condition = _month_condition(months)
     cells = ballots = differed = 0
     first, last = months or (None, None)
@@ -316,11 +385,11 @@ def rebuild(months: tuple[int, int] | None = None) -> RebuildResult:
         scope = queries.Scope(profile=profile, start_month=first, end_month=last, use_cells=False)
         keys, vectors = _grouped_vectors(scope)
         stored_keys, stored = _scan_cells(scope)
-        tail_keys, tail = _grouped_vectors(dataclasses.replace(scope, unfolded_only=True))
+        tail_keys, tail = _rollups(*_grouped_vectors(dataclasses.replace(scope, unfolded_only=True)))
         before = _as_dict(stored_keys, stored)
         for key, vector in _as_dict(tail_keys, tail).items():
             before[key] = before.get(key, 0) + vector
-        after = _as_dict(keys, vectors)
+        after = _as_dict(*_rollups(keys, vectors))
         zero = np.zeros(layout(profile).width, dtype=np.int64)
         differed += sum(1 for key in set(before) | set(after)
                         if not np.array_equal(before.get(key, zero), after.get(key, zero)))  # fmt: skip
@@ -342,7 +411,7 @@ def rebuild(months: tuple[int, int] | None = None) -> RebuildResult:
 
 
 def _as_dict(keys: np.ndarray, vectors: np.ndarray) -> dict:
-    return {(int(u), int(m)): v for (u, m), v in zip(keys.tolist(), vectors, strict=True)}
+    return {tuple(int(k) for k in key): v for key, v in zip(keys.tolist(), vectors, strict=True)}
 
 
 def release(response_ids: Iterable[int], flush: bool = True) -> int:

@@ -35,11 +35,12 @@ def table(scope: Scope, by: Sequence[str], settings: Settings, frames: queries.F
     """
     by = list(by)
     if frames is None:
-        frames = queries.frames(scope, by, settings.rule == "general_question", all_questions=False)
+        frames = queries.frames(scope, by, settings.rule == "general_question", all_questions=False,
+                                with_moments=intervals)  # fmt: skip
     # an empty scope still gives the table's columns, without rows: readers test ``.empty``
     return sipas_table(
         frames.counts, by, scope.profile, settings.rule,  # type: ignore[arg-type]
-        moments=frames.moments if intervals and not frames.counts.empty else None, n_responses=frames.n_responses,
+        moments=frames.moments if intervals and frames.moments is not None and not frames.counts.empty else None, n_responses=frames.n_responses,
         min_n=settings.min_n, max_points=settings.max_points, confidence=settings.confidence,
     )  # fmt: skip
 
@@ -47,7 +48,7 @@ def table(scope: Scope, by: Sequence[str], settings: Settings, frames: queries.F
 def table_and_counts(scope: Scope, by: Sequence[str], settings: Settings,
                      intervals: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """:func:`table` and the counts of every question it came from (one scan)."""
-    frames = queries.frames(scope, list(by), with_general=settings.rule == "general_question")
+    frames = queries.frames(scope, list(by), with_general=settings.rule == "general_question", with_moments=intervals)
     return table(scope, by, settings, frames, intervals), frames.counts
 
 
@@ -97,7 +98,9 @@ def trend(scope: Scope, period: Period, settings: Settings, months: int = 12) ->
 def item_distribution(scope: Scope, settings: Settings) -> pd.DataFrame:
     """Per satisfaction item: counts of 1…5 (``n1``…``n5``), not applicable, blank, and the item index."""
     profile = load_profile(scope.profile)
-    frames = queries.frames(scope, (), with_general=settings.rule == "general_question", all_questions=False)
+    # item intervals (Wilson) come from the counts: no moments needed
+    frames = queries.frames(scope, (), with_general=settings.rule == "general_question", all_questions=False,
+                            with_moments=False)  # fmt: skip
     counts = frames.counts
     rows = []
     for element in profile.elements:
@@ -109,7 +112,7 @@ def item_distribution(scope: Scope, settings: Settings) -> pd.DataFrame:
             row["n_na"], row["n_blank"] = by_value.get(0, 0), by_value.get(None, 0)
             rows.append(row)
     frame = pd.DataFrame(rows)
-    t = table(scope, (), settings, frames=frames)
+    t = table(scope, (), settings, frames=frames, intervals=False)
     for column in ("index", "ci_low", "ci_high"):
         frame[column] = frame["code"].map(t[t["level"] == "item"].set_index("code")[column]) if not t.empty else None
     return frame

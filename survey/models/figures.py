@@ -5,7 +5,7 @@ See :mod:`survey.figures.cells` for what a cell holds and how it stays exact.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, Integer, LargeBinary, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.extensions import db
@@ -17,9 +17,13 @@ class FigureCell(db.Model):
     #: method profile of the ballots folded in (profiles are never pooled)
     profile: Mapped[str] = mapped_column(String(32), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
-    #: YYYYMM in Vietnam time (Response.period_month)
+    #: first month covered, YYYYMM in Vietnam time (Response.period_month)
     month: Mapped[int] = mapped_column(Integer, primary_key=True)
-    #: ballots folded in (the first number of ``sums`` too); 0 once every ballot was taken out again
+    #: months covered: 1 (a month), 3 (a quarter) or 12 (a year); a year is read as one cell
+    span: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    #: ballots folded in (the first number of ``counts`` too); 0 once every ballot was taken out again
     n_responses: Mapped[int] = mapped_column(Integer)
-    #: int64 little-endian vector: n, then the answer counts, then the moment sums (figures.cells.Layout)
-    sums: Mapped[bytes] = mapped_column(LargeBinary)
+    #: int64 little-endian: n, then the count of every answer value of every question (figures.cells.Layout)
+    counts: Mapped[bytes] = mapped_column(LargeBinary)
+    #: int64 little-endian: the upper triangle of Σ u uᵀ (read only for intervals)
+    moments: Mapped[bytes] = mapped_column(LargeBinary)

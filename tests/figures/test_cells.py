@@ -196,10 +196,10 @@ def test_rebuild_finds_and_mends_a_wrong_cell(app, world, runner):
         _insert(world, rng, 30, [(2026, 8)], "c")
         _db.session.commit()
         cells.fold()
-        cell = _db.session.scalars(select(FigureCell)).first()
-        vector = np.frombuffer(cell.sums, dtype="<i8").copy()
-        vector[1] += 1  # one answer too many
-        cell.sums = vector.tobytes()
+        cell = _db.session.scalars(select(FigureCell).where(FigureCell.span == 1)).first()
+        vector = np.frombuffer(cell.counts, dtype="<i8").copy()
+        vector[1] += 1  # one answer too many in one month's cell (its quarter and year are right)
+        cell.counts = vector.tobytes()
         _db.session.commit()
     result = runner.invoke(args=["figures", "rebuild", "--month", "2026-08"])
     assert result.exit_code == 1 and "1 ô KHÔNG khớp" in result.output
