@@ -1,7 +1,7 @@
 """figure cells: ballots folded per (profile, unit, month, quarter and year); responses.folded and two partial indexes
 
 Revision ID: a11f0c3d5e2b
-Revises: c7d2e4a91b3f
+Revises: 4ed9e7377395
 Create Date: 2026-11-30 06:10:00
 
 The read model (survey.figures.cells) keeps, per questionnaire, unit and month, the answer
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a11f0c3d5e2b'
-down_revision = 'c7d2e4a91b3f'
+down_revision = '4ed9e7377395'
 branch_labels = None
 depends_on = None
 
@@ -35,11 +35,11 @@ def upgrade():
     )
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.add_column(sa.Column('folded', sa.Boolean(), server_default=sa.false(), nullable=False))
-    unfolded = sa.text('NOT folded AND NOT is_excluded')
+    unfolded = sa.text('folded IS false AND is_excluded IS false')
     op.create_index('ix_responses_unfolded', 'responses', ['period_month', 'unit_id'], unique=False,
                     postgresql_where=unfolded, sqlite_where=unfolded)
     op.create_index('ix_responses_excluded', 'responses', ['period_month', 'unit_id'], unique=False,
-                    postgresql_where=sa.text('is_excluded'), sqlite_where=sa.text('is_excluded'))
+                    postgresql_where=sa.text('is_excluded IS true'), sqlite_where=sa.text('is_excluded IS true'))
 
 
 def downgrade():

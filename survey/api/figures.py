@@ -1,6 +1,6 @@
 """The read API's figures: the dashboard's own, read through one call (:func:`_figures`).
 
-The figures layer is being unified; the one call below is the place to repoint.
+Figures, periods, settings and rounding come from :mod:`survey.figures`, as on the dashboard.
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ import math
 import re
 
 from analysis.profile import load_profile
-from survey.admin.periods import Period, add_months, last_full_month
+from survey.figures import current as current_settings
+from survey.figures import fmt, labels, tables
+from survey.figures.periods import Period, last_ended_month, period_month, vn_now
 from survey.models import Unit
 from survey.models.types import utcnow
 from survey.queries import Scope
-from survey.services import response_rates, stats
-from survey.services.periods import period_month
+from survey.services import response_rates
 from survey.services.units import subtree_ids
 
 #: the API's ``by`` → the query layer's group column
@@ -26,32 +27,25 @@ def parse_period(text: str | None) -> Period | None:
     """``2026-10`` (month), ``2026-Q3`` (quarter), ``2026`` (year); default the last full month; None if
     malformed or not begun."""
     if not text:
-        month = last_full_month()
-        return Period("month", month, month)
-    if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
-        year, month = int(match.group(1)), int(match.group(2))
-        period = Period("month", year * 100 + month, year * 100 + month) if 1 <= month <= 12 else None
-    elif match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
-        start = int(match.group(1)) * 100 + (int(match.group(2)) - 1) * 3 + 1
-        period = Period("quarter", start, add_months(start, 2))
-    elif re.fullmatch(r"\d{4}", text):
-        period = Period("year", int(text) * 100 + 1, int(text) * 100 + 12)
-    else:
-        period = None
-    if period is None or period.start > period_month(utcnow()):
+        return last_ended_month(vn_now())
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        return None
+    if not re.fullmatch(r"\d{4}(-\d{2}|-Q[1-4])?", text) or period.start > period_month(utcnow()):
         return None
     return period
 
 
 def _figures(scope: Scope, column: str):
     """THE one read of figures for the API: SIPAS and element rows per group, as the dashboard computes them."""
-    return stats.composites(stats.table(scope, [column]))
+    return tables.composites(tables.table(scope, [column], current_settings()))
 
 
 def _number(x) -> float | None:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return None
-    return round(float(x), 2)
+    return fmt.rounded(float(x), 2)
 
 
 def indices(allowed: set[int] | None, unit: Unit | None, period: Period, by: str) -> dict:
@@ -64,11 +58,11 @@ def indices(allowed: set[int] | None, unit: Unit | None, period: Period, by: str
     column = GROUPS[by]
     table = _figures(scope, column)
     profile = load_profile(PROFILE)
-    element_names = {e.code: e.name for e in profile.elements} | {"SIPAS": "Chỉ số hài lòng chung (SIPAS)"}
+    element_names = {e.code: e.name for e in profile.elements} | {"SIPAS": labels.OVERALL_NAME}
     if by == "field":
-        names = stats.field_names()
+        names = tables.field_names()
     elif by == "unit":
-        names = stats.unit_names(table[column]) if not table.empty else {}
+        names = tables.unit_names(table[column]) if not table.empty else {}
     else:
         names = {}
     rates = {r[column]: r for r in response_rates.rates(scope, [column]).to_dict("records")}
@@ -97,7 +91,7 @@ def indices(allowed: set[int] | None, unit: Unit | None, period: Period, by: str
     )
     return {"unit": {"code": unit.code, "name": unit.name} if unit else None,
             "period": start if start == end else f"{start}/{end}", "period_label": period.label, "by": by,
-            "rule": stats.DEFAULT_RULE, "groups": groups,
+            "rule": current_settings().rule, "groups": groups,
             "sipas_weighted_by_field": _number(weighted["index"].iloc[0]) if not weighted.empty else None}  # fmt: skip
 
 

@@ -73,16 +73,16 @@ class Response(db.Model):
             "ix_responses_unfolded",
             "period_month",
             "unit_id",
-            postgresql_where=text("NOT folded AND NOT is_excluded"),
-            sqlite_where=text("NOT folded AND NOT is_excluded"),
+            postgresql_where=text("folded IS false AND is_excluded IS false"),
+            sqlite_where=text("folded IS false AND is_excluded IS false"),
         ),
         #: the excluded ballots (about 1 %), counted per reason on every overview
         Index(
             "ix_responses_excluded",
             "period_month",
             "unit_id",
-            postgresql_where=text("is_excluded"),
-            sqlite_where=text("is_excluded"),
+            postgresql_where=text("is_excluded IS true"),
+            sqlite_where=text("is_excluded IS true"),
         ),
     )
 

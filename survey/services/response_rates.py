@@ -19,9 +19,9 @@ from analysis.indices import sipas_table
 from analysis.weights import poststratify
 from survey import queries
 from survey.extensions import db
+from survey.figures import current as current_settings
 from survey.models import DossierCount, Field, Unit
 from survey.queries import Scope
-from survey.services.stats import DEFAULT_RULE, MIN_N
 
 BY = ("unit_code", "field_code", "month")
 
@@ -68,7 +68,7 @@ def rates(scope: Scope, by: Sequence[str] = BY) -> pd.DataFrame:
     return table.sort_values(by).reset_index(drop=True) if by else table
 
 
-def weighted_sipas(scope: Scope, rule: str = DEFAULT_RULE, min_n: int = MIN_N) -> pd.DataFrame:
+def weighted_sipas(scope: Scope, rule: str | None = None, min_n: int | None = None) -> pd.DataFrame:
     """The SIPAS table of ``scope`` post-stratified by field on dossiers returned; empty without dossier counts.
 
     Within a field every answer gets the weight w_h = (N_h / N) / (n_h / n) (``analysis.poststratify``,
@@ -76,6 +76,8 @@ def weighted_sipas(scope: Scope, rule: str = DEFAULT_RULE, min_n: int = MIN_N) -
     field are scaled as ``analysis.counts`` scales a weighted response: counts by w_h, the moments' row
     of totals by w_h, the cross products by w_h².
     """
+    settings = current_settings()
+    rule, min_n = rule or settings.rule, min_n or settings.min_n
     counts, n_responses, moments = queries.frames(scope, ["field_code"], rule == "general_question",
                                                   all_questions=False)  # fmt: skip
     population = dossiers_returned(scope, ["field_code"]).rename(columns={"returned": "population"})

@@ -89,9 +89,9 @@ def test_dashboard_overview_shows_the_units_response_rate(app, client, october):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
     # 50 answers / 450 dossiers returned = 11,11 %; weighted SIPAS 25 % (see the test above)
     assert "Tỷ lệ phản hồi — Tháng 10/2026" in text
-    assert "50 phiếu trên 450 hồ sơ đã trả kết quả (11,11%)" in text
+    assert "50 phiếu trên 450 hồ sơ đã trả kết quả (11,11 %)" in text
     assert "Lĩnh vực có hồ sơ nhưng chưa có phiếu nào: Xây dựng." in text
-    assert "theo tỷ trọng hồ sơ của từng lĩnh vực" in text and "25,00%" in text
+    assert "theo tỷ trọng hồ sơ của từng lĩnh vực" in text and "25,00 %" in text
 
 
 def test_read_api_gives_rates_flags_and_the_weighted_sipas(app, client, district, make_key, october):
