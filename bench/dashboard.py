@@ -69,10 +69,12 @@ def prepare(url: str, rows: int, older: int) -> float:
 
     app = loader.make_app(url)
     with app.app_context():
+        span = None
         if older:
             world = loader.population(db)
             months = loader.months_back(loader.OLDER_MONTHS, skip=loader.BASE_MONTHS)
             seconds = loader.load(db, world, older, months, rows, seed=2)
+            span = (months[0], months[-1])  # the new history's years: the recent cells stay as they are
         else:
             upgrade()
             world = loader.seed_population(db)
@@ -81,7 +83,7 @@ def prepare(url: str, rows: int, older: int) -> float:
             db.session.commit()
         db.session.commit()  # a rebuild begins its own transaction
         began = time.perf_counter()
-        result = cells.rebuild()
+        result = cells.rebuild(span)
         db.session.commit()
         print(f"  loaded in {seconds:.0f} s; figures rebuild: {result.cells:,} cells from {result.ballots:,} ballots "
               f"in {time.perf_counter() - began:.0f} s", file=sys.stderr)  # fmt: skip
