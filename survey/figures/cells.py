@@ -1,9 +1,10 @@
 """Folded figures: a year reads like a month, and no figure is ever stale.
 
 What a cell holds
-    ``figure_cells`` has one row per (questionnaire, unit, month) with, as one int64 vector
-    (:class:`Layout`): the ballots folded in, the count of every answer value of every question
-    (blank included), and Σ u uᵀ over those ballots, u = (1, s…, v…) the satisfied/valid
+    ``figure_cells`` has one row per questionnaire, unit and month, and one per quarter and per
+    year (so a year of a unit is read as one row), with, as int64 vectors (:class:`Layout`): the
+    ballots folded in and the count of every answer value of every question (blank included)
+    (``counts``), and Σ u uᵀ over those ballots (``moments``, read only where an interval is shown), u = (1, s…, v…) the satisfied/valid
     indicators of every item and "in general" question. Those are exactly the integer sums
     ``analysis`` reads (counts and moments, ``analysis.counts``), and sums add: any unit subtree,
     any range of months, grouped by unit, month, quarter or year, is the sum of its cells, so every
