@@ -168,7 +168,7 @@ class _Scan:
     answers: np.ndarray  #: (R, Q) uint8 answer to each of ``codes``, BLANK if not answered
 
 
-def _fetch(stmt, width: int, primary: bool = False) -> np.ndarray:
+def _fetch(stmt, width: int, primary: bool = False, stream: bool = True) -> np.ndarray:
     """All result rows as an int64 array (R, width), fetched FETCH_ROWS at a time.
 
     The rows are plain integers, so they are read from a DBAPI cursor: a SQLAlchemy Row per
@@ -188,8 +188,10 @@ def _fetch(stmt, width: int, primary: bool = False) -> np.ndarray:
     driver = connection.connection.driver_connection
     # PostgreSQL: a server-side cursor (binary integers) keeps the fetch bounded; it forgoes a parallel
     # plan, which would make a year of a province ~0.15 s faster but hold every row in the client
+    # A grouped count (``stream=False``) returns a few rows: a server-side cursor would only make
+    # PostgreSQL plan for the first rows (an ordered scan of a whole index) instead of the whole result.
     postgres = connection.dialect.name == "postgresql"
-    cursor = driver.cursor("sipas_scan", binary=True) if postgres else driver.cursor()
+    cursor = driver.cursor("sipas_scan", binary=True) if postgres and stream else driver.cursor()
     parts = []
     try:
         cursor.execute(str(compiled), params)
@@ -405,7 +407,7 @@ def responses_per_group(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
     stmt = select(*keys, func.count()).where(and_(*where_clauses(scope)))
     if keys:
         stmt = stmt.group_by(*keys)
-    rows = _fetch(stmt, len(keys) + 1)
+    rows = _fetch(stmt, len(keys) + 1, stream=False)
     group, labels = _group_keys(by, rows[:, : len(by)])
     out = labels.copy()
     out["n_responses"] = np.bincount(group, weights=rows[:, -1], minlength=len(labels)).astype("int64")
