@@ -188,8 +188,8 @@ def feedback_collect() -> None:
 
 def register_commands(app: Flask) -> None:
     from survey.api_cli import api_keys, dossiers_group
-    from survey.officers_cli import officers_group
     from survey.figures.cli import figures_group
+    from survey.officers_cli import officers_group
     from survey.reports.cli import reports
     from survey.trust_cli import privacy_group, receipts
 

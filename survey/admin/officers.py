@@ -17,6 +17,7 @@ from analysis.profile import load_profile
 from survey.admin import bp
 from survey.admin.manage import CODE, _flash_errors, _visible, admin_only
 from survey.extensions import db
+from survey.figures import current as current_settings
 from survey.forms import Form, choices
 from survey.models import Counter, Officer, Unit
 from survey.officers_cli import placard_url
@@ -31,7 +32,6 @@ from survey.services.officer_results import (
     element_items,
     officer_figures,
 )
-from survey.services.stats import MIN_N
 from survey.services.users import visible_unit_ids
 
 
@@ -136,11 +136,11 @@ def _months() -> Months:
 def officer_results(officer_id: int):
     officer = _officer_or_404(officer_id, results=True)
     months = _months()
-    table = officer_figures(officer.unit_id, months, min_n=MIN_N)
+    table = officer_figures(officer.unit_id, months, min_n=current_settings().min_n)
     mine = table[table["officer_code"] == officer.code] if not table.empty else table
     return render_template(
         "admin/officer_results.html", officer=officer, months=months, rows=mine.to_dict("records"),
-        comments=comments_about(officer, months), min_n=MIN_N, groups=GROUP_NAMES,
+        comments=comments_about(officer, months), min_n=current_settings().min_n, groups=GROUP_NAMES,
         year=months.start // 100, own=current_user.officer_id == officer.id, item_names=_item_names(),
     )  # fmt: skip
 
@@ -166,9 +166,11 @@ def officer_sheet(year: int, kind: str):
         or not 2000 <= year <= officer_service.vietnam_day().year
     ):
         abort(404)
-    rows = sheet_rows(unit, year, MIN_N)
+    rows = sheet_rows(unit, year, current_settings().min_n)
     body, mime = (
-        (sheet_xlsx(unit, year, rows, MIN_N), XLSX) if kind == "xlsx" else (sheet_docx(unit, year, rows, MIN_N), DOCX)
+        (sheet_xlsx(unit, year, rows, current_settings().min_n), XLSX)
+        if kind == "xlsx"
+        else (sheet_docx(unit, year, rows, current_settings().min_n), DOCX)
     )
     name = f"danh-gia-cong-chuc-{unit.code}-{year}.{kind}"
     return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -22,12 +22,6 @@ INTERVAL_TEXT = (
     "Khoảng tin cậy 95% là khoảng mà chỉ số thật (nếu hỏi được mọi người dân) nằm trong đó với độ tin cậy 95%; "
     "khoảng càng rộng khi càng ít phiếu."
 )
-CHANNEL_NAMES = {
-    "qr": "Quét mã QR",
-    "paper": "Phiếu giấy",
-    "kiosk": "Máy đánh giá tại quầy",
-    "web": "Trang web",
-}
 PLACE_PREFIXES = (
     "ubnd ",
     "ủy ban nhân dân ",
