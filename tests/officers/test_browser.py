@@ -26,7 +26,7 @@ def test_officer_page_reads_at_phone_and_desk_width(browser, live_server, staffe
         page.get_by_role("link", name="Kết quả của tôi").click()
         page.get_by_role("link", name="Quý 4").click()
         assert "Quý 4/2026" in page.locator("main").inner_text()
-        assert page.locator("table.data").get_by_text("75,00%").count() == 4  # raw 30/40: C1, C2, C3 and overall
+        assert page.locator("table.data").get_by_text("75,00 %").count() == 4  # raw 30/40: C1, C2, C3 and overall
         assert axe_violations(page, axe_source) == []
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0  # the table scrolls inside its own region, not the page

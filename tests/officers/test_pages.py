@@ -1,8 +1,8 @@
 """Officers' pages and sheet: who sees what, and no figure under min_n anywhere.
 
 Data (all in November 2026, quarter 4, element C answered alike on C1–C3):
-  A1 (commune A): 40 responses, 30 answered 5 and 10 answered 2 → raw 30/40 = 75,00%
-  A2 (commune A): 10 responses, all 5 → raw 100,00%, under 30: no adjusted figure
+  A1 (commune A): 40 responses, 30 answered 5 and 10 answered 2 → raw 30/40 = 75,00 %
+  A2 (commune A): 10 responses, all 5 → raw 100,00 %, under 30: no adjusted figure
   B1 (commune B): 35 responses, all 4
 """
 
@@ -33,7 +33,7 @@ def test_officer_sees_own_page_and_nobody_elses(client, staffed, login):  # noqa
     assert client.get("/admin/cong-chuc").headers["Location"].endswith(f"/admin/cong-chuc/{staffed.ids['A1']}/ket-qua")
     page = _results(client, staffed.ids["A1"]).get_data(as_text=True)
     assert "Kết quả của tôi" in page and "Quý 4/2026" in page
-    assert "75,00%" in page  # raw: 30 of 40, hand-counted
+    assert "75,00 %" in page  # raw: 30 of 40, hand-counted
     comments = page[page.index("Ý kiến của người dân") :]
     assert PHONE not in page and "Nguyễn Thị Lan" not in comments and "[đã ẩn]" in comments  # masked
     assert "hướng dẫn tận tình" in comments
@@ -58,10 +58,10 @@ def test_small_sample_shows_no_figure_on_the_page(client, staffed, login):  # no
     page = _results(client, staffed.ids["A2"]).get_data(as_text=True)
     assert "chưa đủ 30 phiếu nên không tính chỉ số" in page
     table = page[page.index("<table") : page.index("</table>")]
-    assert "100,00%" in table  # the raw share, labelled raw
-    assert table.count("Chưa đủ phiếu") == 4 and not re.search(r"\d+,\d\d% – ", table)
+    assert "100,00 %" in table  # the raw share, labelled raw
+    assert table.count("Chưa đủ phiếu") == 4 and not re.search(r"\d+,\d\d % – ", table)
     full = _results(client, staffed.ids["A1"]).get_data(as_text=True)
-    assert re.search(r"\d+,\d\d% – \d+,\d\d%", full)  # A1 (40 responses) has its interval
+    assert re.search(r"\d+,\d\d % – \d+,\d\d %", full)  # A1 (40 responses) has its interval
 
 
 def test_annual_sheet_xlsx_and_docx(client, staffed, login):  # noqa: F811
@@ -79,7 +79,7 @@ def test_annual_sheet_xlsx_and_docx(client, staffed, login):  # noqa: F811
     word = client.get("/admin/cong-chuc/bang-danh-gia-2026.docx?don_vi=T-A")
     document = docx.Document(io.BytesIO(word.data))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    assert "Nguyễn Thị Lan" in cells and "75,00%" in cells and "Trần Văn Hùng" in cells
+    assert "Nguyễn Thị Lan" in cells and "75,00 %" in cells and "Trần Văn Hùng" in cells
     text = "\n".join(p.text for p in document.paragraphs)
     assert "91/2025/QH15" in text
 
