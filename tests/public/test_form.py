@@ -32,8 +32,11 @@ def test_form_is_vietnamese_and_asks_field_first(client, make_counter, open_form
     assert html.index("lĩnh vực nào") < html.index("Nơi tiếp nhận có biển hiệu")
     assert "Không đánh giá" in html and "Rất hài lòng" in html
     assert set(hidden) == {"csrf_token", "key"}
-    # light: nothing fetched from another host
-    assert "http://" not in html.replace("https://khaosat.example.vn", "") and "<script" not in html
+    # light: nothing fetched from another host; the one script is the app's own file (no inline
+    # script, no on… attribute: a Content-Security-Policy without 'unsafe-inline' holds)
+    assert "http://" not in html.replace("https://khaosat.example.vn", "")
+    assert re.findall(r"<script[^>]*>", html) == [re.search(r'<script src="/assets/form\.\w+\.js" defer>', html)[0]]
+    assert not re.search(r"\son\w+=", html)
 
 
 def test_happy_path_stores_one_response(app, client, make_counter, open_form):
