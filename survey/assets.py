@@ -78,7 +78,16 @@ def favicon():
     return response
 
 
+def _preload_stylesheet(response: Response) -> Response:
+    # The stylesheet is fetched as soon as the page's headers arrive, not after its body:
+    # on a slow phone network that is one round trip less before the first paint.
+    if response.mimetype == "text/html":
+        response.headers.add("Link", f"<{asset_url('site.css')}>; rel=preload; as=style")
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.extensions["sipas_assets"] = load(app.static_folder)
+    app.after_request(_preload_stylesheet)
     app.jinja_env.globals["asset_url"] = asset_url
     app.register_blueprint(bp)

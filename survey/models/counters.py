@@ -12,7 +12,6 @@ from survey.extensions import db
 from survey.models.types import UTCDateTime, utcnow
 from survey.models.units import Field, Unit
 
-
 #: the fields a counter's form offers, when it offers some of its unit's fields (not one, not all)
 counter_fields = Table(
     "counter_fields",
