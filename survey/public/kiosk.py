@@ -47,7 +47,7 @@ def _kiosk(token: str, with_keys: bool = True) -> dict:
     config = current_app.config
     return {"home": url_for("public.kiosk_form", token=token), "idle": config["KIOSK_IDLE_SECONDS"],
             "thanks": config["KIOSK_THANKS_SECONDS"],
-            "keys": [new_ballot_key() for _ in range(SPARE_KEYS)] if with_keys else []}  # fmt: skip
+            "spare": [new_ballot_key() for _ in range(SPARE_KEYS)] if with_keys else []}  # fmt: skip
 
 
 @bp.get("/k/<token>")
