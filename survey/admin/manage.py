@@ -73,7 +73,8 @@ def counters():
     base = current_app.config["PUBLIC_BASE_URL"]
     form = _counter_form() if current_user.role == "admin" else None
     return render_template("admin/counters.html", counters=items, base=base, form=form,
-                           url_of=lambda c: counter_service.survey_url(c, base))  # fmt: skip
+                           url_of=lambda c: counter_service.survey_url(c, base),
+                           kiosk_of=lambda c: counter_service.kiosk_url(c, base))  # fmt: skip
 
 
 @bp.post("/quay")
@@ -111,6 +112,29 @@ def counter_regenerate(counter_id: int):
     counter_service.regenerate_token(counter)
     db.session.commit()
     flash(f"Đã tạo mã QR mới cho quầy {counter.code}: hãy in lại áp phích.", "info")
+    return redirect(url_for("admin.counters"))
+
+
+@bp.post("/quay/<int:counter_id>/may-tinh-bang")
+@admin_only
+def counter_kiosk(counter_id: int):
+    counter = visible_or_404(Counter, counter_id)
+    counter_service.new_kiosk_token(counter)
+    db.session.commit()
+    flash(
+        f"Đã tạo đường dẫn máy tính bảng mới cho quầy {counter.code}; đường dẫn cũ (nếu có) không còn dùng được.",
+        "info",
+    )
+    return redirect(url_for("admin.counters"))
+
+
+@bp.post("/quay/<int:counter_id>/may-tinh-bang/thu-hoi")
+@admin_only
+def counter_kiosk_revoke(counter_id: int):
+    counter = visible_or_404(Counter, counter_id)
+    counter_service.revoke_kiosk(counter)
+    db.session.commit()
+    flash(f"Đã thu hồi đường dẫn máy tính bảng của quầy {counter.code}.", "info")
     return redirect(url_for("admin.counters"))
 
 
