@@ -115,6 +115,25 @@ def counter_regenerate(counter_id: int):
     return redirect(url_for("admin.counters"))
 
 
+@bp.post("/quay/<int:counter_id>/linh-vuc")
+@admin_only
+def counter_fields(counter_id: int):
+    """The fields the counter's form offers: a few of its unit's, one (fixed), or none ticked for all."""
+    counter = visible_or_404(Counter, counter_id)
+    if not Form().validate_on_submit():  # the CSRF token
+        abort(400)
+    wanted = set(request.form.getlist("field"))
+    try:
+        counter_service.set_fields(counter, [f for f in counter.unit.fields if f.code in wanted])
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.counters"))
+    db.session.commit()
+    flash(f"Quầy {counter.code} nhận: {', '.join(f.name for f in counter.offered)}.", "info")
+    return redirect(url_for("admin.counters"))
+
+
 @bp.post("/quay/<int:counter_id>/may-tinh-bang")
 @admin_only
 def counter_kiosk(counter_id: int):

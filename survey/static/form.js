@@ -91,9 +91,21 @@
     return step(0).then(function () { busy = false; });
   }
   function waiting() { return get(QUEUE, []).length; }
+  function clear() {
+    // not form.reset(): on a page the server sent back with errors, that would bring the answers back
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      if (el.type === "radio") el.checked = false;
+      else if (el.tagName === "TEXTAREA") el.value = "";
+      else if (el.tagName === "SELECT") el.selectedIndex = 0;
+    }
+    [].forEach.call(document.querySelectorAll("#tom-tat-loi, #phieu .error"), function (e) { e.remove(); });
+    [].forEach.call(form.querySelectorAll(".invalid"), function (e) { e.classList.remove("invalid"); });
+    document.title = document.title.replace(/^Lỗi: /, "");
+  }
   function fresh(used) {
     var key = els.key.value;
-    form.reset();
+    clear();
     if (used) {
       // never the key just sent: that ballot is stored, a resend of it would store nothing
       var rnd = crypto.getRandomValues(new Uint8Array(18)), alt = "";

@@ -93,12 +93,18 @@ def test_kiosk_queues_ballots_offline_and_sends_each_once(app, browser, live_ser
             for code in ITEMS:
                 page.locator(f"#cau-q_{code} label").nth(level - 1).click()
 
-        # online: confirmed by the server, then a fresh form by itself
+        # online and incomplete: the server says what is missing, as without JavaScript
+        page.locator(f"#cau-q_{ITEMS[0]} label").nth(1).click()
+        page.get_by_role("button", name="Gửi đánh giá").click()
+        page.locator("#tom-tat-loi").wait_for()
+        assert page.title().startswith("Lỗi:")
+        # then complete: confirmed by the server, and a fresh form by itself (nothing left of the errors)
         answer(5)
         page.get_by_role("button", name="Gửi đánh giá").click()
         expect(page.locator("#ket-qua-tieu-de")).to_have_text("Cảm ơn Ông/Bà! Phiếu đã được ghi nhận.")
         page.locator("#phieu").wait_for(state="visible")
         expect(page.locator("#tien-do")).to_have_text("Đã trả lời 0/16")
+        assert page.locator("#tom-tat-loi, .invalid").count() == 0 and not page.title().startswith("Lỗi:")
 
         # the network drops: two citizens answer, nothing is claimed as recorded
         context.set_offline(True)

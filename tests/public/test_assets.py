@@ -15,3 +15,13 @@ def test_static_files_are_hashed_immutable_and_compressed(client):
     assert gzip.headers["Content-Encoding"] == "gzip"
     assert client.get("/assets/site.0000000000.css").status_code == 404
     assert client.get("/favicon.ico").headers["Content-Type"].startswith("image/svg+xml")
+
+
+def test_the_form_script_is_small():
+    import gzip
+    from pathlib import Path
+
+    import survey
+
+    script = (Path(survey.__file__).parent / "static" / "form.js").read_bytes()
+    assert len(gzip.compress(script, 9)) <= 3 * 1024
