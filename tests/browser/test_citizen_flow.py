@@ -110,7 +110,9 @@ def test_form_is_accessible_and_keyboard_usable(phone, poster_url, axe_source):
     page.goto(poster_url)
     assert axe_violations(page, axe_source) == []
     # tap targets: every choice is at least 44 px high
-    heights = page.eval_on_selector_all(".rate label, .chips label", "els => els.map(e => e.getBoundingClientRect().height)")
+    heights = page.eval_on_selector_all(
+        ".rate label, .chips label", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
     assert heights and min(heights) >= 44
     # keyboard: Tab reaches the first choice, Space selects it
     page.keyboard.press("Tab")

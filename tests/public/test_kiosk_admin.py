@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Counter, Unit
+from tests.conftest import full_answers, hidden_fields
 
 
 def test_counter_fields_subset_is_what_the_form_offers(app, client, make_unit, make_counter):
@@ -21,6 +22,18 @@ def test_counter_fields_subset_is_what_the_form_offers(app, client, make_unit, m
         counter_service.set_fields(db.session.get(Counter, counter.id), fields)
         db.session.commit()
     html = client.get(f"/s/{counter.token}?moi=1").get_data(as_text=True)
+    assert "Hộ tịch" in html and "Xây dựng" in html and "Đất đai" not in html
+    # a field the counter does not offer is refused, nothing stored
+    hidden = hidden_fields(html)
+    refused = client.post(f"/s/{counter.token}", data={**hidden, **full_answers(), "field_code": "DD"})
+    assert refused.status_code == 422
+    # the receipt-code form offers the same fields
+    with app.app_context():
+        from survey.services import receipts
+
+        code = receipts.issue(db.session.get(Counter, counter.id), 1)[0].code
+        db.session.commit()
+    html = client.get(f"/r/{code}").get_data(as_text=True)
     assert "Hộ tịch" in html and "Xây dựng" in html and "Đất đai" not in html
 
 
