@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from survey.extensions import db
 from survey.models import Counter, Field, Procedure, Unit
@@ -72,14 +72,19 @@ def _field_view(field: Field) -> FieldView:
 def _load_view(token: str) -> CounterView | None:
     # "k:" + token: the counter whose kiosk has that token
     column, token = (Counter.kiosk_token, token[2:]) if token.startswith("k:") else (Counter.token, token)
-    counter = db.session.scalar(
-        select(Counter)
-        .where(column == token, Counter.is_active.is_(True))
-        .options(
-            joinedload(Counter.unit).selectinload(Unit.fields).selectinload(Field.procedures),
-            joinedload(Counter.field).selectinload(Field.procedures),
-            selectinload(Counter.fields),
+    counter = (
+        db.session.execute(
+            select(Counter)
+            .where(column == token, Counter.is_active.is_(True))
+            .options(
+                joinedload(Counter.unit).selectinload(Unit.fields).selectinload(Field.procedures),
+                joinedload(Counter.field).selectinload(Field.procedures),
+                # in the same statement: a counter offers no subset, or a few fields (no extra round trip)
+                joinedload(Counter.fields),
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
     if counter is None:
         return None
