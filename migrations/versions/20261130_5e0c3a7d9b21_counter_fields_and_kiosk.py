@@ -1,7 +1,7 @@
 """counters: a subset of the unit's fields, and a kiosk token
 
 Revision ID: 5e0c3a7d9b21
-Revises: d3a8f6c21e47
+Revises: 4a00a9ec9a71
 Create Date: 2026-11-30 06:10:00
 
 A counter with no rows in counter_fields offers every field of its unit, and one with
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e0c3a7d9b21'
-down_revision = 'd3a8f6c21e47'
+down_revision = '4a00a9ec9a71'
 branch_labels = None
 depends_on = None
 
