@@ -198,7 +198,8 @@ def register_commands(app: Flask) -> None:
     from survey.officers_cli import officers_group
     from survey.reports.cli import reports
     from survey.trust_cli import privacy_group, receipts
+    from survey.units_cli import units_group
 
     for command in (qr, responses, seed_demo, demo_info, users, feedback, reports, receipts, privacy_group,
-                    api_keys, dossiers_group, officers_group):  # fmt: skip
+                    api_keys, dossiers_group, officers_group, units_group):  # fmt: skip
         app.cli.add_command(command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -18,6 +19,7 @@ from survey.models.units import UNIT_KINDS
 from survey.models.users import ROLE_NAMES
 from survey.reports.signing import lines
 from survey.services import counters as counter_service
+from survey.services import units as unit_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError
 from survey.services.text import clean_text
@@ -414,7 +416,8 @@ def unit_edit(unit_id: int):
             unit.name = clean_text(form.name.data)
             unit.fields = list(db.session.scalars(select(Field).where(Field.code.in_(form.fields.data or []))))
             unit.valid_to = form.valid_to.data
-            unit.successor = successor
+            if successor is not None and successor is not unit.successor:
+                unit_service.record_succession(unit, successor, form.valid_to.data + timedelta(days=1), "merge")
             unit.report_signer_titles = _lines_field(form.report_signer_titles.data)
             unit.report_signer_name = clean_text(form.report_signer_name.data)
             unit.report_recipients = _lines_field(form.report_recipients.data)
