@@ -32,7 +32,35 @@ successions = sa.table('unit_successions', sa.column('predecessor_id', sa.Intege
                        sa.column('kind', sa.String), sa.column('share', sa.Float))
 
 
+def _foreign_keys(on: bool) -> None:
+    """SQLite rebuilds ``units`` to drop its constraints: with foreign keys on, dropping the old table would
+    empty unit_fields (cascade) or fail on counters, so they are off for the rebuild (outside a transaction)."""
+    conn = op.get_bind()
+    if conn.dialect.name != 'sqlite':
+        return
+    raw = conn.connection.dbapi_connection
+    if raw.in_transaction:  # the PRAGMA is a no-op inside a transaction: end what the earlier steps wrote
+        raw.commit()
+    conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    if conn.exec_driver_sql('PRAGMA foreign_keys').scalar() != int(on):
+        raise RuntimeError('could not switch SQLite foreign keys for the rebuild of units')
+
+
 def upgrade():
+    conn = op.get_bind()
+    rows = conn.execute(sa.select(units.c.id, units.c.valid_from, units.c.valid_to, units.c.successor_id)).all()
+    _foreign_keys(False)
+    with op.batch_alter_table('units', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('unit_type', sa.String(length=20), nullable=True))
+        batch_op.drop_constraint('uq_units_code', type_='unique')
+        batch_op.drop_constraint('fk_units_successor_id_units', type_='foreignkey')
+        batch_op.drop_column('successor_id')
+        batch_op.create_unique_constraint('uq_units_code_valid_to', ['code', 'valid_to'])
+        batch_op.create_index(batch_op.f('ix_units_code'), ['code'], unique=False)
+        batch_op.create_index('uq_units_code_current', ['code'], unique=True,
+                              sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+    _foreign_keys(True)
+
     op.create_table('unit_successions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('predecessor_id', sa.Integer(), nullable=False),
@@ -55,8 +83,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_unit_successions_predecessor_id'), ['predecessor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_unit_successions_successor_id'), ['successor_id'], unique=False)
 
-    conn = op.get_bind()
-    rows = conn.execute(sa.select(units.c.id, units.c.valid_from, units.c.valid_to, units.c.successor_id)).all()
     starts = {row.id: row.valid_from for row in rows}
     taken = {}
     for row in rows:
@@ -70,35 +96,26 @@ def upgrade():
         conn.execute(sa.insert(successions).values(predecessor_id=row.id, successor_id=row.successor_id,
                                                    date=day, kind=kind, share=1.0))
 
-    with op.batch_alter_table('units', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('unit_type', sa.String(length=20), nullable=True))
-        batch_op.drop_constraint('uq_units_code', type_='unique')
-        batch_op.drop_constraint('fk_units_successor_id_units', type_='foreignkey')
-        batch_op.drop_column('successor_id')
-        batch_op.create_unique_constraint('uq_units_code_valid_to', ['code', 'valid_to'])
-        batch_op.create_index(batch_op.f('ix_units_code'), ['code'], unique=False)
-        batch_op.create_index('uq_units_code_current', ['code'], unique=True,
-                              sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
-
 
 def downgrade():
     """Back to one successor a unit (a split keeps none) and codes unique for all time (fails if a code was reused)."""
-    with op.batch_alter_table('units', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('successor_id', sa.INTEGER(), nullable=True))
-        batch_op.create_foreign_key('fk_units_successor_id_units', 'units', ['successor_id'], ['id'])
     conn = op.get_bind()
     whole = conn.execute(sa.select(successions.c.predecessor_id, successions.c.successor_id)
                          .where(successions.c.kind.in_(['merge', 'rename']))).all()
-    for predecessor_id, successor_id in whole:
-        conn.execute(sa.update(units).where(units.c.id == predecessor_id).values(successor_id=successor_id))
+    with op.batch_alter_table('unit_successions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_unit_successions_successor_id'))
+        batch_op.drop_index(batch_op.f('ix_unit_successions_predecessor_id'))
+    op.drop_table('unit_successions')
+    _foreign_keys(False)
     with op.batch_alter_table('units', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('successor_id', sa.INTEGER(), nullable=True))
+        batch_op.create_foreign_key('fk_units_successor_id_units', 'units', ['successor_id'], ['id'])
         batch_op.drop_index('uq_units_code_current', sqlite_where=sa.text('valid_to IS NULL'),
                             postgresql_where=sa.text('valid_to IS NULL'))
         batch_op.drop_index(batch_op.f('ix_units_code'))
         batch_op.drop_constraint('uq_units_code_valid_to', type_='unique')
         batch_op.create_unique_constraint('uq_units_code', ['code'])
         batch_op.drop_column('unit_type')
-    with op.batch_alter_table('unit_successions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_unit_successions_successor_id'))
-        batch_op.drop_index(batch_op.f('ix_unit_successions_predecessor_id'))
-    op.drop_table('unit_successions')
+    _foreign_keys(True)
+    for predecessor_id, successor_id in whole:
+        conn.execute(sa.update(units).where(units.c.id == predecessor_id).values(successor_id=successor_id))
