@@ -25,7 +25,14 @@ def test_existing_successor_links_become_successions(app, db):
                 (2, "X-LS", "Đặc khu Lý Sơn", None, None, None),
                 (3, "X-CHAUO", "Thị trấn Châu Ổ", None, date(2025, 6, 30), 1),
                 (4, "X-BCHANH", "Xã Bình Chánh", None, date(2025, 6, 30), 1),
-                (5, "H-LS", "Huyện Lý Sơn", None, None, 2),  # a link without valid_to: dated by the successor, else 1/7/2025
+                (
+                    5,
+                    "H-LS",
+                    "Huyện Lý Sơn",
+                    None,
+                    None,
+                    2,
+                ),  # a link without valid_to: dated by the successor, else 1/7/2025
                 (6, "X-BTRUNG", "Xã Bình Trung", None, None, 1),  # no valid_to: the successor's valid_from
                 (7, "H-BS", "Huyện Bình Sơn", None, date(2025, 6, 30), None),  # no successor: nothing to move
             ]

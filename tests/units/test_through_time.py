@@ -66,7 +66,9 @@ def test_a_code_cannot_name_two_units_on_the_same_day(app, db):
         reused = unit_service.add_unit("21052", "Xã mới", unit_type="xa", valid_from=date(2026, 1, 1))
         assert unit_service.resolve_code("21052", date(2026, 1, 1)).id == reused.id  # Bình Chánh ended 30/6/2025
         with pytest.raises(DomainError, match="sau ngày bắt đầu"):
-            unit_service.add_unit("99999", "Xã X", unit_type="xa", valid_from=date(2025, 1, 2), valid_to=date(2025, 1, 1))
+            unit_service.add_unit(
+                "99999", "Xã X", unit_type="xa", valid_from=date(2025, 1, 2), valid_to=date(2025, 1, 1)
+            )
 
 
 def test_the_database_keeps_one_current_unit_and_one_unit_ending_a_day_per_code(app, db):
@@ -87,7 +89,9 @@ def test_a_succession_is_edited_not_duplicated_and_bad_shares_are_refused(app, d
         chau_o, _, binh_son, _ = _bình_sơn(db)
         unit_service.record_succession(chau_o, binh_son, MERGER_DAY, "split", share=0.4, share_basis="dân số")
         rows = db.session.scalars(select(UnitSuccession).where(UnitSuccession.predecessor_id == chau_o.id)).all()
-        assert [(r.kind, r.share, r.share_basis, r.legal_basis_number) for r in rows] == [("split", 0.4, "dân số", None)]
+        assert [(r.kind, r.share, r.share_basis, r.legal_basis_number) for r in rows] == [
+            ("split", 0.4, "dân số", None)
+        ]
         for bad in (0, 1.5, -0.1):
             with pytest.raises(DomainError, match="Tỷ lệ"):
                 unit_service.record_succession(chau_o, binh_son, MERGER_DAY, "split", share=bad)
