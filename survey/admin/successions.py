@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from survey.admin import bp
 from survey.admin.manage import CODE, _flash_errors, admin_only
@@ -23,9 +23,16 @@ SHARE = Regexp(
 )
 
 
+def _at_least_one(form, field) -> None:
+    """Like InputRequired, without the ``required`` attribute (on checkboxes it would ask for all of them)."""
+    if not field.data:
+        raise ValidationError("Xin chọn các đơn vị cũ.")
+
+
 class MergerForm(Form):
-    old_units = SelectMultipleField("Các đơn vị cũ (giữ phím Ctrl để chọn nhiều)",
-                                    validators=[InputRequired("Xin chọn các đơn vị cũ.")])  # fmt: skip
+    old_units = SelectMultipleField("Các đơn vị cũ", validators=[_at_least_one],
+                                    widget=widgets.ListWidget(prefix_label=False),
+                                    option_widget=widgets.CheckboxInput())  # fmt: skip
     on = DateField("Ngày đơn vị mới bắt đầu hoạt động", validators=[InputRequired("Xin nhập ngày sáp nhập.")])
     code = StringField("Mã đơn vị mới (có thể dùng lại mã của một đơn vị cũ)",
                        validators=[InputRequired("Xin nhập mã đơn vị mới."), CODE])  # fmt: skip
@@ -68,7 +75,8 @@ def merger_record():
                 flash(str(exc), "error")
             else:
                 db.session.commit()
-                flash(f"Đã ghi nhận sáp nhập {len(olds)} đơn vị thành {unit.name}; các quầy của đơn vị cũ đã đóng.",
+                names = ", ".join(old.name for old in olds)
+                flash(f"Đã ghi nhận: {names} → {unit.name} từ {form.on.data:%d/%m/%Y}; các quầy của đơn vị cũ đã đóng.",
                       "info")  # fmt: skip
                 return redirect(url_for("admin.successions_list"))
     return render_template("admin/merger.html", form=form)

@@ -24,7 +24,7 @@ def test_admin_records_a_merger_and_edits_its_succession(app, client, world, log
     data = {"csrf_token": token, "old_units": old, "on": "2025-07-01", "code": "X-CHAUO", "name": "Xã Bình Sơn",
             "unit_type": "xa", "parent": "", "basis_number": "1677/NQ-UBTVQH15", "basis_date": "2025-06-16"}  # fmt: skip
     page = client.post("/admin/don-vi/sap-nhap", data=data, follow_redirects=True).get_data(as_text=True)
-    assert "Đã ghi nhận sáp nhập 2 đơn vị thành Xã Bình Sơn" in page
+    assert "Đã ghi nhận: UBND thị trấn Châu Ổ, UBND xã Bình Chánh → Xã Bình Sơn từ 01/07/2025" in page
     assert "Nghị quyết số 1677/NQ-UBTVQH15 ngày 16/06/2025" in page and "01/07/2025" in page
     with app.app_context():
         assert resolve_code("X-CHAUO", date(2025, 6, 30)).name == "UBND thị trấn Châu Ổ"
@@ -54,6 +54,9 @@ def test_a_merger_onto_a_code_in_use_is_refused_and_changes_nothing(app, client,
             "name": "Xã mới", "unit_type": "xa", "parent": ""}  # fmt: skip
     page = client.post("/admin/don-vi/sap-nhap", data=data, follow_redirects=True).get_data(as_text=True)
     assert "một mã chỉ dùng cho một đơn vị tại mỗi thời điểm" in page
+    none_chosen = client.post("/admin/don-vi/sap-nhap", data={**data, "old_units": [], "code": "X-MOI"},
+                              follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    assert "Xin chọn các đơn vị cũ." in none_chosen
     with app.app_context():
         assert _db.session.scalar(select(Unit.valid_to).where(Unit.code == "X-CHAUO")) is None
         assert _db.session.scalar(select(func.count()).select_from(UnitSuccession)) == 0
