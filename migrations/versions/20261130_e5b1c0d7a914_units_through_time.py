@@ -10,6 +10,8 @@ PostgreSQL both have; no two units of a code ending the same day); survey/servic
 Each existing successor link becomes a succession: dated the day after the predecessor's valid_to
 (else the successor's valid_from, else 1/7/2025, the reform the links were kept for), a merge when the
 successor took several units, a rename when only this one, share 1.
+On SQLite the units table is rebuilt (its unique code and successor link cannot be dropped in place), with
+foreign keys off for the rebuild so that unit_fields, counters and responses keep their rows.
 """
 from datetime import date, timedelta
 
