@@ -21,11 +21,11 @@ from survey.services import feedback as feedback_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError, ImportRejected
 from survey.services.periods import VN
-from survey.services.units import subtree_ids
+from survey.services.units import subtree_ids, unit_by_code
 
 
 def _unit_or_fail(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    unit = unit_by_code(code)  # a code reused across a merger: the unit bearing it today
     if unit is None:
         raise click.ClickException(f"Không có đơn vị mã {code}.")
     return unit

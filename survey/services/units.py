@@ -42,6 +42,15 @@ def resolve_code(code: str, on_date: date | None = None) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.code == code, in_force(on)))
 
 
+def unit_by_code(code: str, on_date: date | None = None) -> Unit | None:
+    """The unit a code names for a user: the one in force on ``on_date`` (default today), else the latest to bear it."""
+    unit = resolve_code(code, on_date)
+    if unit is not None:
+        return unit
+    latest = select(Unit).where(Unit.code == code).order_by(Unit.valid_to.desc().nulls_first(), Unit.id.desc())
+    return db.session.scalars(latest.limit(1)).first()
+
+
 def _overlaps(first_from: date | None, first_to: date | None, other_from: date | None, other_to: date | None) -> bool:
     return (first_from is None or other_to is None or first_from <= other_to) and (
         other_from is None or first_to is None or other_from <= first_to

@@ -39,6 +39,10 @@ def test_a_code_reused_across_the_merger_resolves_on_each_side_of_the_date(app, 
         assert unit_service.resolve_code("21040").id == binh_son.id  # today (2026) is after the merger
         assert unit_service.resolve_code("21052", date(2025, 7, 1)) is None  # Bình Chánh's code went with it
         assert chau_o.id != binh_son.id
+        # what a command's --unit 21040 means: the unit bearing the code today; a code no longer in use: its last unit
+        assert unit_service.unit_by_code("21040").id == binh_son.id
+        assert unit_service.unit_by_code("21052").name == "Xã Bình Chánh"
+        assert unit_service.unit_by_code("00000") is None
 
 
 def test_a_merger_closes_the_old_units_and_their_counters_and_records_each_succession(app, db):
