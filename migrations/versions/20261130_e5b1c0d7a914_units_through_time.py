@@ -1,7 +1,7 @@
 """units through time: codes unique per day, official unit types, unit_successions (from units.successor_id)
 
 Revision ID: e5b1c0d7a914
-Revises: 4a00a9ec9a71
+Revises: 5e0c3a7d9b21
 Create Date: 2026-11-30 07:05:00
 
 A unit's official code is now unique only among the units in force on a day. The database keeps the
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5b1c0d7a914'
-down_revision = '4a00a9ec9a71'
+down_revision = '5e0c3a7d9b21'
 branch_labels = None
 depends_on = None
 

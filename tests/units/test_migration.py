@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 
 from survey.extensions import db as _db
 
-BEFORE = "4a00a9ec9a71"  # the revision before units through time
+BEFORE = "5e0c3a7d9b21"  # the revision before units through time
 
 
 def test_existing_successor_links_become_successions(app, db):
