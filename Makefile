@@ -29,10 +29,10 @@ instance/config.py:
 	@$(PYTHON) -c 'import secrets; print("# Local settings (not committed).\nSECRET_KEY = " + repr(secrets.token_hex(32)))' > $@
 	@echo "Đã tạo instance/config.py với một SECRET_KEY ngẫu nhiên."
 
-run: $(STAMP) instance/config.py ## migrate the SQLite database, seed demo data once, serve on http://127.0.0.1:5000
+run: $(STAMP) instance/config.py ## migrate the SQLite database, seed demo data once, serve on http://127.0.0.1:$(PORT) (PORT=5101 make run)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@$(FLASK) demo-info
+	@$(FLASK) demo-info --base-url http://$(HOST):$(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 SNAPSHOTS := tests/reports/snapshots

@@ -191,3 +191,21 @@ def all_question_codes() -> tuple[str, ...]:
         for q in load_profile(code).question_codes:
             seen.setdefault(q, None)
     return tuple(seen)
+
+
+def answer_ranges() -> dict[str, tuple[int, int]]:
+    """Lowest and highest allowed answer of every question over every shipped profile.
+
+    What the response table's CHECK constraints are built from (``survey.models.responses``).
+
+    >>> answer_ranges()["A1"], answer_ranges()["P1"], answer_ranges()["X1"]
+    ((0, 5), (1, 3), (1, 4))
+    """
+    ranges: dict[str, tuple[int, int]] = {}
+    for code in profile_codes():
+        profile = load_profile(code)
+        for q in profile.question_codes:
+            values = profile.allowed_values(q)
+            low, high = ranges.get(q, (min(values), max(values)))
+            ranges[q] = (min(low, *values), max(high, *values))
+    return ranges

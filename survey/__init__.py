@@ -38,14 +38,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "(make run tạo sẵn một khoá cho máy phát triển)."
         )
 
-    from survey import admin, api, database, errors, formatting, public, security
+    from survey import admin, api, assets, database, errors, formatting, public, security
     from survey.cli import register_commands
-    from survey.extensions import csrf, db, limiter, login_manager, migrate
+    from survey.extensions import compress, csrf, db, limiter, login_manager, migrate
     from survey.services.users import load_user
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.jinja_env.filters.update(formatting.FILTERS)
 
+    assets.init_app(app)
     app.register_blueprint(errors.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(admin.bp)

@@ -21,11 +21,11 @@ from survey.services import feedback as feedback_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError, ImportRejected
 from survey.services.periods import VN
-from survey.services.units import subtree_ids
+from survey.services.units import subtree_ids, unit_by_code
 
 
 def _unit_or_fail(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    unit = unit_by_code(code)  # a code reused across a merger: the unit bearing it today
     if unit is None:
         raise click.ClickException(f"Không có đơn vị mã {code}.")
     return unit
@@ -136,16 +136,23 @@ def seed_demo() -> None:
 
 
 @click.command("demo-info")
+@click.option("--base-url", help="Địa chỉ máy chủ đang chạy (mặc định PUBLIC_BASE_URL), ví dụ http://127.0.0.1:5101.")
 @with_appcontext
-def demo_info() -> None:
-    """In một đường dẫn khảo sát và các tài khoản mẫu để thử."""
+def demo_info(base_url: str | None) -> None:
+    """In một đường dẫn khảo sát, đường dẫn máy tính bảng tại quầy và các tài khoản mẫu để thử."""
     counter = db.session.scalar(select(Counter).where(Counter.is_active.is_(True)).order_by(Counter.code))
     if counter is None:
         click.echo("Chưa có quầy nào.")
         return
-    base = current_app.config["PUBLIC_BASE_URL"]
+    if counter.kiosk_token is None and counter.unit.is_sample:
+        counter_service.new_kiosk_token(counter)  # the demo counter gets a kiosk to try
+        db.session.commit()
+    base = base_url or current_app.config["PUBLIC_BASE_URL"]
     click.echo(f"Phiếu khảo sát ({counter.unit.name}, {counter.name}):")
     click.echo(f"  {counter_service.survey_url(counter, base)}")
+    if counter.kiosk_token:
+        click.echo("Máy tính bảng tại quầy (chữ lớn, tự về phiếu mới):")
+        click.echo(f"  {counter_service.kiosk_url(counter, base)}")
     if demo.is_seeded():
         click.echo(f"Bảng điều khiển: {base.rstrip('/')}/admin/  — tài khoản mẫu (chỉ dùng thử):")
         for username, password, role, unit_code in demo.DEMO_USERS:
@@ -192,7 +199,8 @@ def register_commands(app: Flask) -> None:
     from survey.officers_cli import officers_group
     from survey.reports.cli import reports
     from survey.trust_cli import privacy_group, receipts
+    from survey.units_cli import units_group
 
     for command in (qr, responses, seed_demo, demo_info, users, feedback, reports, receipts, privacy_group,
-                    api_keys, dossiers_group, officers_group, figures_group):  # fmt: skip
+                    api_keys, dossiers_group, officers_group, units_group, figures_group):  # fmt: skip
         app.cli.add_command(command)

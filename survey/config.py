@@ -73,6 +73,10 @@ class Defaults:
     #: keeps only its keyed hash)
     DEVICE_COOKIE_NAME = "sipas_tb"
     DEVICE_COOKIE_DAYS = 400
+    #: seconds a kiosk's half-filled form may stay untouched before it is cleared for the next citizen
+    KIOSK_IDLE_SECONDS = 90
+    #: seconds the kiosk's thank-you stays before a fresh form
+    KIOSK_THANKS_SECONDS = 6
     #: days a printed receipt code stays valid (`flask receipts issue --valid-days` overrides)
     RECEIPT_VALID_DAYS = 90
     # ---- rate limits (Flask-Limiter), on the citizen pages only ----
@@ -98,6 +102,10 @@ class Defaults:
     LOGIN_LIMIT_PER_NAME = "10/15minutes"
     #: reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none)
     TRUSTED_PROXIES = 0
+    # ---- compression (Flask-Compress) of text responses: brotli where accepted, else gzip ----
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                          "image/svg+xml", "text/csv"]  # fmt: skip
     # ---- privacy (survey/services/privacy.py; `flask privacy purge`) ----
     #: days the rotating client-address hash is kept
     IP_HASH_RETENTION_DAYS = 7

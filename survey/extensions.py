@@ -1,5 +1,6 @@
 """Extensions, created unbound; ``create_app`` calls ``init_app`` on each."""
 
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -25,6 +26,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
+compress = Compress()
 login_manager = LoginManager()
 login_manager.login_view = "admin.login"
 login_manager.login_message = "Xin đăng nhập để tiếp tục."

@@ -1,7 +1,7 @@
 """figure cells: ballots folded per (profile, unit, month, quarter and year); responses.folded and two partial indexes
 
 Revision ID: a11f0c3d5e2b
-Revises: 4a00a9ec9a71
+Revises: e5b1c0d7a914
 Create Date: 2026-11-30 06:10:00
 
 The read model (survey.figures.cells) keeps, per questionnaire, unit and month, the answer
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a11f0c3d5e2b'
-down_revision = '4a00a9ec9a71'
+down_revision = 'e5b1c0d7a914'
 branch_labels = None
 depends_on = None
 

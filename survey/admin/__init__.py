@@ -38,4 +38,14 @@ def visible_or_404(model, row_id: int):
     return row
 
 
-from survey.admin import api_keys, auth, dashboard, exports, feedback, manage, officers, review  # noqa: E402,F401
+from survey.admin import (  # noqa: E402,F401
+    api_keys,
+    auth,
+    dashboard,
+    exports,
+    feedback,
+    manage,
+    officers,
+    review,
+    successions,
+)

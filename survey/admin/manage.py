@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -18,6 +19,7 @@ from survey.models.units import UNIT_KINDS
 from survey.models.users import ROLE_NAMES
 from survey.reports.signing import lines
 from survey.services import counters as counter_service
+from survey.services import units as unit_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError
 from survey.services.text import clean_text
@@ -73,7 +75,8 @@ def counters():
     base = current_app.config["PUBLIC_BASE_URL"]
     form = _counter_form() if current_user.role == "admin" else None
     return render_template("admin/counters.html", counters=items, base=base, form=form,
-                           url_of=lambda c: counter_service.survey_url(c, base))  # fmt: skip
+                           url_of=lambda c: counter_service.survey_url(c, base),
+                           kiosk_of=lambda c: counter_service.kiosk_url(c, base))  # fmt: skip
 
 
 @bp.post("/quay")
@@ -111,6 +114,48 @@ def counter_regenerate(counter_id: int):
     counter_service.regenerate_token(counter)
     db.session.commit()
     flash(f"Đã tạo mã QR mới cho quầy {counter.code}: hãy in lại áp phích.", "info")
+    return redirect(url_for("admin.counters"))
+
+
+@bp.post("/quay/<int:counter_id>/linh-vuc")
+@admin_only
+def counter_fields(counter_id: int):
+    """The fields the counter's form offers: a few of its unit's, one (fixed), or none ticked for all."""
+    counter = visible_or_404(Counter, counter_id)
+    if not Form().validate_on_submit():  # the CSRF token
+        abort(400)
+    wanted = set(request.form.getlist("field"))
+    try:
+        counter_service.set_fields(counter, [f for f in counter.unit.fields if f.code in wanted])
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.counters"))
+    db.session.commit()
+    flash(f"Quầy {counter.code} nhận: {', '.join(f.name for f in counter.offered)}.", "info")
+    return redirect(url_for("admin.counters"))
+
+
+@bp.post("/quay/<int:counter_id>/may-tinh-bang")
+@admin_only
+def counter_kiosk(counter_id: int):
+    counter = visible_or_404(Counter, counter_id)
+    counter_service.new_kiosk_token(counter)
+    db.session.commit()
+    flash(
+        f"Đã tạo đường dẫn máy tính bảng mới cho quầy {counter.code}; đường dẫn cũ (nếu có) không còn dùng được.",
+        "info",
+    )
+    return redirect(url_for("admin.counters"))
+
+
+@bp.post("/quay/<int:counter_id>/may-tinh-bang/thu-hoi")
+@admin_only
+def counter_kiosk_revoke(counter_id: int):
+    counter = visible_or_404(Counter, counter_id)
+    counter_service.revoke_kiosk(counter)
+    db.session.commit()
+    flash(f"Đã thu hồi đường dẫn máy tính bảng của quầy {counter.code}.", "info")
     return redirect(url_for("admin.counters"))
 
 
@@ -371,7 +416,8 @@ def unit_edit(unit_id: int):
             unit.name = clean_text(form.name.data)
             unit.fields = list(db.session.scalars(select(Field).where(Field.code.in_(form.fields.data or []))))
             unit.valid_to = form.valid_to.data
-            unit.successor = successor
+            if successor is not None and successor is not unit.successor:
+                unit_service.record_succession(unit, successor, form.valid_to.data + timedelta(days=1), "merge")
             unit.report_signer_titles = _lines_field(form.report_signer_titles.data)
             unit.report_signer_name = clean_text(form.report_signer_name.data)
             unit.report_recipients = _lines_field(form.report_recipients.data)

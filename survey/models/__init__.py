@@ -8,8 +8,8 @@ from survey.models.officers import Officer, OfficerShift
 from survey.models.reports import Report
 from survey.models.responses import Response
 from survey.models.trust import ReceiptCode, ResponseReview
-from survey.models.units import Field, Procedure, Unit
+from survey.models.units import Field, Procedure, Unit, UnitSuccession
 from survey.models.users import User
 
 __all__ = ["ApiCall", "ApiKey", "Counter", "DossierCount", "FeedbackEvent", "FeedbackItem", "Field", "FigureCell", "Officer", "OfficerShift", "Procedure", "ReceiptCode", "Report", "Response",
-           "ResponseReview", "Unit", "User"]  # fmt: skip
+           "ResponseReview", "Unit", "UnitSuccession", "User"]  # fmt: skip

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from analysis.profile import answer_ranges, respondent_questions
 from survey.extensions import db
 from survey.models.counters import Counter
 from survey.models.types import UTCDateTime, utcnow
@@ -35,8 +36,8 @@ PERCEPTION_CODES = ("P1", "P2")
 EXPECTATION_CODES = tuple(f"X{i}" for i in range(1, 11))
 ANSWER_CODES = SATISFACTION_CODES + PERCEPTION_CODES + EXPECTATION_CODES
 
-#: optional respondent profile, coded as in analysis/profiles/respondent.json
-RESPONDENT_FIELDS = {"sex": 3, "age_band": 5, "ethnicity": 2, "education": 5, "occupation": 7}
+#: optional respondent profile: column → highest code, read from analysis/profiles/respondent.json
+RESPONDENT_FIELDS = {q.code: max(q.values) for q in respondent_questions()}
 
 
 def answer_column(code: str) -> str:
@@ -45,8 +46,9 @@ def answer_column(code: str) -> str:
 
 
 def _answer_checks() -> list[CheckConstraint]:
-    ranges = [(c, 0, 5) for c in SATISFACTION_CODES]
-    ranges += [(c, 1, 3) for c in PERCEPTION_CODES] + [(c, 1, 4) for c in EXPECTATION_CODES]
+    # the ranges come from the profiles (tests/test_question_definition.py ties the code lists to them)
+    allowed = answer_ranges()
+    ranges = [(c, *allowed[c]) for c in ANSWER_CODES]
     checks = [
         CheckConstraint(f"{answer_column(c)} BETWEEN {lo} AND {hi}", name=f"{answer_column(c)}_range")
         for c, lo, hi in ranges

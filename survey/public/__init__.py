@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from survey.public import receipts, views  # noqa: E402,F401
+from survey.public import kiosk, receipts, views  # noqa: E402,F401

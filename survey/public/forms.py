@@ -77,13 +77,14 @@ def form_class(profile_code: str) -> type[BaseSurveyForm]:
 
 
 def make_form(profile_code: str, field_choices: list[tuple[str, str]] | None, procedures, *,
-              with_questions: bool = True) -> BaseSurveyForm:  # fmt: skip
+              with_questions: bool = True, csrf: bool = True) -> BaseSurveyForm:  # fmt: skip
     """The form for one counter: without the field question when the QR fixes the field.
 
     ``with_questions=False`` gives only the hidden fields, the field, procedure and comment
-    (what a blank page renders besides the cached questions).
+    (what a blank page renders besides the cached questions). ``csrf=False`` for the kiosk,
+    whose token in the URL is its authority and whose queued ballots outlive any session.
     """
-    form = (form_class(profile_code) if with_questions else BaseSurveyForm)()
+    form = (form_class(profile_code) if with_questions else BaseSurveyForm)(meta={"csrf": csrf})
     form.comment.validators[1].max = current_app.config["COMMENT_MAX_LENGTH"]
     if field_choices is None:
         del form.field_code

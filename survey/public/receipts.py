@@ -116,7 +116,7 @@ def receipt_submit(code: str):
     if not form.validate():
         status = 400 if "csrf_token" in form.errors else 422
         return render_form(counter, profile, form, action=action, fixed_field=fixed_field), status
-    field = fixed_field or next(f for f in counter.unit.fields if f.code == form.field_code.data)
+    field = fixed_field or next(f for f in counter.offered if f.code == form.field_code.data)
     ballot = ballot_from(form, profile, counter, field, channel=_channel())
     try:
         receipts.submit(receipt, ballot)
@@ -136,4 +136,5 @@ def receipt_thanks(code: str):
     receipt = receipts.find(code)
     if receipt is None:
         abort(404)
-    return render_template("public/thanks.html", counter=receipt.counter)
+    return render_template("public/thanks.html", counter=receipt.counter,
+                           sent_path=url_for("public.receipt_form", code=receipt.code))  # fmt: skip

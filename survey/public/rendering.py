@@ -39,7 +39,7 @@ def _open_sections(form, profile) -> set[str]:
 
 
 def render_form(counter, profile, form, *, action: str, fixed_field=None, already_sent: bool = False,
-                questions_html: Markup | None = None) -> str:  # fmt: skip
+                questions_html: Markup | None = None, kiosk: dict | None = None) -> str:  # fmt: skip
     """The form page as it stands (answers given, errors)."""
     return render_template(
         "public/form.html",
@@ -52,6 +52,7 @@ def render_form(counter, profile, form, *, action: str, fixed_field=None, alread
         action=action,
         fixed_field=fixed_field,
         questions_html=questions_html,
+        kiosk=kiosk,
     )
 
 
@@ -70,15 +71,16 @@ def blank_questions(profile) -> Markup:
 
 
 def blank_form_page(counter, profile, *, action: str, field_choices, procedures, fixed_field=None,
-                    key: str | None = None) -> str:  # fmt: skip
+                    key: str | None = None, kiosk: dict | None = None) -> str:  # fmt: skip
     """The page of a fresh form with ``key`` (a new random idempotency key by default).
 
-    ``field_choices`` and ``procedures`` are what ``make_form`` takes.
+    ``field_choices`` and ``procedures`` are what ``make_form`` takes; ``kiosk`` what the
+    kiosk's script needs (its home URL, idle and thank-you seconds, spare keys).
     """
-    form = make_form(profile.code, field_choices, procedures, with_questions=False)
+    form = make_form(profile.code, field_choices, procedures, with_questions=False, csrf=kiosk is None)
     form.key.data = key or secrets.token_urlsafe(18)
     return render_form(counter, profile, form, action=action, fixed_field=fixed_field,
-                       questions_html=blank_questions(profile))  # fmt: skip
+                       questions_html=blank_questions(profile), kiosk=kiosk)  # fmt: skip
 
 
 _MAX_PAGES = 2_000

@@ -98,7 +98,7 @@ def form_choices(counter, fixed_field) -> tuple[list[tuple[str, str]] | None, li
     """What ``make_form`` takes: the field question (None when fixed) and the procedures to offer."""
     if fixed_field is not None:
         return None, fixed_field.procedures
-    return [(f.code, f.name) for f in counter.unit.fields], []
+    return [(f.code, f.name) for f in counter.offered], []
 
 
 def _load(token: str):
@@ -188,7 +188,7 @@ def survey_submit(token: str):
     if counter.field is not None:
         field = counter.field
     else:
-        field = next(f for f in counter.unit.fields if f.code == form.field_code.data)
+        field = next(f for f in counter.offered if f.code == form.field_code.data)
     ballot = ballot_from(form, profile, counter, field, channel="qr")
     ballot.key = issued.key
     if counter.token != token:  # sent from an officer's placard: the ballot carries who served
@@ -211,7 +211,14 @@ def survey_submit(token: str):
 @bp.get("/s/<token>/cam-on")
 def thanks(token: str):
     counter = _counter(token)
-    return render_template("public/thanks.html", counter=counter)
+    # sent_path: the form's path, whose draft in the browser (static/form.js) is now sent
+    return render_template("public/thanks.html", counter=counter, sent_path=url_for("public.survey_form", token=token))
+
+
+@bp.get("/bao-mat")
+def privacy():
+    """The full privacy notice the form's one line links to."""
+    return render_template("public/privacy.html")
 
 
 @bp.app_errorhandler(429)

@@ -14,6 +14,7 @@ from survey.extensions import db
 from survey.models import Counter, Field, Procedure, Unit
 from survey.models.counters import new_token
 from survey.models.types import utcnow
+from survey.services.errors import DomainError
 
 # ---- what the citizen's pages need of a counter, read once and kept a few seconds ----------
 
@@ -56,6 +57,10 @@ class CounterView:
     unit: UnitView
     field_id: int | None
     field: FieldView | None
+    #: the fields the form offers when it does not fix one: the counter's chosen few, or all the unit's
+    offered: tuple[FieldView, ...] = ()
+    #: the kiosk tablet's token, when the counter has a kiosk
+    kiosk_token: str | None = None
 
 
 def _field_view(field: Field) -> FieldView:
@@ -65,18 +70,27 @@ def _field_view(field: Field) -> FieldView:
 
 
 def _load_view(token: str) -> CounterView | None:
-    counter = db.session.scalar(
-        select(Counter)
-        .where(Counter.token == token, Counter.is_active.is_(True))
-        .options(
-            joinedload(Counter.unit).selectinload(Unit.fields).selectinload(Field.procedures),
-            joinedload(Counter.field).selectinload(Field.procedures),
+    # "k:" + token: the counter whose kiosk has that token
+    column, token = (Counter.kiosk_token, token[2:]) if token.startswith("k:") else (Counter.token, token)
+    counter = (
+        db.session.execute(
+            select(Counter)
+            .where(column == token, Counter.is_active.is_(True))
+            .options(
+                joinedload(Counter.unit).selectinload(Unit.fields).selectinload(Field.procedures),
+                joinedload(Counter.field).selectinload(Field.procedures),
+                # in the same statement: a counter offers no subset, or a few fields (no extra round trip)
+                joinedload(Counter.fields),
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
     if counter is None:
         return None
     unit = counter.unit
     fields = tuple(_field_view(f) for f in unit.fields)
+    offered_ids = {f.id for f in counter.offered}
     return CounterView(
         id=counter.id,
         token=counter.token,
@@ -85,6 +99,8 @@ def _load_view(token: str) -> CounterView | None:
         unit=UnitView(unit.id, unit.name, unit.is_sample, fields),
         field_id=counter.field_id,
         field=_field_view(counter.field) if counter.field is not None else None,
+        offered=tuple(f for f in fields if f.id in offered_ids),
+        kiosk_token=counter.kiosk_token,
     )
 
 
@@ -132,6 +148,13 @@ def counter_view(token: str) -> CounterView | None:
     return _cache().get(token, current_app.config["COUNTER_CACHE_SECONDS"])
 
 
+def kiosk_view(token: str) -> CounterView | None:
+    """The active counter whose kiosk the token opens (cached as ``counter_view``); None if unknown or revoked."""
+    if not token or len(token) > 64:
+        return None
+    return _cache().get("k:" + token, current_app.config["COUNTER_CACHE_SECONDS"])
+
+
 def forget_views() -> None:
     """Drop this process's copies: the next request reads each counter again."""
     _cache().clear()
@@ -160,6 +183,35 @@ def _keep_views(session: Session) -> None:
 
 def survey_url(counter: Counter, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/s/{counter.token}"
+
+
+def kiosk_url(counter: Counter, base_url: str) -> str | None:
+    return f"{base_url.rstrip('/')}/k/{counter.kiosk_token}" if counter.kiosk_token else None
+
+
+def new_kiosk_token(counter: Counter) -> str:
+    """Give the counter a kiosk, or a new kiosk URL (the old one stops working)."""
+    counter.kiosk_token = new_token()
+    db.session.flush()
+    return counter.kiosk_token
+
+
+def revoke_kiosk(counter: Counter) -> None:
+    """The kiosk tablet's URL stops working (on other servers within COUNTER_CACHE_SECONDS)."""
+    counter.kiosk_token = None
+    db.session.flush()
+
+
+def set_fields(counter: Counter, fields: list[Field]) -> None:
+    """Offer only ``fields`` (of the counter's unit) at this counter: one fixes it, none offers them all."""
+    own = {f.id for f in counter.unit.fields}
+    if any(f.id not in own for f in fields):
+        raise DomainError("Quầy chỉ có thể nhận các lĩnh vực của đơn vị mình.")
+    if len(fields) == 1:  # one field: the QR fixes it, and the form does not ask
+        counter.field, counter.fields = fields[0], []
+    else:
+        counter.field, counter.fields = None, list(fields)
+    db.session.flush()
 
 
 def revoke(counter: Counter) -> None:

@@ -79,7 +79,7 @@ def issue(counter: Counter, count: int, *, field: Field | None = None, valid_day
         field = counter.field
     elif counter.field_id is not None and field.id != counter.field_id:
         raise DomainError(f"Quầy {counter.code} chỉ tiếp nhận lĩnh vực {counter.field.code}.")
-    elif field.id not in {f.id for f in counter.unit.fields}:
+    elif field.id not in {f.id for f in counter.offered}:
         raise DomainError(f"Đơn vị {counter.unit.code} không giải quyết lĩnh vực {field.code}.")
     now = now or utcnow()
     expires_at = now + timedelta(days=valid_days) if valid_days else None

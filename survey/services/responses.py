@@ -140,7 +140,7 @@ def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = Fal
     the trust checks doubt is stored all the same, flagged and excluded
     (survey.services.trust); ``via_receipt`` marks the one-time receipt-code channel.
     """
-    if ballot.field_id not in {f.id for f in counter.unit.fields} and ballot.field_id != counter.field_id:
+    if ballot.field_id not in {f.id for f in counter.offered}:
         raise InvalidSubmission("Lĩnh vực không thuộc đơn vị này")
     ballot.unit_id, ballot.counter_id = counter.unit_id, counter.id
     check_ballot(ballot)

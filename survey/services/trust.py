@@ -46,6 +46,13 @@ cookies between ballots is flagged for it. Everything about the device is decide
 
 A flagged ballot's complaint (a low score or a comment) still opens a feedback item,
 so a reviewer sees it.
+
+A kiosk (channel ``kiosk``: a tablet on a stand at the counter, opened by its own
+revocable token) serves one citizen after another from one browser, as fast as the
+queue moves: :func:`device_checks` judges no device for it, and it skips ``rate`` and
+``address`` (and is not counted in the other channels' ``rate``). ``burst`` applies as
+everywhere (the tablet's address is the same source), so a run of identical ballots
+tapped in by one person is still flagged.
 """
 
 from __future__ import annotations
@@ -108,7 +115,8 @@ def _assess_statement(checks: tuple[str, ...]):
     """One short statement per combination of checks, built once; values are bound parameters."""
     at_counter = Response.counter_id == bindparam("counter_id")
     conditions = {
-        "rate": and_(at_counter, Response.submitted_at > bindparam("rate_since", type_=UTCDateTime)),
+        "rate": and_(at_counter, Response.submitted_at > bindparam("rate_since", type_=UTCDateTime),
+                     Response.channel != "kiosk"),
         "burst": and_(at_counter, Response.submitted_at > bindparam("burst_since", type_=UTCDateTime),
                       Response.answer_digest == bindparam("digest"),
                       or_(Response.ip_hash == bindparam("ip_hash"), Response.device_hash == bindparam("device_hash"))),
@@ -132,6 +140,8 @@ def device_checks(
     serves many citizens (a kiosk tablet) changes only this.
     """
     config = current_app.config
+    if response.channel == "kiosk":
+        return set()  # one tablet, a queue of citizens: the device says nothing
     if response.device_hash is None:
         return set() if via_receipt else {"cookie"}
     window = 24 * 60 if via_receipt else config["TRUST_DEVICE_WINDOW_MINUTES"]
@@ -154,7 +164,7 @@ def assess(response: Response, *, via_receipt: bool = False) -> list[str]:
     flags = device_checks(response, via_receipt=via_receipt, limits=limits, params=params)
     if response.counter_id is not None:
         params["counter_id"] = response.counter_id
-        if not via_receipt:
+        if not via_receipt and response.channel != "kiosk":
             limits["rate"] = config["TRUST_RATE_PER_MINUTE"]
             params["rate_since"] = now - timedelta(minutes=1)
             if response.ip_hash is not None:

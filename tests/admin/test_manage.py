@@ -83,3 +83,31 @@ def test_admin_creates_accounts_through_the_form(app, client, world, login):
         user = db.session.scalar(select(User).where(User.username == "canbo.moi"))
         assert user.unit.code == "X-CHAUO" and user.password_hash.startswith("scrypt:")
         assert db.session.scalar(select(User).where(User.username == "x")) is None
+
+
+def test_admin_chooses_a_counters_fields_and_makes_a_revocable_kiosk(app, client, world, login):
+    login("quantri")
+    token = csrf_from(client, "/admin/quay")
+    client.post("/admin/quay", data={"csrf_token": token, "code": "X-CHAUO-Q3", "name": "Quầy số 3",
+                                     "unit": "X-CHAUO", "field": ""})  # fmt: skip
+    counter = _counter(app, "X-CHAUO-Q3")
+    with app.app_context():
+        unit_fields = [f.code for f in db.session.get(Counter, counter.id).unit.fields]
+    assert len(unit_fields) >= 2
+    page = client.post(f"/admin/quay/{counter.id}/linh-vuc", data={"csrf_token": token, "field": unit_fields[:2]},
+                       follow_redirects=True)  # fmt: skip
+    assert "Quầy X-CHAUO-Q3 nhận:" in page.get_data(as_text=True)
+    with app.app_context():
+        stored = db.session.get(Counter, counter.id)
+        assert [f.code for f in stored.offered] == unit_fields[:2] and stored.field is None
+    # no CSRF token: refused, nothing changed
+    assert client.post(f"/admin/quay/{counter.id}/linh-vuc", data={"field": unit_fields[:1]}).status_code == 400
+
+    client.post(f"/admin/quay/{counter.id}/may-tinh-bang", data={"csrf_token": token})
+    kiosk_token = _counter(app, "X-CHAUO-Q3").kiosk_token
+    listing = client.get("/admin/quay").get_data(as_text=True)
+    assert f"/k/{kiosk_token}" in listing
+    assert client.get(f"/k/{kiosk_token}").status_code == 200
+    client.post(f"/admin/quay/{counter.id}/may-tinh-bang/thu-hoi", data={"csrf_token": token})
+    assert _counter(app, "X-CHAUO-Q3").kiosk_token is None
+    assert client.get(f"/k/{kiosk_token}").status_code == 404

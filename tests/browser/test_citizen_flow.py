@@ -17,6 +17,11 @@ from tests.conftest import axe_violations
 pytestmark = pytest.mark.browser
 
 
+def choose(page, name: str, label: str) -> None:
+    """Tap the choice ``label`` of question ``name``, as a finger does (on the box around the radio)."""
+    page.locator(f"#cau-{name} label", has=page.get_by_label(label, exact=True)).click()
+
+
 @pytest.fixture
 def poster_url(app, runner, live_server, tmp_path, make_unit, make_counter):
     """Print the poster of a counter whose public base URL is the live server, and scan it."""
@@ -41,14 +46,12 @@ def test_scan_answer_submit_and_export(app, runner, phone, poster_url, tmp_path)
     # the form fits a phone: no horizontal scrolling
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
-    page.get_by_label("Đất đai").check()
+    choose(page, "field_code", "Đất đai")
     profile = load_profile()
     for i, code in enumerate(profile.item_codes):
-        group = page.locator(f"#cau-q_{code}")
-        label = "Không đánh giá" if code == "E3" else ("Rất hài lòng" if i % 2 else "Hài lòng")
-        group.get_by_label(label, exact=True).check()
-    page.locator("summary", has_text="Đánh giá chung").click()
-    page.locator("#cau-q_S0").get_by_label("Hài lòng", exact=True).check()
+        label = "Không đánh giá" if code == "E3" else ("5 Rất hài lòng" if i % 2 else "4 Hài lòng")
+        choose(page, f"q_{code}", label)
+    choose(page, "q_S0", "4 Hài lòng")  # the overall question is on the page, not folded away
     page.get_by_label("Ý kiến góp ý khác (không bắt buộc)").fill("Cán bộ hướng dẫn tận tình, chu đáo.")
     page.get_by_role("button", name="Gửi đánh giá").click()
 
@@ -75,9 +78,9 @@ def test_scan_answer_submit_and_export(app, runner, phone, poster_url, tmp_path)
 def test_going_back_and_resubmitting_stores_one_response(app, phone, poster_url):
     page = phone
     page.goto(poster_url)
-    page.get_by_label("Hộ tịch").check()
+    choose(page, "field_code", "Hộ tịch")
     for code in load_profile().item_codes:
-        page.locator(f"#cau-q_{code}").get_by_label("Hài lòng", exact=True).check()
+        choose(page, f"q_{code}", "4 Hài lòng")
     page.get_by_role("button", name="Gửi đánh giá").click()
     page.wait_for_url("**/cam-on")
     page.go_back()
@@ -92,11 +95,11 @@ def test_going_back_and_resubmitting_stores_one_response(app, phone, poster_url)
 def test_missing_answers_are_pointed_out_and_kept(app, phone, poster_url):
     page = phone
     page.goto(poster_url)
-    page.get_by_label("Hộ tịch").check()
-    page.locator("#cau-q_A1").get_by_label("Rất hài lòng", exact=True).check()
+    choose(page, "field_code", "Hộ tịch")
+    choose(page, "q_A1", "5 Rất hài lòng")
     page.get_by_role("button", name="Gửi đánh giá").click()
     assert "Còn 15 câu cần trả lời" in page.locator("#tom-tat-loi").inner_text()
-    assert page.locator("#cau-q_A1").get_by_label("Rất hài lòng", exact=True).is_checked()
+    assert page.locator("#cau-q_A1").get_by_label("5 Rất hài lòng", exact=True).is_checked()
     assert page.get_by_label("Hộ tịch").is_checked()
     with app.app_context():
         assert db.session.scalars(select(Response)).all() == []
@@ -107,7 +110,9 @@ def test_form_is_accessible_and_keyboard_usable(phone, poster_url, axe_source):
     page.goto(poster_url)
     assert axe_violations(page, axe_source) == []
     # tap targets: every choice is at least 44 px high
-    heights = page.eval_on_selector_all(".choices label", "els => els.map(e => e.getBoundingClientRect().height)")
+    heights = page.eval_on_selector_all(
+        ".rate label, .chips label", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
     assert heights and min(heights) >= 44
     # keyboard: Tab reaches the first choice, Space selects it
     page.keyboard.press("Tab")

@@ -31,9 +31,15 @@ def test_form_is_vietnamese_and_asks_field_first(client, make_counter, open_form
     assert "Ông/Bà vừa thực hiện thủ tục thuộc lĩnh vực nào?" in html
     assert html.index("lĩnh vực nào") < html.index("Nơi tiếp nhận có biển hiệu")
     assert "Không đánh giá" in html and "Rất hài lòng" in html
+    # one plain privacy line with a link; the technical words are on the notice page only
+    assert 'href="/bao-mat"' in html and "cookie" not in html.lower() and "mã hoá một chiều" not in html
+    assert "hôm nay" not in html and "lần giao dịch này" in html
     assert set(hidden) == {"csrf_token", "key"}
-    # light: nothing fetched from another host
-    assert "http://" not in html.replace("https://khaosat.example.vn", "") and "<script" not in html
+    # light: nothing fetched from another host; the one script is the app's own file (no inline
+    # script, no on… attribute: a Content-Security-Policy without 'unsafe-inline' holds)
+    assert "http://" not in html.replace("https://khaosat.example.vn", "")
+    assert re.findall(r"<script[^>]*>", html) == [re.search(r'<script src="/assets/form\.\w+\.js" defer>', html)[0]]
+    assert not re.search(r"\son\w+=", html)
 
 
 def test_happy_path_stores_one_response(app, client, make_counter, open_form):

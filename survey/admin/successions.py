@@ -1,0 +1,134 @@
+"""Admin pages for units through time: record a merger in one step, list and edit successions."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from survey.admin import bp
+from survey.admin.manage import CODE, _flash_errors, admin_only
+from survey.extensions import db
+from survey.forms import Form, choices
+from survey.models import Unit, UnitSuccession
+from survey.models.units import SUCCESSION_KINDS, UNIT_TYPES
+from survey.services import units as unit_service
+from survey.services.errors import DomainError
+from survey.services.text import clean_text
+
+NEW_TYPES = ("xa", "phuong", "dac_khu")
+SHARE = Regexp(
+    r"^\s*(100|\d{1,2})([,.]\d{1,4})?\s*%?\s*$", message="Tỷ lệ là một số phần trăm từ 0 đến 100, ví dụ 45,5."
+)
+
+
+def _at_least_one(form, field) -> None:
+    """Like InputRequired, without the ``required`` attribute (on checkboxes it would ask for all of them)."""
+    if not field.data:
+        raise ValidationError("Xin chọn các đơn vị cũ.")
+
+
+class MergerForm(Form):
+    old_units = SelectMultipleField("Các đơn vị cũ", validators=[_at_least_one],
+                                    widget=widgets.ListWidget(prefix_label=False),
+                                    option_widget=widgets.CheckboxInput())  # fmt: skip
+    on = DateField("Ngày đơn vị mới bắt đầu hoạt động", validators=[InputRequired("Xin nhập ngày sáp nhập.")])
+    code = StringField("Mã đơn vị mới (có thể dùng lại mã của một đơn vị cũ)",
+                       validators=[InputRequired("Xin nhập mã đơn vị mới."), CODE])  # fmt: skip
+    name = StringField("Tên đơn vị mới", validators=[InputRequired("Xin nhập tên đơn vị mới."), Length(max=200)])
+    unit_type = SelectField("Loại đơn vị mới", choices=choices((t, UNIT_TYPES[t][0]) for t in NEW_TYPES))
+    parent = SelectField("Trực thuộc", validators=[Optional()])
+    basis_number = StringField("Số nghị quyết (không bắt buộc)", validators=[Optional(), Length(max=60)])
+    basis_date = DateField("Ngày ban hành nghị quyết", validators=[Optional()])
+
+
+def _unit_label(unit: Unit) -> str:
+    parent = f" — {unit.parent.name}" if unit.parent else ""
+    return f"{unit.name} ({unit.code}){parent}"
+
+
+def _merger_form() -> MergerForm:
+    form = MergerForm()
+    current = db.session.scalars(select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.name)).all()
+    form.old_units.choices = choices((u.id, _unit_label(u)) for u in current if u.kind != "province")
+    form.parent.choices = choices([("", "— Không —")] + [(u.id, u.name) for u in current if u.kind == "province"])
+    return form
+
+
+@bp.route("/don-vi/sap-nhap", methods=["GET", "POST"])
+@admin_only
+def merger_record():
+    form = _merger_form()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            _flash_errors(form)
+        else:
+            olds = list(db.session.scalars(select(Unit).where(Unit.id.in_([int(i) for i in form.old_units.data]))))
+            parent = db.session.get(Unit, int(form.parent.data)) if form.parent.data else None
+            new = unit_service.NewUnit(form.code.data.strip(), clean_text(form.name.data), form.unit_type.data, parent)
+            basis = unit_service.LegalBasis(clean_text(form.basis_number.data) or None, form.basis_date.data)
+            try:
+                unit = unit_service.record_merger(olds, new, form.on.data, basis)
+            except DomainError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                db.session.commit()
+                names = ", ".join(old.name for old in olds)
+                flash(f"Đã ghi nhận: {names} → {unit.name} từ {form.on.data:%d/%m/%Y}; các quầy của đơn vị cũ đã đóng.",
+                      "info")  # fmt: skip
+                return redirect(url_for("admin.successions_list"))
+    return render_template("admin/merger.html", form=form)
+
+
+@bp.get("/don-vi/ke-thua")
+@admin_only
+def successions_list():
+    rows = db.session.scalars(
+        select(UnitSuccession).join(UnitSuccession.successor).order_by(Unit.name, UnitSuccession.id)
+    ).all()
+    return render_template("admin/successions.html", rows=rows, kinds=SUCCESSION_KINDS)
+
+
+class SuccessionForm(Form):
+    on = DateField("Ngày có hiệu lực", validators=[InputRequired("Xin nhập ngày có hiệu lực.")])
+    kind = SelectField("Hình thức", choices=choices(SUCCESSION_KINDS.items()))
+    share = StringField("Tỷ lệ chuyển sang (%, với chia tách hoặc điều chỉnh một phần)", validators=[Optional(), SHARE])
+    share_basis = SelectField("Tính theo", choices=choices([("", "—"), ("dân số", "Dân số"), ("diện tích", "Diện tích")]),
+                              validators=[Optional()])  # fmt: skip
+    basis_number = StringField("Số nghị quyết", validators=[Optional(), Length(max=60)])
+    basis_date = DateField("Ngày ban hành nghị quyết", validators=[Optional()])
+
+
+def _share(text: str | None) -> float | None:
+    if not text or not text.strip():
+        return None
+    return float(text.strip().rstrip("%").strip().replace(",", ".")) / 100
+
+
+@bp.route("/don-vi/ke-thua/<int:succession_id>", methods=["GET", "POST"])
+@admin_only
+def succession_edit(succession_id: int):
+    row = db.session.get(UnitSuccession, succession_id) or abort(404)
+    form = SuccessionForm()
+    if request.method == "GET":
+        form.on.data, form.kind.data, form.share_basis.data = row.date, row.kind, row.share_basis or ""
+        form.share.data = "" if row.share is None else f"{row.share * 100:g}".replace(".", ",")
+        form.basis_number.data, form.basis_date.data = row.legal_basis_number, row.legal_basis_date
+    elif not form.validate_on_submit():
+        _flash_errors(form)
+    else:
+        basis = unit_service.LegalBasis(clean_text(form.basis_number.data) or None, form.basis_date.data)
+        try:
+            unit_service.record_succession(row.predecessor, row.successor, form.on.data, form.kind.data,
+                                           share=_share(form.share.data), share_basis=form.share_basis.data or None,
+                                           basis=basis)  # fmt: skip
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Đã lưu: {row.predecessor.name} → {row.successor.name}.", "info")
+            return redirect(url_for("admin.successions_list"))
+    return render_template("admin/succession_edit.html", row=row, form=form)
