@@ -12,11 +12,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Counter, Officer, Unit
+from survey.models import Counter, Officer
 from survey.services import officers as officer_service
 from survey.services.errors import DomainError, ImportRejected
 from survey.services.roster import import_roster, parse_day
-from survey.services.units import subtree_ids
+from survey.services.units import subtree_ids, unit_by_code
 
 officers_group = AppGroup("officers", help="Công chức phục vụ tại quầy và lịch trực.")
 
@@ -66,7 +66,7 @@ def _day_option(value: str | None) -> date | None:
 def officers_create(code: str, name: str, unit_code: str, counter_code: str | None,
                     active_from: str | None, active_to: str | None) -> None:  # fmt: skip
     """Thêm một công chức."""
-    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+    unit = unit_by_code(unit_code)
     if unit is None:
         raise click.ClickException(f"Không có đơn vị mã {unit_code}.")
     counter = None

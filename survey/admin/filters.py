@@ -15,7 +15,7 @@ from survey.figures.periods import Period, parse_args
 from survey.models import Field, Unit, User
 from survey.models.responses import CHANNELS
 from survey.queries import Scope
-from survey.services.units import subtree_ids
+from survey.services.units import subtree_ids, unit_by_code
 from survey.services.users import visible_unit_ids
 
 #: query-string keys that make up the filters, kept in every link and export
@@ -82,7 +82,7 @@ def parse(args, user: User) -> Filters:
     unit = None
     code = args.get("unit")
     if code:
-        unit = db.session.scalar(select(Unit).where(Unit.code == code))
+        unit = unit_by_code(code)
         if unit is None or (allowed is not None and unit.id not in allowed):
             abort(404)
     elif not user.sees_all_units:

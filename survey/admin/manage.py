@@ -23,6 +23,7 @@ from survey.services import units as unit_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError
 from survey.services.text import clean_text
+from survey.services.units import unit_by_code
 from survey.services.users import visible_unit_ids
 
 CODE = Regexp(r"^[A-Za-z0-9_.-]{1,32}$", message="Mã chỉ gồm chữ không dấu, số, dấu gạch (tối đa 32 ký tự).")
@@ -89,7 +90,7 @@ def counter_create():
     if db.session.scalar(select(Counter.id).where(Counter.code == form.code.data)):
         flash(f"Mã quầy {form.code.data} đã có.", "error")
         return redirect(url_for("admin.counters"))
-    unit = db.session.scalar(select(Unit).where(Unit.code == form.unit.data))
+    unit = unit_by_code(form.unit.data)
     field = db.session.scalar(select(Field).where(Field.code == form.field.data)) if form.field.data else None
     db.session.add(Counter(code=form.code.data, name=form.name.data.strip(), unit=unit, field=field))
     db.session.commit()
@@ -217,7 +218,7 @@ def unit_create():
     if db.session.scalar(select(Unit.id).where(Unit.code == form.code.data)):
         flash(f"Mã đơn vị {form.code.data} đã có.", "error")
         return redirect(url_for("admin.units_manage"))
-    parent = db.session.scalar(select(Unit).where(Unit.code == form.parent.data)) if form.parent.data else None
+    parent = unit_by_code(form.parent.data) if form.parent.data else None
     fields = list(db.session.scalars(select(Field).where(Field.code.in_(form.fields.data or []))))
     db.session.add(Unit(code=form.code.data, name=form.name.data.strip(), kind=form.kind.data, parent=parent,
                         fields=fields))  # fmt: skip
@@ -260,7 +261,7 @@ def user_create():
     if not form.validate_on_submit():
         _flash_errors(form)
         return redirect(url_for("admin.users"))
-    unit = db.session.scalar(select(Unit).where(Unit.code == form.unit.data)) if form.unit.data else None
+    unit = unit_by_code(form.unit.data) if form.unit.data else None
     try:
         user_service.create_user(form.username.data, form.password.data, form.role.data, form.display_name.data, unit)
         db.session.commit()
@@ -407,9 +408,7 @@ def unit_edit(unit_id: int):
         form.fields.data = [f.code for f in unit.fields]
         form.successor.data = unit.successor.code if unit.successor else ""
     elif form.validate_on_submit():
-        successor = (
-            db.session.scalar(select(Unit).where(Unit.code == form.successor.data)) if form.successor.data else None
-        )
+        successor = unit_by_code(form.successor.data) if form.successor.data else None
         if successor is not None and form.valid_to.data is None:
             flash("Đơn vị kế thừa chỉ đặt khi có ngày thôi hoạt động.", "error")
         else:

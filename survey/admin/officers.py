@@ -32,6 +32,7 @@ from survey.services.officer_results import (
     element_items,
     officer_figures,
 )
+from survey.services.units import unit_by_code
 from survey.services.users import visible_unit_ids
 
 
@@ -84,7 +85,7 @@ def officer_create():
     if not form.validate_on_submit():
         _flash_errors(form)
         return redirect(url_for("admin.officers_page"))
-    unit = db.session.scalar(select(Unit).where(Unit.code == form.unit.data))
+    unit = unit_by_code(form.unit.data)
     counter = db.session.scalar(select(Counter).where(Counter.code == form.counter.data)) if form.counter.data else None
     try:
         officer = officer_service.create(form.code.data, form.name.data, unit, counter=counter,
@@ -156,7 +157,7 @@ def officer_sheet(year: int, kind: str):
     """The annual sheet for the assessment of civil servants: for the unit's leader and the reviewer only."""
     from survey.officer_sheet import DOCX, XLSX, sheet_docx, sheet_rows, sheet_xlsx
 
-    unit = db.session.scalar(select(Unit).where(Unit.code == request.args.get("don_vi", "")))
+    unit = unit_by_code(request.args.get("don_vi", ""))
     allowed = visible_unit_ids(current_user)
     if (
         unit is None

@@ -38,7 +38,7 @@ def test_admin_records_a_merger_and_edits_its_succession(app, client, world, log
     form = {"csrf_token": token, "on": "2025-07-01", "kind": "split", "share": "45,5", "share_basis": "dân số",
             "basis_number": "1677/NQ-UBTVQH15", "basis_date": "2025-06-16"}  # fmt: skip
     page = client.post(edit, data=form, follow_redirects=True).get_data(as_text=True)
-    assert "Đã lưu: UBND xã Bình Chánh → Xã Bình Sơn" in page and "45,5% theo dân số" in page
+    assert "Đã lưu: UBND xã Bình Chánh → Xã Bình Sơn" in page and "45,5 % theo dân số" in page
     for bad in ("145", "abc", "0"):
         page = client.post(edit, data={**form, "share": bad}, follow_redirects=True).get_data(as_text=True)
         assert "Tỷ lệ" in page
