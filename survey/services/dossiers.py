@@ -18,11 +18,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from survey.extensions import db
+from survey.figures.periods import period_month
 from survey.models import Counter, DossierCount, Field, Procedure, Unit
 from survey.models.api import cell_key
 from survey.models.types import utcnow
 from survey.services.errors import ImportRejected
-from survey.services.periods import period_month
 from survey.services.spreadsheet import restore
 from survey.services.text import clean_text
 
@@ -198,16 +198,23 @@ def read_rows(path: Path) -> list[list]:
     raise ImportRejected([(None, None, "chỉ nhận tệp .xlsx hoặc .csv")])
 
 
-def import_file(path: Path, now: datetime | None = None) -> tuple[int, int]:
-    """Check every row, then write them all, or raise ImportRejected listing each problem. Flushes."""
+def read_sheet(path: Path, known: dict[str, tuple[str, ...]]) -> tuple[list[list], dict[int, str]]:
+    """A spreadsheet's rows and ``{column index: name}`` for the headers among ``known``'s aliases.
+
+    Raises ImportRejected when the file cannot be read or is empty; shared by every spreadsheet import."""
     try:
         rows = read_rows(path)
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
         raise ImportRejected([(None, None, f"không đọc được tệp ({type(exc).__name__})")]) from exc
     if not rows:
         raise ImportRejected([(None, None, "tệp trống")])
-    names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
-    columns = {i: names[header_key(h)] for i, h in enumerate(rows[0]) if header_key(h) in names}
+    names = {alias: name for name, aliases in known.items() for alias in aliases}
+    return rows, {i: names[header_key(h)] for i, h in enumerate(rows[0]) if header_key(h) in names}
+
+
+def import_file(path: Path, now: datetime | None = None) -> tuple[int, int]:
+    """Check every row, then write them all, or raise ImportRejected listing each problem. Flushes."""
+    rows, columns = read_sheet(path, COLUMNS)
     found = set(columns.values())
     missing = [n for n in REQUIRED if n not in found]
     if "unit" not in found and "service_point" not in found:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Counter, Officer, OfficerShift
-from survey.services.dossiers import header_key, read_rows
+from survey.services.dossiers import read_sheet
 from survey.services.errors import DomainError, ImportRejected
 from survey.services.officers import normalise_code
 
@@ -46,14 +46,7 @@ def parse_day(value: object) -> date | None:
 
 def import_roster(path: Path) -> tuple[int, int]:
     """Check every row, then add the new lines; ``(added, already_there)``. Flushes; the caller commits."""
-    try:
-        rows = read_rows(path)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        raise ImportRejected([(None, None, f"không đọc được tệp ({type(exc).__name__})")]) from exc
-    if not rows:
-        raise ImportRejected([(None, None, "tệp trống")])
-    names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
-    columns = {i: names[header_key(h)] for i, h in enumerate(rows[0]) if header_key(h) in names}
+    rows, columns = read_sheet(path, COLUMNS)
     missing = [n for n in COLUMNS if n not in columns.values()]
     if missing:
         raise ImportRejected([(1, None, "thiếu cột " + ", ".join(f"{n} ({COLUMNS[n][-1]})" for n in missing))])
