@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from survey.extensions import db
+from survey.figures.periods import VN
 from survey.models import Counter, Unit
 from survey.models.users import ROLE_NAMES, ROLES
 from survey.services import counters as counter_service
@@ -20,7 +21,6 @@ from survey.services import demo, exchange
 from survey.services import feedback as feedback_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError, ImportRejected
-from survey.services.periods import VN
 from survey.services.units import subtree_ids, unit_by_code
 
 

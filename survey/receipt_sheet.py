@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import render_template
 
+from survey.figures.periods import VN
 from survey.qrcodes import qr_svg
-from survey.services.periods import VN
 from survey.services.receipts import display
 
 #: slips on one A4 page (3 columns × 8 rows of 70 × 37 mm)

@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import current_app
 
 from survey.extensions import db
-from survey.figures.periods import Period
+from survey.figures.periods import VN, Period
 from survey.models import Report
 from survey.reports import data
 from survey.reports.data import Settings, UnitInfo
@@ -31,7 +31,6 @@ from survey.reports.monthly import monthly_doc
 from survey.reports.quarterly import quarterly_doc
 from survey.reports.render import SUFFIXES, render_files, warm_up
 from survey.reports.signing import load_signing
-from survey.services.periods import VN
 from survey.services.units import subtree_ids
 
 

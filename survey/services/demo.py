@@ -11,10 +11,10 @@ from sqlalchemy import insert, select
 
 from analysis.profile import load_profile
 from survey.extensions import db
+from survey.figures.periods import VN, period_month
 from survey.models import Counter, FeedbackItem, Field, Procedure, Response, Unit, User
 from survey.models.responses import answer_column
 from survey.services import feedback
-from survey.services.periods import VN, period_month
 from survey.services.users import create_user
 
 FIELDS = [

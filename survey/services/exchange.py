@@ -13,9 +13,9 @@ from sqlalchemy.orm import aliased
 from analysis.io import META_COLUMNS
 from analysis.profile import all_question_codes, load_profile
 from survey.extensions import db
+from survey.figures.periods import VN
 from survey.models import Counter, Field, Officer, Procedure, Response, Unit
 from survey.models.responses import RESPONDENT_FIELDS, answer_column
-from survey.services.periods import VN
 from survey.services.spreadsheet import neutralise
 
 

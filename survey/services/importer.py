@@ -14,12 +14,12 @@ from analysis.errors import InputError
 from analysis.io import read_responses
 from analysis.profile import respondent_questions
 from survey.extensions import db
+from survey.figures.periods import VN, period_month
 from survey.models import Counter, Field, Officer, Procedure, Response, Unit
 from survey.models.responses import ANSWER_CODES, answer_column
 from survey.models.types import utcnow
 from survey.services import feedback, trust
 from survey.services.errors import ImportRejected
-from survey.services.periods import VN, period_month
 from survey.services.spreadsheet import FORMULA_STARTS, restore
 from survey.services.text import clean_text
 

@@ -20,10 +20,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from survey.extensions import db
+from survey.figures.periods import VN
 from survey.models import Counter, Officer, OfficerShift, Unit
 from survey.models.types import utcnow
 from survey.services.errors import DomainError
-from survey.services.periods import VN
 from survey.services.text import clean_text
 
 #: a pseudonymous staff code: letters, digits, dot, dash, underscore; never a name

@@ -29,9 +29,9 @@ from sqlalchemy import delete, select, update
 
 from survey.extensions import db
 from survey.figures.cells import release
+from survey.figures.periods import VN
 from survey.models import ReceiptCode, Response
 from survey.models.types import utcnow
-from survey.services.periods import VN
 
 
 @lru_cache(maxsize=64)

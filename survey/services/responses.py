@@ -13,12 +13,12 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from analysis.profile import load_profile
 from survey.extensions import db
+from survey.figures.periods import period_month
 from survey.models import Counter, Response
 from survey.models.responses import CHANNELS, RESPONDENT_FIELDS, answer_column
 from survey.models.types import utcnow
 from survey.services import feedback, officers, trust
 from survey.services.errors import InvalidSubmission
-from survey.services.periods import period_month
 from survey.services.text import clean_text
 
 

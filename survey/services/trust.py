@@ -68,13 +68,13 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from survey.extensions import db
+from survey.figures.periods import VN
 from survey.models import Response, ResponseReview, User
 from survey.models.responses import ANSWER_CODES
 from survey.models.types import UTCDateTime
 from survey.queries import Scope, where_clauses
 from survey.services import feedback
 from survey.services.errors import DomainError
-from survey.services.periods import VN
 from survey.services.text import clean_text
 
 #: every reason, in the order reports list them

@@ -10,11 +10,11 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from survey.extensions import db
+from survey.figures.periods import VN
 from survey.models import Counter, Unit, UnitSuccession
 from survey.models.types import utcnow
 from survey.models.units import SUCCESSION_KINDS, UNIT_TYPES
 from survey.services.errors import DomainError
-from survey.services.periods import VN
 
 
 def subtree_ids(unit_id: int) -> list[int]:

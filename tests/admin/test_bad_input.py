@@ -165,7 +165,7 @@ def test_csv_exports_survive_a_semicolon_list_separator(app, client, world, logi
     login("vanphong")
     from datetime import datetime
 
-    from survey.services.periods import VN
+    from survey.figures.periods import VN
 
     month = datetime.now(VN).strftime("%Y-%m")  # the ballot was just sent
     text = client.get(f"/admin/xuat/comments.csv?month={month}").get_data(as_text=True)

@@ -17,10 +17,10 @@ from analysis.periods import add_periods
 from analysis.profile import load_profile
 from survey import queries
 from survey.extensions import db
+from survey.figures.periods import period_month
 from survey.models import Counter, Field, Response
 from survey.models.responses import answer_column
 from survey.services import exchange
-from survey.services.periods import period_month
 
 
 @pytest.fixture

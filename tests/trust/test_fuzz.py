@@ -13,9 +13,9 @@ from sqlalchemy import delete, func, select
 
 from analysis.profile import load_profile
 from survey.extensions import db
+from survey.figures.periods import period_month
 from survey.models import FeedbackEvent, FeedbackItem, Response
 from survey.models.responses import CHANNELS
-from survey.services.periods import period_month
 from tests.conftest import full_answers, hidden_fields
 
 FUZZ = settings(max_examples=80, deadline=None, database=None,
