@@ -71,7 +71,7 @@ def shown(value: object, kind: str) -> str:
     """The value as the page shows it."""
     kind = ALIASES.get(kind, kind)
     if not fmt.defined(value):
-        return "" if kind in ("text", "datetime", "rank") else fmt.DASH
+        return "" if kind in ("text", "datetime", "date", "rank") else fmt.DASH
     if kind == "percent":
         return fmt.percent(value)
     if kind == "points":
@@ -130,7 +130,7 @@ def csv_text(value: object, kind: str) -> str:
 
 def csv_header(column: Column) -> str:
     """The header as the CSV has it: a percent column says so, its cells being bare numbers."""
-    header = column.header if column.kind != "percent" or "%" in column.header else f"{column.header} (%)"
+    header = column.header if column.kind != "percent" or column.header.endswith("%)") else f"{column.header} (%)"
     return neutralise(fmt_text(header)) or ""
 
 
