@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from flask import abort
@@ -11,6 +12,7 @@ from analysis.profile import profile_codes
 from survey.extensions import db
 from survey.figures import Settings, labels
 from survey.figures import current as current_settings
+from survey.figures.export import slug
 from survey.figures.periods import Period, parse_args
 from survey.models import Field, Unit, User
 from survey.models.responses import CHANNELS
@@ -18,6 +20,8 @@ from survey.queries import Scope
 from survey.services.units import subtree_ids, unit_by_code
 from survey.services.users import visible_unit_ids
 
+#: "UBND " before a unit's name, left out after "Toàn" and in file names
+_PEOPLES_COMMITTEE = re.compile(r"^(UBND|Ủy ban nhân dân)\s+", re.IGNORECASE)
 #: query-string keys that make up the filters, kept in every link and export
 KEYS = ("period", "month", "quarter", "year", "from", "to", "unit", "field", "channel", "profile")
 
@@ -40,6 +44,32 @@ class Filters:
             profile=self.profile, start_month=period.start, end_month=period.end, unit_ids=self.unit_ids,
             field_codes=(self.field_code,) if self.field_code else (), channels=(self.channel,) if self.channel else (),
         )  # fmt: skip
+
+    # What the filters hold, in words and as a file name (the exports: survey.admin.exports).
+    def _parts(self) -> list[str]:
+        """Scope, field, channel, period: ``Toàn huyện Bình Sơn``, ``Lĩnh vực Hộ tịch``, ``Quét mã QR``,
+        ``Tháng 10/2026``; a unit with units under it in scope is named "Toàn …"."""
+        if self.unit is None:
+            scope = "Tất cả đơn vị"
+        elif self.unit_ids is not None and len(self.unit_ids) > 1:
+            scope = "Toàn " + _PEOPLES_COMMITTEE.sub("", self.unit.name)
+        else:
+            scope = self.unit.name
+        parts = [scope]
+        if self.field_code:
+            parts.append("Lĩnh vực " + dict(field_options()).get(self.field_code, self.field_code))
+        if self.channel:
+            parts.append(labels.channel(self.channel))
+        return [*parts, self.period.label]
+
+    def title(self) -> str:
+        """``Toàn huyện Bình Sơn — Lĩnh vực Hộ tịch — Quét mã QR — Tháng 10/2026``."""
+        return " — ".join(self._parts())
+
+    def file_stem(self, what: str) -> str:
+        """``sipas-tong-quan_xa-binh-son_ho-tich_quet-ma-qr_thang-10-2026`` for ``what`` = ``Tổng quan``."""
+        parts = [_PEOPLES_COMMITTEE.sub("", p).removeprefix("Lĩnh vực ") for p in self._parts()]
+        return "_".join([f"sipas-{slug(what)}", *(slug(p) for p in parts if slug(p))])
 
 
 def root_units(user: User) -> list[Unit]:

@@ -17,7 +17,7 @@ from survey.admin.filters import Filters
 from survey.extensions import db
 from survey.figures import derived, fmt, labels, tables
 from survey.figures.export import Column, Table
-from survey.figures.periods import month_name
+from survey.figures.periods import VN, month_name
 from survey.models import Unit
 from survey.models.types import utcnow
 from survey.services import response_rates
@@ -191,10 +191,10 @@ def expectations(f: Filters) -> View:
 def comments(f: Filters) -> View:
     # masked (survey.services.masking); a unit's own officers see the day of a comment, never its minute
     officer = f.unit_ids is not None
-    rows = [{**r, "comment": mask_personal(r["comment"]), "submitted_at": fmt.day(r["submitted_at"]) if officer
-             else r["submitted_at"]} for r in tables.comments(f.scope())]  # fmt: skip
+    rows = [{**r, "comment": mask_personal(r["comment"]), "submitted_at": r["submitted_at"].astimezone(VN).date()
+             if officer else r["submitted_at"]} for r in tables.comments(f.scope())]  # fmt: skip
     table = Table(f"Ý kiến của người dân — {f.period.label}",
-                  [Column("submitted_at", "Ngày" if officer else "Thời gian", "text" if officer else "datetime"),
+                  [Column("submitted_at", "Ngày" if officer else "Thời gian", "date" if officer else "datetime"),
                    Column("unit", "Đơn vị"), Column("field", "Lĩnh vực"), Column("comment", "Ý kiến")], rows)  # fmt: skip
     return View(
         "comments", "Ý kiến", [table], notes=["Ý kiến hiển thị đã ẩn số điện thoại, địa chỉ thư, giấy tờ và tên người."]

@@ -22,6 +22,7 @@ from survey.figures.derived import FeedbackSummary
 from survey.figures.periods import Period, period_month
 from survey.figures.settings import Settings
 from survey.models import Counter, Report, Response, Unit
+from survey.services import response_rates
 
 __all__ = ["Batch", "FeedbackSummary", "Settings", "UnitInfo", "load_batch"]
 
@@ -95,6 +96,8 @@ class Batch:
     comments: dict[int, list[tuple[str, int]]]
     feedback: dict[int, FeedbackSummary]
     field_names: dict[str, str]
+    #: answers and dossiers by [unit_code, field_code] (survey.services.response_rates.rates)
+    rates: pd.DataFrame
 
 
 def _scope(settings: Settings, unit_ids: Iterable[int], first: int, last: int) -> queries.Scope:
@@ -135,6 +138,7 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
         comments=comment_selection(period, ids, settings),
         feedback=derived.feedback(period, ids, now),
         field_names=tables.field_names(),
+        rates=response_rates.rates(scope, [*by, "field_code"]),
     )
 
 

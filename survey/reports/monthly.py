@@ -12,10 +12,12 @@ from analysis.tables import rank_table
 from survey.figures.labels import RULES
 from survey.figures.labels import channel as channel_name
 from survey.figures.periods import Period
+from survey.queries import Scope
 from survey.reports import fmt, sections
 from survey.reports.data import Batch, UnitInfo
 from survey.reports.document import Chart, Column, Doc, Heading, Paragraph, Table, Title
 from survey.reports.signing import UNSET, Signing
+from survey.services import response_rates
 
 SAMPLE_NOTE = "DỮ LIỆU MẪU – chỉ dùng để thử nghiệm, không dùng để báo cáo"
 
@@ -138,6 +140,23 @@ def _trend_chart(unit: UnitInfo, batch: Batch) -> Chart:
     )
 
 
+def response_rate(batch: Batch, units: list[UnitInfo]) -> dict | None:
+    """Answers against dossiers of ``units`` together in the batch's period, and the SIPAS weighted by each
+    field's share of dossiers (``survey.services.response_rates.summarise``); None without dossier counts."""
+    codes = {u.code for u in units}
+    rows = batch.rates.loc[batch.rates["unit_code"].isin(codes)] if not batch.rates.empty else batch.rates
+    by_field = response_rates.regroup(rows, ["field_code"])
+    if not response_rates.has_dossiers(by_field):
+        return None
+    settings, period = batch.settings, batch.period
+    scope = Scope(profile=settings.profile, start_month=period.first_month, end_month=period.last_month,
+                  unit_ids=tuple(u.id for u in units))  # fmt: skip
+    weighted = response_rates.weighted_sipas(scope, settings.rule, settings.min_n)
+    overall = weighted.loc[weighted["level"] == "overall"] if not weighted.empty else weighted
+    return response_rates.summarise(by_field, batch.field_names,
+                                    float(overall["index"].iloc[0]) if not overall.empty else None)  # fmt: skip
+
+
 def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: date, signing: Signing = UNSET) -> Doc:
     """Build the report of ``unit`` for ``batch.period`` (a month), signed as ``signing`` says."""
     settings, period = batch.settings, batch.period
@@ -161,6 +180,7 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     )
     doc.add(Heading("I. KẾT QUẢ THU THẬP PHIẾU"))
     dropped = f"{fmt.integer(excluded)} phiếu bị loại (bị đánh dấu nghi vấn, không tính vào chỉ số)"
+    rates = response_rate(batch, [unit])
     if n == 0:
         doc.add(
             Paragraph(
@@ -169,6 +189,7 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
                 "warning",
             )
         )
+        doc.add(*sections.response_rate_blocks(rates, f"trong {period.phrase}"))
         doc.add(Heading("II. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"))
         doc.add(*sections.feedback_paragraphs(batch.feedback.get(unit.id), period.phrase))
         doc.add(sections.signature(unit, signing))
@@ -182,9 +203,11 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     channels = _unit_rows(batch.channels, unit.code)
     by_channel = [(channel_name(r.channel), int(r.n_responses)) for r in channels.itertuples()]
     doc.add(_share_table(by_channel, "Hình thức đánh giá", n, "Số phiếu theo hình thức đánh giá"))
+    doc.add(*sections.response_rate_blocks(rates, f"trong {period.phrase}"))
 
     doc.add(Heading("II. CHỈ SỐ HÀI LÒNG"))
     doc.add(sections.index_table(table, profile, f"Chỉ số hài lòng {period.phrase}"))
+    doc.add(*sections.weighted_paragraph(rates, sections.value_of(overall, "index")))
     doc.add(sections.rule_paragraph(settings), sections.par_paragraph(table, settings))
     doc.add(sibling_rank(unit, batch, siblings))
 

@@ -19,7 +19,7 @@ from survey.figures.periods import Period
 from survey.reports import fmt, sections
 from survey.reports.data import Batch, FeedbackSummary, UnitInfo
 from survey.reports.document import Chart, Column, Doc, Heading, Paragraph, Table, Title
-from survey.reports.monthly import SAMPLE_NOTE, info_rows
+from survey.reports.monthly import SAMPLE_NOTE, info_rows, response_rate
 from survey.reports.signing import UNSET, Signing
 
 #: beyond this many units a bar chart is unreadable; the table above has every unit
@@ -145,6 +145,8 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
             "(bị đánh dấu nghi vấn, không tính vào chỉ số)."
         )
     )
+    rates = response_rate(batch, members)
+    doc.add(*sections.response_rate_blocks(rates, f"trong {period.phrase}"))
     if n == 0:
         doc.add(Paragraph(f"Trong {period.phrase}, các đơn vị không có phiếu khảo sát hợp lệ nào.", "warning"))
         doc.add(Heading("II. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"), _feedback_table(batch, members))
@@ -163,6 +165,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
 
     doc.add(Heading("II. CHỈ SỐ HÀI LÒNG CHUNG"))
     doc.add(sections.index_table(district, profile, f"Chỉ số hài lòng chung {period.phrase}"))
+    doc.add(*sections.weighted_paragraph(rates, sections.value_of(overall, "index")))
     pooled = parent_pooled(
         batch.counts,
         "unit_code",

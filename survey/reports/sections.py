@@ -17,6 +17,7 @@ from survey.reports import fmt
 from survey.reports.data import FeedbackSummary, Settings, UnitInfo
 from survey.reports.document import Column, Header, Paragraph, Signature, Table
 from survey.reports.signing import UNSET, Signing
+from survey.services import response_rates
 
 INTERVAL_TEXT = (
     "Khoảng tin cậy 95% là khoảng mà chỉ số thật (nếu hỏi được mọi người dân) nằm trong đó với độ tin cậy 95%; "
@@ -345,3 +346,39 @@ def comment_blocks(comments: list[tuple[str, int]]) -> list[Paragraph | Table]:
     columns = [Column("STT", "int", 0.5), Column("Ý kiến", width=6.0), Column("Số người nêu", "int", 0.8)]
     rows: list[list[object]] = [[i + 1, text, n] for i, (text, n) in enumerate(comments)]
     return [*quotes, Table(columns, rows, "Ý kiến tiêu biểu", "Ý kiến", in_document=False)]
+
+
+def response_rate_blocks(summary: dict | None, when: str) -> list[Paragraph | Table]:
+    """Answers against dossiers returned (``survey.services.response_rates``): the dashboard's sentence, the
+    fields with dossiers but no answers in plain words, and a table by field; one line when no dossier
+    count is known (never a table of zeros)."""
+    lines = response_rates.rate_sentences(summary, when)
+    if summary is None:
+        return [Paragraph(lines[0], "italic")]
+    blocks: list[Paragraph | Table] = [Paragraph(lines[0])]
+    blocks += [Paragraph(line, "warning") for line in lines[1:]]
+    columns = [
+        Column("Lĩnh vực", width=2.4),
+        Column("Hồ sơ tiếp nhận", "int"),
+        Column("Hồ sơ đã trả kết quả", "int"),
+        Column("Trong đó trả quá hạn", "int"),
+        Column("Số phiếu", "int", 0.8),
+        Column("Tỷ lệ phản hồi", "pct"),
+        Column("Ghi chú", width=1.6),
+    ]
+    rows: list[list[object]] = [
+        [r["field_name"], r["received"], r["returned"], r["returned_late"], r["answers"], r["rate"], r["flag"]]
+        for r in summary["fields"]
+    ]
+    rows.append(["Tổng cộng", summary["received"], summary["returned"], summary["returned_late"], summary["answers"],
+                 summary["rate"], ""])  # fmt: skip
+    note = "Tỷ lệ phản hồi: số phiếu hợp lệ chia cho số hồ sơ đã trả kết quả trong kỳ (theo Hệ thống một cửa)."
+    blocks.append(Table(columns, rows, "Tỷ lệ phản hồi theo lĩnh vực", "Tỷ lệ phản hồi",
+                        frozenset({len(rows) - 1}), note))  # fmt: skip
+    return blocks
+
+
+def weighted_paragraph(summary: dict | None, unweighted: float | None) -> list[Paragraph]:
+    """The SIPAS weighted by each field's share of dossiers, beside the method's SIPAS (the headline)."""
+    text = response_rates.weighted_sentence(summary, unweighted)
+    return [Paragraph(text, "note")] if text else []

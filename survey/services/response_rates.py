@@ -20,16 +20,22 @@ from analysis.weights import poststratify
 from survey import queries
 from survey.extensions import db
 from survey.figures import current as current_settings
+from survey.figures import fmt
 from survey.models import DossierCount, Field, Unit
 from survey.queries import Scope
 
 BY = ("unit_code", "field_code", "month")
 
 
-def dossiers_returned(scope: Scope, by: Sequence[str] = BY) -> pd.DataFrame:
-    """``[*by, returned]``: dossiers returned per group. A cell sent for the whole field wins over its
-    procedures' cells (never both: that would count a dossier twice)."""
-    stmt = select(Unit.code, Field.code, DossierCount.month, DossierCount.procedure_id, DossierCount.returned)
+#: what a dossier count holds, in the order the tables show it
+DOSSIER_COLUMNS = ("received", "returned", "returned_late")
+
+
+def dossier_totals(scope: Scope, by: Sequence[str] = BY) -> pd.DataFrame:
+    """``[*by, received, returned, returned_late]``: dossiers per group. A cell sent for the whole field
+    wins over its procedures' cells (never both: that would count a dossier twice)."""
+    stmt = select(Unit.code, Field.code, DossierCount.month, DossierCount.procedure_id, DossierCount.received,
+                  DossierCount.returned, DossierCount.returned_late)  # fmt: skip
     stmt = stmt.join(Unit, DossierCount.unit_id == Unit.id).join(Field, DossierCount.field_id == Field.id)
     if scope.start_month is not None:
         stmt = stmt.where(DossierCount.month >= scope.start_month)
@@ -40,32 +46,54 @@ def dossiers_returned(scope: Scope, by: Sequence[str] = BY) -> pd.DataFrame:
     if scope.field_codes:
         stmt = stmt.where(Field.code.in_(scope.field_codes))
     rows = pd.DataFrame(db.session.execute(stmt).all(),
-                        columns=["unit_code", "field_code", "month", "procedure_id", "returned"])  # fmt: skip
+                        columns=["unit_code", "field_code", "month", "procedure_id", *DOSSIER_COLUMNS])  # fmt: skip
     if rows.empty:
-        return pd.DataFrame({**{b: pd.Series(dtype="str") for b in by}, "returned": pd.Series(dtype="int64")})
+        return pd.DataFrame({**{b: pd.Series(dtype="str") for b in by},
+                             **{c: pd.Series(dtype="int64") for c in DOSSIER_COLUMNS}})  # fmt: skip
     rows["month"] = [f"{m // 100:04d}-{m % 100:02d}" for m in rows["month"]]
     cell = ["unit_code", "field_code", "month"]
     whole = rows[rows["procedure_id"].isna()]
     parts = rows[rows["procedure_id"].notna()].merge(whole[cell], on=cell, how="left", indicator=True)
     parts = parts[parts["_merge"] == "left_only"].drop(columns="_merge")
     cells = pd.concat([whole, parts])
-    return cells.groupby(list(by), as_index=False)["returned"].sum().astype({"returned": "int64"})
+    totals = cells.groupby(list(by), as_index=False)[list(DOSSIER_COLUMNS)].sum()
+    return totals.astype(dict.fromkeys(DOSSIER_COLUMNS, "int64"))
+
+
+def dossiers_returned(scope: Scope, by: Sequence[str] = BY) -> pd.DataFrame:
+    """``[*by, returned]``: dossiers returned per group (the population a response rate divides by)."""
+    return dossier_totals(scope, by)[[*by, "returned"]]
 
 
 def rates(scope: Scope, by: Sequence[str] = BY) -> pd.DataFrame:
-    """``[*by, answers, returned, rate, flag]``; ``rate`` in percent (NaN without dossiers)."""
+    """``[*by, answers, received, returned, returned_late, rate, flag]``; ``rate`` in percent (NaN without
+    dossiers), the dossier columns NaN for a group no dossier count covers."""
     by = list(by)
     answers = queries.responses_per_group(scope, by).rename(columns={"n_responses": "answers"})
-    table = answers.merge(dossiers_returned(scope, by), on=by, how="outer") if by else None
+    table = answers.merge(dossier_totals(scope, by), on=by, how="outer") if by else None
     if not by:
-        returned = dossiers_returned(scope, ["unit_code"])["returned"].sum()
-        table = answers.assign(returned=returned)
+        totals = dossier_totals(scope, ["unit_code"])
+        table = answers.assign(**{c: totals[c].sum() for c in DOSSIER_COLUMNS})
+    table = _with_rate(table)
+    return table.sort_values(by).reset_index(drop=True) if by else table
+
+
+def _with_rate(table: pd.DataFrame) -> pd.DataFrame:
     table["answers"] = table["answers"].fillna(0).astype("int64")
     returned = table["returned"].astype("float64")
     table["rate"] = np.where(returned > 0, 100 * table["answers"] / returned.where(returned > 0), np.nan)
     table["flag"] = np.select([(returned > 0) & (table["answers"] == 0), (table["answers"] > 0) & ~(returned > 0)],
                               ["no_answers", "no_dossiers"], "")  # fmt: skip
-    return table.sort_values(by).reset_index(drop=True) if by else table
+    return table
+
+
+def regroup(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """:func:`rates` of finer groups summed to ``by`` (e.g. a batch's units and fields to fields), rates and
+    flags computed again on the sums; a dossier column stays NaN where no group had a count."""
+    if table.empty:
+        return table.drop(columns=[c for c in table.columns if c not in (*by, "answers", *DOSSIER_COLUMNS)])
+    sums = table.groupby(list(by), as_index=False)[["answers", *DOSSIER_COLUMNS]].sum(min_count=1)
+    return _with_rate(sums).sort_values(list(by)).reset_index(drop=True)
 
 
 def weighted_sipas(scope: Scope, rule: str | None = None, min_n: int | None = None) -> pd.DataFrame:
@@ -102,17 +130,85 @@ def weighted_sipas(scope: Scope, rule: str | None = None, min_n: int | None = No
 
 
 def overview(scope: Scope) -> dict | None:
-    """What the dashboard's overview says of a period: answers, dossiers returned, rate, fields without answers,
-    and the weighted SIPAS beside the unweighted one. None when no dossier count is known."""
+    """What the dashboard's overview, its exports and the reports say of a period (:func:`summarise`);
+    None when no dossier count is known."""
     by_field = rates(scope, ["field_code"])
-    if by_field.empty or not (by_field["returned"].fillna(0) > 0).any():
+    if not has_dossiers(by_field):
         return None
-    answers, returned = int(by_field["answers"].sum()), int(by_field["returned"].fillna(0).sum())
-    names = dict(db.session.execute(select(Field.code, Field.name)).all())
-    silent = [names.get(c, c) for c in by_field.loc[by_field["flag"] == "no_answers", "field_code"]]
-    uncounted = [names.get(c, c) for c in by_field.loc[by_field["flag"] == "no_dossiers", "field_code"]]
     weighted = weighted_sipas(scope)
     overall = weighted[weighted["level"] == "overall"] if not weighted.empty else weighted
+    return summarise(by_field, field_names(), float(overall["index"].iloc[0]) if not overall.empty else None)
+
+
+def has_dossiers(by_field: pd.DataFrame) -> bool:
+    return not by_field.empty and bool((by_field["returned"].fillna(0) > 0).any())
+
+
+def field_names() -> dict[str, str]:
+    """Field code → name, in the fields' order."""
+    return dict(db.session.execute(select(Field.code, Field.name).order_by(Field.sort_order, Field.code)).all())
+
+
+def summarise(by_field: pd.DataFrame, names: dict[str, str], weighted_index: float | None) -> dict:
+    """From :func:`rates` by field: answers, dossiers received / returned / returned late, the rate, fields
+    without answers and without dossier counts, each field's row (:func:`field_rows`), the weighted SIPAS."""
+    answers, returned = int(by_field["answers"].sum()), int(by_field["returned"].fillna(0).sum())
+    silent = [names.get(c, c) for c in by_field.loc[by_field["flag"] == "no_answers", "field_code"]]
+    uncounted = [names.get(c, c) for c in by_field.loc[by_field["flag"] == "no_dossiers", "field_code"]]
     return {"answers": answers, "returned": returned, "rate": 100 * answers / returned if returned else None,
-            "silent_fields": silent, "uncounted_fields": uncounted,
-            "weighted_index": float(overall["index"].iloc[0]) if not overall.empty else None}  # fmt: skip
+            "received": int(by_field["received"].fillna(0).sum()),
+            "returned_late": int(by_field["returned_late"].fillna(0).sum()),
+            "silent_fields": silent, "uncounted_fields": uncounted, "fields": field_rows(by_field, names),
+            "weighted_index": weighted_index}  # fmt: skip
+
+
+#: a field's flag in plain words (tables of the exports and the reports)
+FLAG_WORDS = {"no_answers": "Có hồ sơ nhưng chưa có phiếu nào", "no_dossiers": "Có phiếu nhưng chưa có số hồ sơ"}
+#: the weighted SIPAS, named the same everywhere
+WEIGHTED_LABEL = "Chỉ số có trọng số theo số hồ sơ"
+
+
+def field_rows(by_field: pd.DataFrame, names: dict[str, str]) -> list[dict]:
+    """One dict a field (in the fields' order): name, received, returned, returned_late, answers, rate
+    (None without dossiers; NaN never leaves this module), flag in words."""
+    order = {code: i for i, code in enumerate(names)}
+    out = []
+    for r in sorted(
+        by_field.to_dict("records"), key=lambda r: (order.get(r["field_code"], len(order)), r["field_code"])
+    ):
+        dossiers = {c: None if pd.isna(r[c]) else int(r[c]) for c in DOSSIER_COLUMNS}
+        out.append({"field_code": r["field_code"], "field_name": names.get(r["field_code"], r["field_code"]),
+                    **dossiers, "answers": int(r["answers"]), "rate": None if pd.isna(r["rate"]) else float(r["rate"]),
+                    "flag": FLAG_WORDS.get(r["flag"], "")})  # fmt: skip
+    return out
+
+
+def rate_sentences(summary: dict | None, when: str) -> list[str]:
+    """The response rate in plain words, for the exports and the reports (one wording, the one formatter);
+    ``when``: the period inside a sentence (``trong tháng 10/2026``)."""
+    if summary is None:
+        return [f"Chưa có số liệu hồ sơ {when} nên chưa tính được tỷ lệ phản hồi."]
+    out = [f"Tỷ lệ phản hồi {when}: {rate_text(summary)}."]
+    if summary["silent_fields"]:
+        out.append(f"Lĩnh vực có hồ sơ nhưng chưa có phiếu nào: {', '.join(summary['silent_fields'])}.")
+    if summary["uncounted_fields"]:
+        out.append(f"Lĩnh vực có phiếu nhưng chưa có số hồ sơ: {', '.join(summary['uncounted_fields'])}.")
+    return out
+
+
+def weighted_sentence(summary: dict | None, unweighted: float | None) -> str | None:
+    """The weighted SIPAS beside ``unweighted`` (the SIPAS by the method's rule, which stays the headline)."""
+    if summary is None:
+        return None
+    if summary["weighted_index"] is None:
+        return (f"Chưa tính được {WEIGHTED_LABEL[:1].lower()}{WEIGHTED_LABEL[1:]}: chưa có số hồ sơ của lĩnh vực "
+                f"{', '.join(summary['uncounted_fields'])}." if summary["uncounted_fields"] else None)  # fmt: skip
+    headline = f" ({fmt.percent(unweighted)})" if fmt.defined(unweighted) else ""
+    return (f"{WEIGHTED_LABEL}: {fmt.percent(summary['weighted_index'])}, mỗi lĩnh vực tính theo tỷ trọng hồ sơ "
+            f"đã trả kết quả; để tham khảo, chỉ số chính vẫn là chỉ số SIPAS tính theo phương pháp{headline}.")  # fmt: skip
+
+
+def rate_text(summary: dict) -> str:
+    """``50 phiếu trên 450 hồ sơ đã trả kết quả (11,11 %)``: the dashboard's sentence."""
+    return (f"{fmt.integer(summary['answers'])} phiếu trên {fmt.integer(summary['returned'])} hồ sơ đã trả kết quả "
+            f"({fmt.percent(summary['rate'])})")  # fmt: skip

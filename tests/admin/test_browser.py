@@ -58,9 +58,10 @@ def test_filter_chart_table_export(desk, live_server, world, axe_source, tmp_pat
     path = tmp_path / "units.xlsx"
     download.value.save_as(path)
     sheet = openpyxl.load_workbook(path).active
-    exported = [f"{100 * row[2].value:.2f}".replace(".", ",") + " %" for row in sheet.iter_rows(min_row=3)]
+    first = int(sheet.freeze_panes[1:])  # the first row under the frozen header
+    exported = [f"{100 * row[2].value:.2f}".replace(".", ",") + " %" for row in sheet.iter_rows(min_row=first)]
     assert exported == table_values
-    names = [row[1].value for row in sheet.iter_rows(min_row=3)]
+    names = [row[1].value for row in sheet.iter_rows(min_row=first)]
     assert names == page.locator("table.data tbody tr td:nth-child(2)").all_inner_texts()
 
 

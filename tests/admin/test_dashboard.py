@@ -65,5 +65,7 @@ def test_xlsx_export_has_vietnamese_headers_and_numbers(client, world, login):
     response = client.get("/admin/xuat/units.xlsx?month=2026-10")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
-    assert [c.value for c in sheet[2]][:3] == ["Hạng", "Đơn vị", "Tỷ lệ hài lòng"]
-    assert sheet["B3"].value == "UBND thị trấn Châu Ổ" and isinstance(sheet["C3"].value, float)
+    header = int(sheet.freeze_panes[1:]) - 1  # the header row is the one frozen above the table
+    assert [c.value for c in sheet[header]][:3] == ["Hạng", "Đơn vị", "Tỷ lệ hài lòng"]
+    assert sheet.cell(header + 1, 2).value == "UBND thị trấn Châu Ổ"
+    assert isinstance(sheet.cell(header + 1, 3).value, float)

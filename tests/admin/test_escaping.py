@@ -33,7 +33,7 @@ def test_csv_export_neutralises_formulas(client, world, login):
     login("vanphong")
     response = client.get("/admin/xuat/comments.csv?month=2026-10")
     assert response.data.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     cells = [c for row in rows for c in row]
     assert "'" + HOSTILE[2] in cells and HOSTILE[2] not in cells
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
