@@ -34,7 +34,9 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from flask import g as request_globals
+from flask import has_app_context
+from sqlalchemy import func, select
 
 from analysis.profile import Profile
 from survey import queries
@@ -131,6 +133,27 @@ class Graph:
 
 
 def graph() -> Graph:
+    """The graph, read once per request (or app context) while units and successions stay as they were."""
+    stamp = db.session.execute(
+        select(
+            func.count(Unit.id),
+            func.max(Unit.id),
+            func.max(Unit.valid_to),
+            func.max(Unit.valid_from),
+            select(func.count(UnitSuccession.id)).scalar_subquery(),
+            select(func.max(UnitSuccession.id)).scalar_subquery(),
+        )  # fmt: skip
+    ).one()
+    if not has_app_context():
+        return _load()
+    cached = request_globals.get("_sipas_unit_graph")
+    if cached is None or cached[0] != tuple(stamp):
+        cached = (tuple(stamp), _load())
+        request_globals._sipas_unit_graph = cached
+    return cached[1]
+
+
+def _load() -> Graph:
     rows = db.session.execute(
         select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.valid_from, Unit.valid_to)
     ).all()

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from sqlalchemy import select
 
 from analysis.indices import OVERALL_CODE
 from analysis.parents import parent_from_children
+from survey.extensions import db
 from survey.figures import boundaries, fmt, tables
 from survey.figures.settings import Settings
 from survey.models import Unit
@@ -58,7 +60,12 @@ def province_index(scope: Scope, settings: Settings) -> ProvinceIndex:
 
 
 def notes(unit: Unit | None, scope: Scope, settings: Settings) -> list[str]:
-    """The dashboard's line for a province: its index as the mean of its communes'."""
+    """The dashboard's line for a province (the one chosen, or the only one when every unit is shown): its
+    index as the mean of its communes'."""
+    if unit is None and scope.unit_ids is None:
+        roots = list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None), Unit.kind.in_(PARENT_KINDS),
+                                                           Unit.valid_to.is_(None))))  # fmt: skip
+        unit = roots[0] if len(roots) == 1 else None
     if unit is None or unit.kind not in PARENT_KINDS:
         return []
     result = province_index(scope, settings)

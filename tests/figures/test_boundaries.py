@@ -255,3 +255,10 @@ def test_province_index_is_the_mean_of_its_communes(app, client, history):
     assert "59,43 %" in overview  # the province's index as printed: (74,2857 + 44 + 60) / 3 = 59,4286
     ranking = client.get("/admin/don-vi?month=2025-03").get_data(as_text=True)
     assert "Xã Bình Sơn" in ranking and "Xã Đông Sơn" in ranking and "Huyện Bình Sơn" in ranking
+    # a reviewer who sees every unit, with one province in the database, reads the same line
+    with app.app_context():
+        create_user("vanphong", PASSWORD, "reviewer", "Văn phòng UBND tỉnh")
+        _db.session.commit()
+    other = app.test_client()
+    _login(other, "vanphong")
+    assert "59,43 %" in other.get("/admin/?month=2025-03").get_data(as_text=True)
