@@ -367,3 +367,22 @@ def notes(scope: queries.Scope) -> list[str]:
         out.append("“Ước tính”: có đơn vị cũ được chia cho nhiều đơn vị mới; phiếu của đơn vị cũ đó được chia theo "
                    "tỷ lệ dân số hoặc diện tích đã ghi nhận (chia đều nếu chưa ghi nhận).")  # fmt: skip
     return out
+
+
+def former_names(scope: queries.Scope, names: dict[str, str]) -> dict[str, str]:
+    """Code → name, a unit no longer in force on the scope's day named as such (a former district's line)."""
+    from survey.figures import fmt
+
+    on = scope.boundaries
+    if on is None:
+        return names
+    by_code: dict[str, list[_Node]] = defaultdict(list)
+    for node in graph().units.values():
+        if node.code in names:
+            by_code[node.code].append(node)
+    out = dict(names)
+    for code, nodes in by_code.items():
+        if not any(n.in_force(on) for n in nodes):
+            last = max((n.valid_to for n in nodes if n.valid_to is not None), default=None)
+            out[code] = f"{names[code]} (đơn vị cũ, đến {fmt.day(last)})" if last else f"{names[code]} (đơn vị cũ)"
+    return out

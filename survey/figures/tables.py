@@ -83,7 +83,8 @@ def by_unit(scope: Scope, settings: Settings) -> pd.DataFrame:
         ranked = t.assign(rank=pd.array([pd.NA] * len(t), dtype="Int64"))
         if peers.any():
             ranked.loc[peers, "rank"] = rank_table(t[peers], "unit_code")["rank"]
-    ranked.insert(1, "unit_name", ranked["unit_code"].map(unit_names(ranked["unit_code"])))
+    names = boundaries.former_names(scope, unit_names(ranked["unit_code"]))
+    ranked.insert(1, "unit_name", ranked["unit_code"].map(names))
     return ranked.sort_values(["rank", "index"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 

@@ -198,7 +198,10 @@ def test_the_former_district_counter_never_leaks_into_one_commune(app, history):
             ids = boundaries.expand([history[commune]], TODAY)
             assert history["district"] not in ids
         ranked = tables.by_unit(_scope([history["province"]]), settings).set_index("unit_code")
-    assert ranked.loc["524", "n_responses"] == 3 and ranked.loc["524", "unit_name"] == "Huyện Bình Sơn"
+    assert (
+        ranked.loc["524", "n_responses"] == 3
+        and ranked.loc["524", "unit_name"] == "Huyện Bình Sơn (đơn vị cũ, đến 30/06/2025)"
+    )
     assert pd.isna(ranked.loc["524", "rank"])  # shown as the former district's line, not ranked among communes
     assert ranked.loc["21040", "unit_name"] == "Xã Bình Sơn"  # the code's current bearer, not Châu Ổ
     assert ranked.loc["21040", "n_responses"] == 8
