@@ -153,7 +153,7 @@ def trend(f: Filters) -> View:
     chart = charts.line_chart([f"{m % 100:02d}/{m // 100 % 100:02d}" for m in months],
                               [(labels.code_name(profile, c), series[c]) for c in codes], table.title,
                               {months.index(m): label for m, label in breaks.items()})  # fmt: skip
-    return View("trend", "Xu hướng", [table], chart=chart, notes=boundaries.notes(f.scope()))
+    return View("trend", "Xu hướng", [table], chart=chart, notes=boundaries.notes(f.scope(), chart=True))
 
 
 def items(f: Filters) -> View:

@@ -350,8 +350,9 @@ def rank_peers(scope: queries.Scope, codes: Iterable[str]) -> set[str]:
     return communes or set(kinds)
 
 
-def notes(scope: queries.Scope) -> list[str]:
-    """What a page or report says when its figures count former units' answers (none otherwise)."""
+def notes(scope: queries.Scope, chart: bool = False) -> list[str]:
+    """What a page or report says when its figures count former units' answers (none otherwise); ``chart``:
+    the page shows the trend chart with the merger's mark."""
     from survey.figures import fmt
 
     days = merger_days(scope)
@@ -361,7 +362,8 @@ def notes(scope: queries.Scope) -> list[str]:
     out = [
         f"Số liệu theo địa giới hành chính ngày {fmt.day(scope.boundaries)}: phiếu trả lời tại các đơn vị cũ "
         f"trước khi sắp xếp (ngày {when}) được tính cho đơn vị hiện nay; so sánh với kỳ trước và cùng kỳ năm trước "
-        "cũng theo địa giới này. Trên biểu đồ, đường nét đứt “sáp nhập” đánh dấu thời điểm sắp xếp."
+        "cũng theo địa giới này."
+        + (" Trên biểu đồ, đường nét đứt “sáp nhập” đánh dấu thời điểm sắp xếp." if chart else "")
     ]
     if estimated_groups(scope, ("unit_code",)) if scope.unit_ids is None else estimated_groups(scope, ()):
         out.append("“Ước tính”: có đơn vị cũ được chia cho nhiều đơn vị mới; phiếu của đơn vị cũ đó được chia theo "
