@@ -40,6 +40,9 @@ CHANNELS: tuple[str, ...] = ("qr", "paper", "kiosk", "web")
 COMMENT_COLUMN = "comment"
 #: optional column (method §4.1): the pseudonymous code of the civil servant who served, never a name
 OFFICER_COLUMN = "officer_code"
+#: optional column: where the answer was given, when ``unit_code`` names the unit it counts for on a later
+#: day's boundaries (a merged commune's successor; ``responses export --boundaries``)
+ORIGINAL_UNIT_COLUMN = "unit_code_original"
 
 #: characters no code or number may hold (PostgreSQL refuses NUL in text outright)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -92,7 +95,8 @@ class _Checker:
         self.problems.append(Problem(row, column, reason))
 
     def check_header(self) -> bool:
-        known = {*META_COLUMNS, COMMENT_COLUMN, OFFICER_COLUMN, *self.question_columns, *self.respondent_columns}
+        known = {*META_COLUMNS, COMMENT_COLUMN, OFFICER_COLUMN, ORIGINAL_UNIT_COLUMN, *self.question_columns,
+                 *self.respondent_columns}  # fmt: skip
         seen: set[str] = set()
         for name in self.header:
             if name in seen:
@@ -141,8 +145,10 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
         procedure_code, channel``) and the satisfaction items (``A1``…) of every
         profile that occurs in the file. Optional: the "in general" questions
         (``A0``…``E0``, ``S0``), perception ``P*``, expectations ``X*``, the
-        respondent questions (``sex``, ``age_band``…), ``comment`` and ``officer_code``
-        (the serving civil servant's pseudonymous code, method §4.1). A column
+        respondent questions (``sex``, ``age_band``…), ``comment``, ``officer_code``
+        (the serving civil servant's pseudonymous code, method §4.1) and ``unit_code_original``
+        (where the answer was given, when ``unit_code`` names its unit on a later day's
+        boundaries). A column
         that is absent means "not asked"; an empty cell means "not answered".
 
     Returns
@@ -249,8 +255,9 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
         for name in check.respondent_columns:
             out[name] = check.answer(row, name, cells[name], check.respondent[name])
         out[COMMENT_COLUMN] = cells.get(COMMENT_COLUMN, "")
-        if OFFICER_COLUMN in cells:
-            out[OFFICER_COLUMN] = cells[OFFICER_COLUMN]
+        for name in (OFFICER_COLUMN, ORIGINAL_UNIT_COLUMN):
+            if name in cells:
+                out[name] = cells[name]
         rows.append(out)
         lines.append(row)
     check.check_required_items(used_profiles)
@@ -264,7 +271,7 @@ def _column_rank(header: list[str], column: str) -> int:
 
 
 def _frame(rows: list[dict[str, object]], lines: list[int], check: _Checker) -> pd.DataFrame:
-    officer = [OFFICER_COLUMN] if OFFICER_COLUMN in check.header else []
+    officer = [c for c in (OFFICER_COLUMN, ORIGINAL_UNIT_COLUMN) if c in check.header]
     columns = [*META_COLUMNS, *check.question_columns, *check.respondent_columns, COMMENT_COLUMN, *officer]
     df = pd.DataFrame(rows, columns=columns, index=pd.Index(lines, dtype="int64", name="line"))
     for name in (*META_COLUMNS, COMMENT_COLUMN, *officer):

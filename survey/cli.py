@@ -93,17 +93,26 @@ def _day(value: str | None, name: str) -> datetime | None:
 @click.option("--from", "date_from", help="Từ ngày (YYYY-MM-DD, giờ Việt Nam), tính cả ngày này.")
 @click.option("--to", "date_to", help="Đến ngày (YYYY-MM-DD, giờ Việt Nam), tính cả ngày này.")
 @click.option("--unit", "unit_code", help="Chỉ phiếu của đơn vị này (và đơn vị trực thuộc).")
-def responses_export(out_file: Path, date_from: str | None, date_to: str | None, unit_code: str | None) -> None:
+@click.option("--boundaries", "boundaries_day",
+              help="Ghi unit_code theo địa giới ngày này (YYYY-MM-DD): phiếu của đơn vị cũ đã sáp nhập mang mã "
+                   "đơn vị mới; mã cũ ở cột unit_code_original.")  # fmt: skip
+def responses_export(out_file: Path, date_from: str | None, date_to: str | None, unit_code: str | None,
+                     boundaries_day: str | None) -> None:  # fmt: skip
     """Xuất phiếu ra tệp CSV (UTF-8)."""
     from datetime import timedelta
 
+    from survey.figures.boundaries import expand
+
     end = _day(date_to, "--to")
-    unit_ids = subtree_ids(_unit_or_fail(unit_code).id) if unit_code else None
+    on = _day(boundaries_day, "--boundaries").date() if boundaries_day else None
+    unit_ids = subtree_ids((unit_by_code(unit_code, on) or _unit_or_fail(unit_code)).id) if unit_code else None
+    if unit_ids is not None and on is not None:
+        unit_ids = list(expand(unit_ids, on))
     stmt = exchange.export_query(
         start=_day(date_from, "--from"), end=end + timedelta(days=1) if end else None, unit_ids=unit_ids
     )
     with out_file.open("w", encoding="utf-8", newline="") as out:
-        count = exchange.write_csv(out, stmt)
+        count = exchange.write_csv(out, stmt, on)
     click.echo(f"Đã xuất {count} phiếu ra {out_file}.")
 
 

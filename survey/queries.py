@@ -22,6 +22,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache, reduce
 from itertools import chain
 from typing import NamedTuple
@@ -38,7 +39,7 @@ from survey.models import Counter, Field, Procedure, Response, Unit
 from survey.models.responses import CHANNELS, answer_column
 
 #: what results can be grouped by (the exchange format's columns and calendar periods)
-GROUPS = ("unit_code", "counter_code", "field_code", "procedure_code", "channel", "month", "quarter", "year")
+GROUPS = ("unit_code", "unit_id", "counter_code", "field_code", "procedure_code", "channel", "month", "quarter", "year")
 #: answers are packed BITS bits each, PER_WORD to a signed 64-bit word; BLANK codes "not answered"
 BITS, PER_WORD, BLANK = 3, 21, 7
 #: rows fetched per round trip (PostgreSQL streams them through a server-side cursor)
@@ -62,6 +63,9 @@ class Scope:
     unfolded_only: bool = False
     #: False: count every ballot from its row, never from figure_cells (the equality test's reference)
     use_cells: bool = True
+    #: the day whose boundaries the units are read on: a merged unit counts its predecessors' answers
+    #: (survey.figures.boundaries); None: every answer counts for the unit where it was given
+    boundaries: date | None = None
     extra: tuple = field(default=(), compare=False)
 
 
@@ -78,6 +82,7 @@ def group_expr(name: str):
     month = Response.period_month
     return {
         "unit_code": Response.unit_id,
+        "unit_id": Response.unit_id,
         "counter_code": func.coalesce(Response.counter_id, -1),
         "field_code": Response.field_id,
         "procedure_code": func.coalesce(Response.procedure_id, -1),
@@ -97,6 +102,8 @@ def _labels(name: str, values: np.ndarray) -> pd.Series:
         rows = db.session.execute(select(model.id, model.code).where(model.id.in_(ids))).all() if ids else []
         codes = dict(rows)
         labels = [codes.get(int(v), "") for v in values]
+    elif name == "unit_id":
+        labels = [str(int(v)) for v in values]
     elif name == "channel":
         labels = [CHANNELS[v] if 0 <= v < len(CHANNELS) else "" for v in values]
     elif name == "month":
@@ -359,8 +366,10 @@ def tallies(scope: Scope, by: list[str], profile: Profile, codes: tuple[str, ...
             moment_of: tuple[str, ...] | None) -> Tallies:  # fmt: skip
     """Counts (and moment sums) per group: from figure_cells plus the unfolded rows when they can
     serve the scope and grouping (survey.figures.cells.serves), else from one scan of the rows."""
-    from survey.figures import cells
+    from survey.figures import boundaries, cells
 
+    if scope.boundaries is not None:
+        return boundaries.tallies(scope, by, profile, codes, moment_of)
     if cells.serves(scope, by):
         return cells.tallies(scope, by, profile, codes, moment_of)
     scan = _scan(scope, by, codes)

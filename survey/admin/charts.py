@@ -54,8 +54,10 @@ def bar_chart(rows: list[tuple[str, float | None, bool]], title: str, label_widt
     return _svg(width, height, title, body)
 
 
-def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]], title: str) -> str:
-    """Lines over months, y from the lowest value rounded down to 10 up to 100 %."""
+def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]], title: str,
+               marks: dict[int, str] | None = None) -> str:  # fmt: skip
+    """Lines over months, y from the lowest value rounded down to 10 up to 100 %; ``marks``: position of the
+    first month after a break (a merger) → its label, drawn as a dashed line before that month."""
     legend_rows = (len(series) + 1) // 2
     width, left, top = 760, 50, 16
     bottom = 44 + 18 * legend_rows
@@ -79,6 +81,11 @@ def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]]
         body.append(
             f'<text x="{x:.1f}" y="{height - bottom + 18}" font-size="12" text-anchor="middle" fill="#333">{escape(label)}</text>'
         )
+    for i, label in sorted((marks or {}).items()):
+        x = (xy(i - 1, low)[0] + xy(i, low)[0]) / 2 if i > 0 else xy(0, low)[0]
+        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h:.1f}" stroke="#444" '
+                    'stroke-width="1.5" stroke-dasharray="4 4"/>')  # fmt: skip
+        body.append(f'<text x="{x + 4:.1f}" y="{top + 12}" font-size="12" fill="#1a1a1a">{escape(label)}</text>')
     for s, (name, vs) in enumerate(series):
         colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
         points = [xy(i, v) for i, v in enumerate(vs) if v is not None and not math.isnan(v)]

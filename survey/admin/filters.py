@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import abort
 from sqlalchemy import select
 
 from analysis.profile import profile_codes
 from survey.extensions import db
-from survey.figures import Settings, labels
+from survey.figures import Settings, boundaries, labels
 from survey.figures import current as current_settings
 from survey.figures.export import slug
 from survey.figures.periods import Period, parse_args
 from survey.models import Field, Unit, User
 from survey.models.responses import CHANNELS
 from survey.queries import Scope
-from survey.services.units import subtree_ids, unit_by_code
+from survey.services.units import subtree_ids, today, unit_by_code
 from survey.services.users import visible_unit_ids
 
 #: "UBND " before a unit's name, left out after "Toàn" and in file names
 _PEOPLES_COMMITTEE = re.compile(r"^(UBND|Ủy ban nhân dân)\s+", re.IGNORECASE)
 #: query-string keys that make up the filters, kept in every link and export
-KEYS = ("period", "month", "quarter", "year", "from", "to", "unit", "field", "channel", "profile")
+KEYS = ("period", "month", "quarter", "year", "from", "to", "unit", "field", "channel", "profile", "boundaries")
 
 
 @dataclass
@@ -37,12 +38,15 @@ class Filters:
     settings: Settings = field(default_factory=Settings)
     messages: list[str] = field(default_factory=list)
     args: dict[str, str] = field(default_factory=dict)
+    #: the day whose boundaries units are read on (survey.figures.boundaries); None: as recorded
+    boundaries: date | None = None
 
     def scope(self, period: Period | None = None) -> Scope:
         period = period or self.period
         return Scope(
             profile=self.profile, start_month=period.start, end_month=period.end, unit_ids=self.unit_ids,
             field_codes=(self.field_code,) if self.field_code else (), channels=(self.channel,) if self.channel else (),
+            boundaries=self.boundaries,
         )  # fmt: skip
 
     # What the filters hold, in words and as a file name (the exports: survey.admin.exports).
@@ -115,9 +119,14 @@ def parse(args, user: User) -> Filters:
         unit = unit_by_code(code)
         if unit is None or (allowed is not None and unit.id not in allowed):
             abort(404)
-    elif not user.sees_all_units:
+    elif user.unit is not None:  # an officer's unit; a reviewer of a province starts at the province
         unit = user.unit
     unit_ids = tuple(subtree_ids(unit.id)) if unit is not None else (tuple(allowed) if allowed is not None else None)
+    on = _boundaries(args.get("boundaries"), messages)
+    if on is not None and unit is not None and unit.valid_to is not None and unit.valid_to < on:
+        on = None  # a former unit is shown as it was
+    if on is not None and unit_ids is not None:
+        unit_ids = boundaries.expand(unit_ids, on)
     field_code = args.get("field") or None
     if field_code and field_code not in dict(field_options()):
         messages.append("Lĩnh vực không hợp lệ; đang xem mọi lĩnh vực.")
@@ -131,4 +140,16 @@ def parse(args, user: User) -> Filters:
         messages.append(f"Mẫu phiếu không hợp lệ; đang xem {labels.profile_name(settings.profile)}.")
         profile = settings.profile
     kept = {k: args[k] for k in KEYS if args.get(k)}
-    return Filters(period, unit, field_code, channel, profile, unit_ids, settings, messages, kept)
+    return Filters(period, unit, field_code, channel, profile, unit_ids, settings, messages, kept, on)
+
+
+def _boundaries(value: str | None, messages: list[str]) -> date | None:
+    """``boundaries=YYYY-MM-DD`` (default today), or ``boundaries=recorded``: every answer where it was given."""
+    if value == "recorded":
+        return None
+    if value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            messages.append("Ngày địa giới không hợp lệ; đang xem theo địa giới hiện hành.")
+    return today()

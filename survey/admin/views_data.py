@@ -15,7 +15,7 @@ from survey import queries
 from survey.admin import charts
 from survey.admin.filters import Filters
 from survey.extensions import db
-from survey.figures import derived, fmt, labels, tables
+from survey.figures import boundaries, derived, fmt, labels, province, tables
 from survey.figures.export import Column, Table
 from survey.figures.periods import VN, month_name
 from survey.models import Unit
@@ -76,6 +76,7 @@ def overview(f: Filters) -> View:
         respondents = int(r.n_responses)
     notes = [f"Cách tính chỉ số thành phần và chỉ số chung: {labels.RULES[f.settings.rule]}.",
              "Khoảng tin cậy: Wilson cho từng tiêu chí; phương pháp delta (tuyến tính hoá) cho chỉ số gộp."]  # fmt: skip
+    notes += boundaries.notes(f.scope()) + province.notes(f.unit, f.scope(), f.settings)
     excluded = derived.excluded_total(f.scope())
     return View("overview", "Tổng quan", [table, _feedback_table(f)], notes=notes,
                 summary={"respondents": respondents, "excluded": excluded.text(),
@@ -148,9 +149,11 @@ def trend(f: Filters) -> View:
             row[c] = _value(values.get(c))
             series[c].append(row[c])
         table.rows.append(row)
+    breaks = boundaries.breaks(f.scope(), months)
     chart = charts.line_chart([f"{m % 100:02d}/{m // 100 % 100:02d}" for m in months],
-                              [(labels.code_name(profile, c), series[c]) for c in codes], table.title)  # fmt: skip
-    return View("trend", "Xu hướng", [table], chart=chart)
+                              [(labels.code_name(profile, c), series[c]) for c in codes], table.title,
+                              {months.index(m): label for m, label in breaks.items()})  # fmt: skip
+    return View("trend", "Xu hướng", [table], chart=chart, notes=boundaries.notes(f.scope(), chart=True))
 
 
 def items(f: Filters) -> View:

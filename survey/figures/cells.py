@@ -64,7 +64,7 @@ from survey.figures.periods import add_months
 from survey.models import FigureCell, Response
 
 #: groupings a cell can serve
-SERVED = frozenset({"unit_code", "month", "quarter", "year"})
+SERVED = frozenset({"unit_code", "unit_id", "month", "quarter", "year"})
 #: serialises fold and rebuild on PostgreSQL (pg_advisory_xact_lock)
 LOCK_KEY = 11_2026
 
@@ -252,7 +252,7 @@ def _scan_cells(scope: queries.Scope) -> tuple[np.ndarray, np.ndarray]:
 def _key_of(name: str, unit_month: np.ndarray) -> np.ndarray:
     """The integer group key (as queries.group_expr computes it) of cells [unit_id, month]."""
     unit, month = unit_month[:, 0], unit_month[:, 1]
-    return {"unit_code": unit, "month": month, "quarter": (month // 100) * 10 + ((month % 100) + 2) // 3,
+    return {"unit_code": unit, "unit_id": unit, "month": month, "quarter": (month // 100) * 10 + ((month % 100) + 2) // 3,
             "year": month // 100}[name]  # fmt: skip
 
 

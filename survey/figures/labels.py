@@ -31,6 +31,8 @@ FLAGS = {
     "small_sample": "Mẫu nhỏ (dưới {min_n} phiếu), không xếp hạng",
     "no_valid_answers": "Không có câu trả lời hợp lệ",
     "not_asked": "Không hỏi",
+    #: a row counting shares of a former unit split among several new ones (survey.figures.boundaries)
+    "estimated": "Ước tính (đơn vị cũ bị chia tách, phiếu chia theo tỷ lệ)",
 }
 
 #: why a ballot was left out of the indices (``Response.flags``); the order reports list them

@@ -20,6 +20,7 @@ from analysis.tables import expectations_table, perception_table, rank_table
 from survey import queries
 from survey.database import reading
 from survey.extensions import db
+from survey.figures import boundaries
 from survey.figures.periods import Period
 from survey.figures.settings import Settings
 from survey.models import Field, Response, Unit
@@ -38,11 +39,12 @@ def table(scope: Scope, by: Sequence[str], settings: Settings, frames: queries.F
         frames = queries.frames(scope, by, settings.rule == "general_question", all_questions=False,
                                 with_moments=intervals)  # fmt: skip
     # an empty scope still gives the table's columns, without rows: readers test ``.empty``
-    return sipas_table(
+    out = sipas_table(
         frames.counts, by, scope.profile, settings.rule,  # type: ignore[arg-type]
         moments=frames.moments if intervals and frames.moments is not None and not frames.counts.empty else None, n_responses=frames.n_responses,
         min_n=settings.min_n, max_points=settings.max_points, confidence=settings.confidence,
     )  # fmt: skip
+    return boundaries.mark_estimated(out, scope, by) if scope.boundaries is not None else out
 
 
 def table_and_counts(scope: Scope, by: Sequence[str], settings: Settings,
@@ -73,8 +75,16 @@ def by_unit(scope: Scope, settings: Settings) -> pd.DataFrame:
     t = overall(table(scope, ["unit_code"], settings))
     if t.empty:
         return t
-    ranked = rank_table(t, "unit_code")
-    ranked.insert(1, "unit_name", ranked["unit_code"].map(unit_names(ranked["unit_code"])))
+    # on a day's boundaries, communes are ranked among communes (a former district's line is shown, not ranked)
+    peers = t["unit_code"].isin(boundaries.rank_peers(scope, t["unit_code"]))
+    if peers.all():
+        ranked = rank_table(t, "unit_code")
+    else:
+        ranked = t.assign(rank=pd.array([pd.NA] * len(t), dtype="Int64"))
+        if peers.any():
+            ranked.loc[peers, "rank"] = rank_table(t[peers], "unit_code")["rank"]
+    names = boundaries.former_names(scope, unit_names(ranked["unit_code"]))
+    ranked.insert(1, "unit_name", ranked["unit_code"].map(names))
     return ranked.sort_values(["rank", "index"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 
@@ -155,7 +165,9 @@ def comments(scope: Scope, limit: int = 200) -> list[dict]:
 
 def unit_names(codes) -> dict[str, str]:
     codes = [c for c in set(codes) if c]
-    return dict(db.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).all())
+    # a code reused across a merger names the unit bearing it now (the current one comes last)
+    order = (Unit.valid_to.is_(None), Unit.valid_to, Unit.id)
+    return dict(db.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes)).order_by(*order)).all())
 
 
 def field_names() -> dict[str, str]:

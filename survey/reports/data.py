@@ -63,7 +63,8 @@ def units_with_counters() -> list[UnitInfo]:
 
 
 def unit_info(code: str) -> UnitInfo | None:
-    stmt = _unit_info_select().where(Unit.code == code)
+    # a code reused across a merger: the unit bearing it now, else the last to bear it
+    stmt = _unit_info_select().where(Unit.code == code).order_by(Unit.valid_to.desc().nulls_first(), Unit.id.desc())
     row = db.session.execute(stmt).first()
     return UnitInfo(*row) if row else None
 
@@ -100,8 +101,10 @@ class Batch:
     rates: pd.DataFrame
 
 
-def _scope(settings: Settings, unit_ids: Iterable[int], first: int, last: int) -> queries.Scope:
-    return queries.Scope(profile=settings.profile, start_month=first, end_month=last, unit_ids=tuple(unit_ids))
+def _scope(settings: Settings, unit_ids: Iterable[int], first: int, last: int,
+           boundaries: date | None = None) -> queries.Scope:  # fmt: skip
+    return queries.Scope(profile=settings.profile, start_month=first, end_month=last, unit_ids=tuple(unit_ids),
+                         boundaries=boundaries)  # fmt: skip
 
 
 def _table(scope: queries.Scope, by: list[str], settings: Settings,
@@ -111,9 +114,14 @@ def _table(scope: queries.Scope, by: list[str], settings: Settings,
 
 
 def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now: datetime) -> Batch:
-    """The frames for ``period`` and the units ``unit_ids`` (about a dozen grouped queries)."""
+    """The frames for ``period`` and the units ``unit_ids`` (about a dozen grouped queries).
+
+    The units are read on the boundaries of the period's last day (survey.figures.boundaries): a commune
+    made by a merger compares with, and trends across, the answers of the units it was made from.
+    """
     ids = tuple(sorted(set(unit_ids)))
-    scope = _scope(settings, ids, period.first_month, period.last_month)
+    on = period.last_day()
+    scope = _scope(settings, ids, period.first_month, period.last_month, on)
     by = ["unit_code"]
     table, counts = _table(scope, by, settings)
     previous, year_ago = period.previous(), period.year_ago()
@@ -124,10 +132,10 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
         settings=settings,
         table=table,
         counts=counts,
-        previous=_table(_scope(settings, ids, previous.first_month, previous.last_month), by, settings)[0],
-        year_ago=_table(_scope(settings, ids, year_ago.first_month, year_ago.last_month), by, settings)[0],
+        previous=_table(_scope(settings, ids, previous.first_month, previous.last_month, on), by, settings)[0],
+        year_ago=_table(_scope(settings, ids, year_ago.first_month, year_ago.last_month, on), by, settings)[0],
         trend=_table(
-            _scope(settings, ids, trend_start.first_month, trend_start.last_month),
+            _scope(settings, ids, trend_start.first_month, trend_start.last_month, on),
             [*by, "month"],
             settings,
             intervals=False,

@@ -1,12 +1,17 @@
-"""The quarterly summary across the units below the top unit (the district), as a Doc.
+"""The quarterly summary across the units below the top unit (a province, or a district before 2025), as a Doc.
 
-The district value is the unweighted mean of the units' indices, as the method
+The top unit's value is the unweighted mean of its units' indices, as the method
 aggregates across units (``analysis.parents.parent_from_children``); the value
-pooling all respondents is printed beside it, labelled as the alternative.
+pooling all respondents is printed beside it, labelled as the alternative. For a
+province, the units are its communes (xã, phường, đặc khu), read on the boundaries
+of the quarter's last day (a merged commune's year-ago figure counts the answers of
+the units it was made from), ranked among themselves only; the summary is issued by
+the Sở Nội vụ under the provincial People's Committee (Nghị định 30/2020, Phụ lục I).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -31,15 +36,55 @@ def _short(name: str) -> str:
     return name[5:] if name.startswith("UBND ") else name
 
 
-def _district(table: pd.DataFrame, top: UnitInfo, min_n: int) -> pd.DataFrame:
+#: the one-stop bodies before and after Nghị định 118/2025 (in force 1/7/2025)
+ONE_STOP_BEFORE, ONE_STOP_AFTER = "Bộ phận Một cửa", "Trung tâm Phục vụ hành chính công"
+REFORM_DAY = date(2025, 7, 1)
+#: who issues a province's summary, under the provincial People's Committee
+PROVINCE_ISSUER = "Sở Nội vụ"
+
+
+def is_province(top: UnitInfo) -> bool:
+    return top.kind == "province"
+
+
+def children_codes(top: UnitInfo, members: list[UnitInfo]) -> set[str] | None:
+    """The units whose indices make the top unit's: a province's communes; None: every unit (a district)."""
+    if not is_province(top):
+        return None
+    return {u.code for u in members if u.kind == "commune"}
+
+
+def _district(table: pd.DataFrame, top: UnitInfo, min_n: int, children: set[str] | None = None) -> pd.DataFrame:
+    if children is not None and not table.empty:
+        table = table[table["unit_code"].isin(children)]
     if table.empty:
         return table.drop(columns="unit_code")
     parent_of = dict.fromkeys(table["unit_code"].unique(), top.code)
     return parent_from_children(table, "unit_code", parent_of, min_n=min_n).drop(columns="parent_code")
 
 
-def _unit_table(batch: Batch, members: list[UnitInfo], profile) -> Table:
+def issuer(top: UnitInfo) -> UnitInfo:
+    """Who issues the summary: a province's Sở Nội vụ (under UBND tỉnh), else the top unit itself."""
+    if not is_province(top):
+        return top
+    return dataclasses.replace(top, name=PROVINCE_ISSUER, kind="department", parent_name=top.name,
+                               parent_kind=top.kind)  # fmt: skip
+
+
+def province_recipients(top: UnitInfo) -> tuple[str, ...]:
+    place = sections.place_of(top)
+    return (f"UBND tỉnh {place} (để báo cáo)", f"Văn phòng UBND tỉnh {place}", "UBND các xã, phường, đặc khu",
+            f"{ONE_STOP_AFTER} các xã, phường, đặc khu", "Lưu: VT")  # fmt: skip
+
+
+def one_stop(period: Period) -> str:
+    return ONE_STOP_AFTER if period.first_day() >= REFORM_DAY else ONE_STOP_BEFORE
+
+
+def _unit_table(batch: Batch, members: list[UnitInfo], profile, children: set[str] | None = None) -> Table:
     overall = batch.table.loc[batch.table["level"] == "overall"]
+    if children is not None:  # a province's communes are ranked among themselves only
+        overall = overall.loc[overall["unit_code"].isin(children)]
     ranked = rank_table(overall, "unit_code") if len(overall) else overall.assign(rank=pd.NA)
     ranks = ranked.set_index("unit_code")
     columns = [
@@ -99,9 +144,9 @@ def _feedback_table(batch: Batch, members: list[UnitInfo]) -> Table:
     return Table(columns, rows, "Tiếp nhận, xử lý phản ánh, kiến nghị", "Phản ánh", frozenset({len(rows) - 1}))
 
 
-def _trend(batch: Batch, top: UnitInfo) -> Chart:
+def _trend(batch: Batch, top: UnitInfo, children: set[str] | None = None) -> Chart:
     trend = batch.trend
-    district = _district(trend, top, batch.settings.min_n) if not trend.empty else trend
+    district = _district(trend, top, batch.settings.min_n, children) if not trend.empty else trend
     overall = district.loc[district["level"] == "overall"].set_index("month") if not district.empty else district
     end = Period.of_month(batch.period.last_month)
     months = [end.shift(-k) for k in range(11, -1, -1)]
@@ -120,22 +165,27 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     settings, period = batch.settings, batch.period
     profile = load_profile(settings.profile)
     members = sorted(members, key=lambda u: (u.id != top.id, u.name))
-    district = _district(batch.table, top, settings.min_n)
+    children = children_codes(top, members)
+    body = issuer(top)
+    if is_province(top) and not signing.recipients:
+        signing = dataclasses.replace(signing, recipients=province_recipients(top))
+    district = _district(batch.table, top, settings.min_n, children)
     overall = sections.one(district, "overall", OVERALL_CODE) if not district.empty else None
     n = int(overall["n_responses"]) if overall is not None else 0
     excluded = sum(batch.excluded.values())
+    where = "các xã, phường, đặc khu" if is_province(top) else "các đơn vị"
     subject = (
-        f"Tổng hợp kết quả khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ của Bộ phận "
-        f"Một cửa các đơn vị thuộc {top.name} {period.phrase}"
+        f"Tổng hợp kết quả khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ của {one_stop(period)} "
+        f"{where} thuộc {top.name} {period.phrase}"
     )
     doc = Doc(title=f"Báo cáo tổng hợp {period.phrase} – {top.name}", info=info_rows(top, batch, n, excluded, today))
     doc.info.insert(1, ("Số đơn vị", str(len(members))))
-    doc.add(sections.header(top, today, signing), Title("BÁO CÁO", subject, SAMPLE_NOTE if top.is_sample else ""))
+    doc.add(sections.header(body, today, signing), Title("BÁO CÁO", subject, SAMPLE_NOTE if top.is_sample else ""))
     doc.add(
         Paragraph(
-            f"{top.name} báo cáo tổng hợp kết quả khảo sát sự hài lòng tại {len(members)} đơn vị có "
-            f"Bộ phận Một cửa, {period.phrase} (từ ngày {fmt.day(period.first_day())} đến ngày "
-            f"{fmt.day(period.last_day())}), như sau:"
+            f"{body.name if is_province(top) else top.name} báo cáo tổng hợp kết quả khảo sát sự hài lòng tại "
+            f"{len(members)} đơn vị có {one_stop(period)}, {period.phrase} (từ ngày {fmt.day(period.first_day())} "
+            f"đến ngày {fmt.day(period.last_day())}), như sau:"
         )
     )
     doc.add(Heading("I. KẾT QUẢ THU THẬP PHIẾU"))
@@ -150,7 +200,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     if n == 0:
         doc.add(Paragraph(f"Trong {period.phrase}, các đơn vị không có phiếu khảo sát hợp lệ nào.", "warning"))
         doc.add(Heading("II. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"), _feedback_table(batch, members))
-        doc.add(sections.signature(top, signing))
+        doc.add(sections.signature(body, signing))
         return doc
     small = [u.name for u in members if _n(batch, u.code) < settings.min_n]
     if small:
@@ -175,9 +225,10 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
         min_n=settings.min_n,
     )  # type: ignore[arg-type]
     pooled_value = sections.value_of(sections.one(pooled, "overall", OVERALL_CODE), "index")
+    of_whom = "các xã, phường, đặc khu có phiếu" if is_province(top) else "các đơn vị có phiếu"
     doc.add(
         Paragraph(
-            "Chỉ số chung là trung bình cộng (không trọng số) chỉ số của các đơn vị có phiếu, như cách tổng hợp "
+            f"Chỉ số chung là trung bình cộng (không trọng số) chỉ số của {of_whom}, như cách tổng hợp "
             f"chỉ số cấp trên từ cấp dưới; khoảng tin cậy coi các đơn vị là các mẫu độc lập. Tham khảo: nếu gộp tất cả "
             f"người trả lời như một mẫu, chỉ số SIPAS là {fmt.pct(pooled_value)}.",
             "note",
@@ -187,13 +238,22 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
 
     doc.add(Heading("III. BIẾN ĐỘNG SO VỚI CÁC KỲ TRƯỚC"))
     comparisons = [
-        (period.previous().label, _district(batch.previous, top, settings.min_n)),
-        (f"Cùng kỳ ({period.year_ago().phrase})", _district(batch.year_ago, top, settings.min_n)),
+        (period.previous().label, _district(batch.previous, top, settings.min_n, children)),
+        (f"Cùng kỳ ({period.year_ago().phrase})", _district(batch.year_ago, top, settings.min_n, children)),
     ]
-    doc.add(sections.change_table(district, comparisons, profile), _trend(batch, top))
+    doc.add(sections.change_table(district, comparisons, profile), _trend(batch, top, children))
+    if period.year_ago().first_day() < REFORM_DAY <= period.last_day():
+        doc.add(
+            Paragraph(
+                f"Các kỳ trước ngày {fmt.day(REFORM_DAY)} được so sánh theo địa giới hành chính ngày "
+                f"{fmt.day(period.last_day())}: phiếu tại các đơn vị cũ được tính cho xã, phường, đặc khu hình "
+                "thành sau sắp xếp.",
+                "note",
+            )
+        )
 
     doc.add(Heading("IV. KẾT QUẢ THEO ĐƠN VỊ"))
-    unit_table = _unit_table(batch, members, profile)
+    unit_table = _unit_table(batch, members, profile, children)
     doc.add(unit_table)
     if len(unit_table.rows) <= CHART_MAX_UNITS:
         doc.add(
@@ -209,7 +269,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
         )
 
     doc.add(Heading("V. KẾT QUẢ THEO LĨNH VỰC"))
-    doc.add(_field_table(batch, top))
+    doc.add(_field_table(batch, top, children))
     doc.add(Heading("VI. NHỮNG NỘI DUNG CẦN CẢI THIỆN"))
     doc.add(
         Paragraph("Ba tiêu chí có chỉ số chung (trung bình các đơn vị) thấp nhất:"),
@@ -219,7 +279,8 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     doc.add(Heading("VIII. MONG ĐỢI CỦA NGƯỜI DÂN"))
     pooled_counts = batch.counts.groupby(["code", "value"], dropna=False)["n"].sum().reset_index()
     doc.add(sections.expectation_table(pooled_counts, profile) or Paragraph("Không có câu trả lời về mong đợi."))
-    doc.add(sections.signature(top, signing, ("Các đơn vị có Bộ phận Một cửa",)))
+    extra = () if is_province(top) else (f"Các đơn vị có {one_stop(period)}",)
+    doc.add(sections.signature(body, signing, extra))
     return doc
 
 
@@ -228,7 +289,7 @@ def _n(batch: Batch, code: str) -> int:
     return int(rows.iloc[0]) if len(rows) else 0
 
 
-def _field_table(batch: Batch, top: UnitInfo) -> Table:
+def _field_table(batch: Batch, top: UnitInfo, children: set[str] | None = None) -> Table:
     fields = batch.fields
     columns = [
         Column("Lĩnh vực", width=2.6),
@@ -240,7 +301,7 @@ def _field_table(batch: Batch, top: UnitInfo) -> Table:
     ]
     rows = []
     if not fields.empty:
-        district = _district(fields, top, batch.settings.min_n)
+        district = _district(fields, top, batch.settings.min_n, children)
         overall = district.loc[district["level"] == "overall"].set_index("field_code")
         for code, name in batch.field_names.items():
             if code in overall.index:

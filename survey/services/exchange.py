@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from analysis.io import META_COLUMNS
+from analysis.io import META_COLUMNS, ORIGINAL_UNIT_COLUMN
 from analysis.profile import all_question_codes, load_profile
 from survey.extensions import db
+from survey.figures.boundaries import attributions
 from survey.figures.periods import VN
 from survey.models import Counter, Field, Officer, Procedure, Response, Unit
 from survey.models.responses import RESPONDENT_FIELDS, answer_column
@@ -38,8 +39,15 @@ def question_columns(profiles: set[str]) -> list[str]:
     return [c for c in all_question_codes() if c in wanted]
 
 
-def export_rows(stmt) -> Iterator[list[str]]:
-    """Header then one row a response, streamed in batches."""
+def export_rows(stmt, boundaries: date | None = None) -> Iterator[list[str]]:
+    """Header then one row a response, streamed in batches.
+
+    With ``boundaries`` (a day), ``unit_code`` is the unit in force that day that the answer counts for
+    wholly (a merged or renamed unit's successor, survey.figures.boundaries); the code of the unit where
+    it was given is kept in ``unit_code_original``. A response of a unit split among several, or of a
+    former district's own counter, keeps its own code: it belongs wholly to no one unit of that day.
+    """
+    moved = attributions(boundaries) if boundaries is not None else None
     profiles = set(db.session.scalars(stmt.with_only_columns(Response.profile).distinct().order_by(None)))
     codes = question_columns(profiles or {load_profile().code})
     respondent = list(RESPONDENT_FIELDS)
@@ -47,10 +55,11 @@ def export_rows(stmt) -> Iterator[list[str]]:
     with_officer = db.session.scalar(
         stmt.with_only_columns(Response.id).where(Response.officer_id.is_not(None)).order_by(None).limit(1)
     )
-    yield [*META_COLUMNS, *codes, *respondent, "comment", *(["officer_code"] if with_officer else [])]
+    yield [*META_COLUMNS, *codes, *respondent, "comment", *(["officer_code"] if with_officer else []),
+           *([ORIGINAL_UNIT_COLUMN] if moved is not None else [])]  # fmt: skip
     counter, field, procedure = aliased(Counter), aliased(Field), aliased(Procedure)
     rows = db.session.execute(
-        stmt.add_columns(Unit.code, counter.code, field.code, procedure.code, Officer.code)
+        stmt.add_columns(Unit.id, counter.code, field.code, procedure.code, Officer.code)
         .join(Unit, Response.unit_id == Unit.id)
         .outerjoin(counter, Response.counter_id == counter.id)
         .join(field, Response.field_id == field.id)
@@ -58,13 +67,15 @@ def export_rows(stmt) -> Iterator[list[str]]:
         .outerjoin(Officer, Response.officer_id == Officer.id)
         .execution_options(yield_per=2000)
     )
-    for response, unit_code, counter_code, field_code, procedure_code, officer_code in rows:
+    codes_of = moved if moved is not None else attributions(None)
+    for response, unit_id, counter_code, field_code, procedure_code, officer_code in rows:
+        unit = codes_of[unit_id]
         answers = [getattr(response, answer_column(c)) for c in codes]
         yield [
             neutralise(response.response_key),
             response.submitted_at.astimezone(VN).isoformat(),
             response.profile,
-            unit_code,
+            unit.code,
             counter_code or "",
             field_code,
             procedure_code or "",
@@ -73,14 +84,15 @@ def export_rows(stmt) -> Iterator[list[str]]:
             *("" if getattr(response, r) is None else str(getattr(response, r)) for r in respondent),
             neutralise(response.comment) or "",
             *([officer_code or ""] if with_officer else []),
+            *([unit.original] if moved is not None else []),
         ]
 
 
-def write_csv(out: TextIO, stmt) -> int:
+def write_csv(out: TextIO, stmt, boundaries: date | None = None) -> int:
     # every cell quoted: a ";" inside a comment never splits it in a Vietnamese Excel
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     count = -1
-    for row in export_rows(stmt):
+    for row in export_rows(stmt, boundaries):
         writer.writerow(row)
         count += 1
     return count

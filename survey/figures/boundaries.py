@@ -1,0 +1,390 @@
+"""Figures on the boundaries in force on a day: a merged unit's history counts for it.
+
+Since 1 July 2025 most communes are new units made from several former ones (and a few
+former ones were split among several new ones). A citizen's answer keeps the unit where
+it was given; to read a unit's series *on the boundaries of a day* (default: today), the
+answers given at its predecessors count for it:
+
+* a predecessor merged whole (``merge``) or ``rename``\\ d counts wholly for its successor,
+  so these figures stay exact (cells are per unit and month: a key is relabelled, never split);
+* a predecessor ``split`` among several successors counts for each with the recorded share
+  (an equal part when no share is recorded); such a series is **estimated** (flag
+  ``estimated``, "ước tính") since no one knows which answers came from which part;
+* a ``part`` succession (a part moved while the predecessor went on) is not followed: the
+  predecessor is still in force and keeps its answers;
+* a former district that had communes below it is never given to a successor: the answers of
+  its own counters stay on a line of their own (the former district), in a scope that holds
+  the district, and never leak into one commune;
+* successions are followed recursively (a unit renamed and later merged counts twice over).
+
+:func:`tallies` is the hook of :func:`survey.queries.tallies` for a :class:`~survey.queries.Scope`
+with ``boundaries`` set: it counts per unit id, then gives each unit's sums to the units it
+counts for (weighted), and relabels. :func:`expand` is what a scope's unit ids become (the
+units of the day, their predecessors and the subtrees of those). :func:`breaks` says in
+which shown month a merger falls, for the trend chart's mark.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from flask import g as request_globals
+from flask import has_app_context
+from sqlalchemy import func, select
+
+from analysis.profile import Profile
+from survey import queries
+from survey.extensions import db
+from survey.models import Unit, UnitSuccession
+
+#: the flag of a row computed with shares of a split unit (survey.figures.labels.FLAGS)
+ESTIMATED = "estimated"
+#: how the trend chart names a break
+MERGER = "sáp nhập"
+
+
+@dataclass(frozen=True)
+class _Node:
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    valid_from: date | None
+    valid_to: date | None
+
+    def in_force(self, on: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)
+
+
+@dataclass(frozen=True)
+class _Step:
+    successor_id: int
+    on: date
+    kind: str
+    share: float | None
+
+
+@dataclass
+class Graph:
+    """The units and their successions (a few thousand rows at most: read once per request)."""
+
+    units: dict[int, _Node]
+    out: dict[int, list[_Step]] = field(default_factory=dict)
+    into: dict[int, list[int]] = field(default_factory=dict)
+    children: dict[int, list[int]] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict)
+
+    def is_former_district(self, unit_id: int) -> bool:
+        """A district (or town) that had units below it: its own answers are its own line."""
+        return self.units[unit_id].kind == "district" and bool(self.children.get(unit_id))
+
+    def targets(self, unit_id: int, on: date) -> dict[int, float]:
+        """The units in force on ``on`` whose figures ``unit_id``'s answers count for, with their weights."""
+        key = (unit_id, on)
+        if key not in self._memo:
+            self._memo[key] = {}  # a cycle in the recorded successions ends here
+            self._memo[key] = self._targets(unit_id, on)
+        return self._memo[key]
+
+    def _targets(self, unit_id: int, on: date) -> dict[int, float]:
+        node = self.units[unit_id]
+        steps = [s for s in self.out.get(unit_id, []) if s.on <= on and s.kind != "part"]
+        if node.in_force(on) or not steps or self.is_former_district(unit_id):
+            return {unit_id: 1.0}
+        splits = [s for s in steps if s.kind == "split"]
+        unknown = [s for s in splits if s.share is None]
+        known = sum(s.share for s in splits if s.share is not None)
+        rest = (max(0.0, 1.0 - known) / len(unknown)) if unknown else 0.0
+        if unknown and rest == 0.0:
+            rest = 1.0 / len(splits)
+        out: dict[int, float] = defaultdict(float)
+        for step in steps:
+            weight = 1.0 if step.kind in ("merge", "rename") else (step.share if step.share is not None else rest)
+            for target, inner in self.targets(step.successor_id, on).items():
+                out[target] += weight * inner
+        return dict(out)
+
+    def subtree(self, unit_id: int) -> list[int]:
+        out, stack = [], [unit_id]
+        while stack:
+            current = stack.pop()
+            out.append(current)
+            stack.extend(self.children.get(current, []))
+        return out
+
+    def closure(self, ids: Iterable[int]) -> set[int]:
+        """``ids``, their predecessors (recursively) and everything below those predecessors."""
+        seen = set(ids)
+        stack = list(seen)
+        while stack:
+            current = stack.pop()
+            for predecessor in self.into.get(current, []):
+                for unit_id in self.subtree(predecessor):
+                    if unit_id not in seen:
+                        seen.add(unit_id)
+                        stack.append(unit_id)
+        return seen
+
+
+def graph() -> Graph:
+    """The graph, read once per request (or app context) while units and successions stay as they were."""
+    stamp = db.session.execute(
+        select(
+            func.count(Unit.id),
+            func.max(Unit.id),
+            func.max(Unit.valid_to),
+            func.max(Unit.valid_from),
+            select(func.count(UnitSuccession.id)).scalar_subquery(),
+            select(func.max(UnitSuccession.id)).scalar_subquery(),
+        )  # fmt: skip
+    ).one()
+    if not has_app_context():
+        return _load()
+    cached = request_globals.get("_sipas_unit_graph")
+    if cached is None or cached[0] != tuple(stamp):
+        cached = (tuple(stamp), _load())
+        request_globals._sipas_unit_graph = cached
+    return cached[1]
+
+
+def _load() -> Graph:
+    rows = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.valid_from, Unit.valid_to)
+    ).all()
+    g = Graph({r[0]: _Node(*r[1:]) for r in rows})
+    for unit_id, node in g.units.items():
+        if node.parent_id is not None:
+            g.children.setdefault(node.parent_id, []).append(unit_id)
+    steps = select(UnitSuccession.predecessor_id, UnitSuccession.successor_id, UnitSuccession.date,
+                   UnitSuccession.kind, UnitSuccession.share).order_by(UnitSuccession.id)  # fmt: skip
+    for predecessor, successor, on, kind, share in db.session.execute(steps):
+        g.out.setdefault(predecessor, []).append(_Step(successor, on, kind, share))
+        g.into.setdefault(successor, []).append(predecessor)
+    return g
+
+
+def _weights(g: Graph, ids: Iterable[int] | None, on: date) -> dict[int, dict[int, float]] | None:
+    """Unit id in scope → {target: weight} of the targets inside the scope (None: every unit, every target)."""
+    if ids is None:
+        return None
+    inside = g.closure(i for i in ids if i in g.units)
+    out = {}
+    for unit_id in inside:
+        kept = {t: w for t, w in g.targets(unit_id, on).items() if t in inside and w > 0}
+        if kept:
+            out[unit_id] = kept
+    return out
+
+
+def expand(ids: Iterable[int], on: date) -> tuple[int, ...]:
+    """The unit ids whose answers count for ``ids`` on the boundaries of ``on`` (``ids`` among them)."""
+    ids = list(ids)
+    weights = _weights(graph(), ids, on) or {}
+    return tuple(sorted(set(weights) | set(ids)))
+
+
+def _identity(g: Graph, weights: dict[int, dict[int, float]] | None, ids: Iterable[int] | None, on: date) -> bool:
+    """True when every unit counts only for itself (no succession to follow)."""
+    if weights is None:
+        return not any(s.on <= on and s.kind != "part" for steps in g.out.values() for s in steps)
+    return set(weights) == set(ids or ()) and all(t == {u: 1.0} for u, t in weights.items())
+
+
+def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[str, ...],
+            moment_of: tuple[str, ...] | None) -> queries.Tallies:  # fmt: skip
+    """:func:`survey.queries.tallies` on the boundaries of ``scope.boundaries``."""
+    on = scope.boundaries
+    g = graph()
+    weights = _weights(g, scope.unit_ids, on)
+    if _identity(g, weights, scope.unit_ids, on):  # nothing was merged or split here: the plain count
+        return queries.tallies(dataclasses.replace(scope, boundaries=None), by, profile, codes, moment_of)
+    inner = dataclasses.replace(scope, boundaries=None,
+                                unit_ids=tuple(sorted(weights)) if weights is not None else None)  # fmt: skip
+    rest = [b for b in by if b != "unit_code"]
+    t = queries.tallies(inner, ["unit_id", *rest], profile, codes, moment_of)
+    if t.keys.empty or not len(t.n):
+        keys = pd.DataFrame({b: pd.Series(dtype="str") for b in by}) if by else pd.DataFrame(index=range(1))
+        zeros = np.zeros((len(keys), t.counts.shape[1]), dtype=np.int64)
+        sums = None if t.sums is None else np.zeros((len(keys), t.sums.shape[1]))
+        return queries.Tallies(keys, np.zeros(len(keys), dtype=np.int64), zeros, sums, 0)
+    source, labels, factor = [], [], []
+    for i, (unit_label, *others) in enumerate(t.keys[["unit_id", *rest]].itertuples(index=False, name=None)):
+        unit_id = int(unit_label)
+        targets = (weights or {}).get(unit_id) if weights is not None else g.targets(unit_id, on)
+        if not targets:
+            continue
+        if "unit_code" in by:
+            for target, w in targets.items():
+                source.append(i)
+                labels.append({"unit_code": g.units[target].code, **dict(zip(rest, others, strict=True))})
+                factor.append(w)
+        else:
+            source.append(i)
+            labels.append(dict(zip(rest, others, strict=True)))
+            factor.append(sum(targets.values()))
+    exact = all(w == 1.0 for w in factor)
+    w = np.asarray(factor, dtype="float64")
+    if by:
+        frame = pd.DataFrame(labels, columns=by).astype("str")
+        group = frame.groupby(by, sort=True, dropna=False).ngroup().to_numpy(dtype=np.intp)
+        keys = frame.drop_duplicates().sort_values(by, kind="stable").reset_index(drop=True)
+    else:
+        group = np.zeros(len(source), dtype=np.intp)
+        keys = pd.DataFrame(index=range(1))
+    src = np.asarray(source, dtype=np.intp)
+
+    def add(matrix: np.ndarray) -> np.ndarray:
+        part = matrix[src] * (w[:, None] if matrix.ndim == 2 else w)
+        out = np.zeros((len(keys), *matrix.shape[1:]), dtype="float64")
+        np.add.at(out, group, part)
+        return np.rint(out).astype(np.int64) if exact else out
+
+    n = add(t.n.astype("float64"))
+    counts = add(t.counts.astype("float64"))
+    sums = add(t.sums).astype("float64") if t.sums is not None else None
+    return queries.Tallies(keys, n, counts, sums, t.rows)
+
+
+def estimated_groups(scope: queries.Scope, by: Sequence[str]) -> set[tuple[str, ...]] | bool:
+    """Which groups of ``scope`` grouped ``by`` take a share of a split unit: label tuples of ``unit_code``
+    (by unit), or True/False for the whole scope (not by unit). Read from the successions alone."""
+    on = scope.boundaries
+    if on is None:
+        return False if "unit_code" not in by else set()
+    g = graph()
+    weights = _weights(g, scope.unit_ids, on)
+    pairs = weights.items() if weights is not None else ((u, g.targets(u, on)) for u in g.units)
+    if "unit_code" not in by:
+        return weights is not None and any(abs(sum(t.values()) - 1.0) > 1e-9 for _, t in pairs)
+    out = set()
+    for _, targets in pairs:
+        if any(w != 1.0 for w in targets.values()):
+            out.update((g.units[t].code,) for t in targets)
+    return out
+
+
+def mark_estimated(table: pd.DataFrame, scope: queries.Scope, by: Sequence[str]) -> pd.DataFrame:
+    """Add the ``estimated`` flag to the rows of ``table`` (a sipas_table of ``scope`` by ``by``) that take shares."""
+    if table.empty or scope.boundaries is None:
+        return table
+    which = estimated_groups(scope, by)
+    if "unit_code" in by:
+        rows = table["unit_code"].isin({code for (code,) in which})  # type: ignore[union-attr]
+    else:
+        rows = pd.Series(bool(which), index=table.index)
+    if not rows.any():
+        return table
+    table = table.copy()
+    table.loc[rows, "flag"] = [f"{f};{ESTIMATED}" if f else ESTIMATED for f in table.loc[rows, "flag"]]
+    return table
+
+
+def breaks(scope: queries.Scope, months: Sequence[int]) -> dict[int, str]:
+    """Month (YYYYMM, one of ``months``) → ``"sáp nhập"`` where a succession counted in ``scope`` takes effect."""
+    on = scope.boundaries
+    if on is None or not months:
+        return {}
+    g = graph()
+    weights = _weights(g, scope.unit_ids, on)
+    ids = set(weights) if weights is not None else set(g.units)
+    out: dict[int, str] = {}
+    for unit_id in ids:
+        for step in g.out.get(unit_id, []):
+            month = step.on.year * 100 + step.on.month
+            if step.on <= on and step.kind != "part" and months[0] <= month <= months[-1]:
+                out[month] = MERGER
+    return out
+
+
+def merger_days(scope: queries.Scope) -> list[date]:
+    """The days of the successions whose predecessors count in ``scope`` (empty without boundaries)."""
+    on = scope.boundaries
+    if on is None:
+        return []
+    g = graph()
+    weights = _weights(g, scope.unit_ids, on)
+    ids = set(weights) if weights is not None else set(g.units)
+    return sorted({s.on for u in ids for s in g.out.get(u, []) if s.on <= on and s.kind != "part"})
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What an exported response's unit becomes on a day's boundaries."""
+
+    code: str  #: the unit in force that day (the response's own code for a split or a former district)
+    original: str  #: the code of the unit where the answer was given
+
+
+def attributions(on: date | None) -> dict[int, Attribution]:
+    """Unit id → codes for ``responses export --boundaries``: only whole successions move a response
+    (``on`` None: every response keeps its unit)."""
+    g = graph()
+    out = {}
+    for unit_id, node in g.units.items():
+        targets = g.targets(unit_id, on) if on is not None else {unit_id: 1.0}
+        whole = len(targets) == 1 and next(iter(targets.values())) == 1.0
+        code = g.units[next(iter(targets))].code if whole else node.code
+        out[unit_id] = Attribution(code, node.code)
+    return out
+
+
+def rank_peers(scope: queries.Scope, codes: Iterable[str]) -> set[str]:
+    """The codes of ``codes`` ranked against each other: communes (xã, phường, đặc khu) in force on the
+    scope's day. A former district's line, a province's own counters, a department are shown, not ranked."""
+    on = scope.boundaries
+    codes = set(codes)
+    if on is None:
+        return codes
+    kinds = {
+        node.code: node.kind
+        for node in graph().units.values()
+        if node.code in codes and node.in_force(on)
+    }  # fmt: skip
+    communes = {c for c, k in kinds.items() if k == "commune"}
+    return communes or set(kinds)
+
+
+def notes(scope: queries.Scope, chart: bool = False) -> list[str]:
+    """What a page or report says when its figures count former units' answers (none otherwise); ``chart``:
+    the page shows the trend chart with the merger's mark."""
+    from survey.figures import fmt
+
+    days = merger_days(scope)
+    if not days:
+        return []
+    when = ", ".join(fmt.day(d) for d in days)
+    out = [
+        f"Số liệu theo địa giới hành chính ngày {fmt.day(scope.boundaries)}: phiếu trả lời tại các đơn vị cũ "
+        f"trước khi sắp xếp (ngày {when}) được tính cho đơn vị hiện nay; so sánh với kỳ trước và cùng kỳ năm trước "
+        "cũng theo địa giới này."
+        + (" Trên biểu đồ, đường nét đứt “sáp nhập” đánh dấu thời điểm sắp xếp." if chart else "")
+    ]
+    if estimated_groups(scope, ("unit_code",)) if scope.unit_ids is None else estimated_groups(scope, ()):
+        out.append("“Ước tính”: có đơn vị cũ được chia cho nhiều đơn vị mới; phiếu của đơn vị cũ đó được chia theo "
+                   "tỷ lệ dân số hoặc diện tích đã ghi nhận (chia đều nếu chưa ghi nhận).")  # fmt: skip
+    return out
+
+
+def former_names(scope: queries.Scope, names: dict[str, str]) -> dict[str, str]:
+    """Code → name, a unit no longer in force on the scope's day named as such (a former district's line)."""
+    from survey.figures import fmt
+
+    on = scope.boundaries
+    if on is None:
+        return names
+    by_code: dict[str, list[_Node]] = defaultdict(list)
+    for node in graph().units.values():
+        if node.code in names:
+            by_code[node.code].append(node)
+    out = dict(names)
+    for code, nodes in by_code.items():
+        if not any(n.in_force(on) for n in nodes):
+            last = max((n.valid_to for n in nodes if n.valid_to is not None), default=None)
+            out[code] = f"{names[code]} (đơn vị cũ, đến {fmt.day(last)})" if last else f"{names[code]} (đơn vị cũ)"
+    return out
