@@ -9,8 +9,8 @@ from wtforms import SelectMultipleField, StringField, widgets
 from wtforms.validators import InputRequired, Length
 
 from survey.admin import bp
+from survey.admin.actions import admin_only, flash_errors
 from survey.admin.filters import unit_options
-from survey.admin.manage import _flash_errors, admin_only
 from survey.extensions import db
 from survey.forms import Form, choices
 from survey.models import ApiCall, ApiKey, Unit
@@ -54,7 +54,7 @@ def api_keys_page():
 def api_key_create():
     form = _form()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return _page(form), 422
     units = list(db.session.scalars(select(Unit).where(Unit.code.in_(form.units.data or []))))
     try:

@@ -8,7 +8,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, wi
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from survey.admin import bp
-from survey.admin.manage import CODE, _flash_errors, admin_only
+from survey.admin.actions import CODE, admin_only, flash_errors
 from survey.extensions import db
 from survey.forms import Form, choices
 from survey.models import Unit, UnitSuccession
@@ -62,7 +62,7 @@ def merger_record():
     form = _merger_form()
     if request.method == "POST":
         if not form.validate_on_submit():
-            _flash_errors(form)
+            flash_errors(form)
         else:
             olds = list(db.session.scalars(select(Unit).where(Unit.id.in_([int(i) for i in form.old_units.data]))))
             parent = db.session.get(Unit, int(form.parent.data)) if form.parent.data else None
@@ -117,7 +117,7 @@ def succession_edit(succession_id: int):
         form.share.data = "" if row.share is None else f"{row.share * 100:g}".replace(".", ",")
         form.basis_number.data, form.basis_date.data = row.legal_basis_number, row.legal_basis_date
     elif not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
     else:
         basis = unit_service.LegalBasis(clean_text(form.basis_number.data) or None, form.basis_date.data)
         try:
