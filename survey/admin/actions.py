@@ -9,9 +9,10 @@ why. Nothing is half-saved, and a refused action changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 from wtforms.validators import Regexp
 
@@ -69,3 +70,23 @@ def act(action: Callable[[], object], back: str, *, form: Form | None = None, do
         flash(result or "Đã lưu.", "info")
         return redirect(done or back)
     return result
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The page before a change that makes something stop working: what, in plain words."""
+
+    title: str
+    #: what stops working (and what does not), one sentence each
+    consequences: tuple[str, ...]
+    #: the label of the one button that makes the change
+    button: str
+
+
+def confirmed(confirmation: Confirmation, subject: str, action: Callable[[], object], back: str):
+    """GET: the confirmation page (nothing changes, ever); POST (its form): the change, through :func:`act`."""
+    if request.method == "GET":
+        return render_template("admin/confirm.html", title=confirmation.title, subject=subject,
+                               consequences=confirmation.consequences, button=confirmation.button,
+                               action=request.path, back=back)  # fmt: skip
+    return act(action, back)

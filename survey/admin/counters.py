@@ -13,7 +13,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from survey.admin import bp, visible_or_404
-from survey.admin.actions import CODE, act, admin_only, visible
+from survey.admin.actions import CODE, Confirmation, act, admin_only, confirmed, visible
 from survey.extensions import db
 from survey.figures.periods import VN
 from survey.forms import Form, choices
@@ -96,62 +96,54 @@ def counter_page(counter_id: int):
                            receipt_form=_receipt_form(counter) if admin and counter.is_active else None)  # fmt: skip
 
 
-#: the changes that need a confirmation: (title, what stops working, button)
-CONFIRMATIONS = {
-    "revoke": ("Thu hồi mã QR của quầy", [
-        "Các áp phích/mã QR đã in của quầy này sẽ không dùng được nữa: người dân quét sẽ thấy trang báo mã không còn "
-        "hiệu lực.",
-        "Đường dẫn máy tính bảng của quầy cũng ngừng nhận phiếu.",
-        "Phiếu đã nhận vẫn được giữ nguyên. Muốn dùng lại quầy, chọn “Tạo mã QR mới” rồi in lại áp phích."],
-        "Thu hồi mã QR"),
-    "regenerate": ("Tạo mã QR mới cho quầy", [
-        "Các áp phích/mã QR đã in của quầy này sẽ không dùng được nữa.",
-        "Cần tải và in lại áp phích mới, thay tất cả áp phích cũ tại quầy.",
-        "Phiếu đã nhận vẫn được giữ nguyên."],
-        "Tạo mã QR mới"),
-    "kiosk": ("Đổi đường dẫn máy tính bảng của quầy", [
-        "Máy tính bảng đang mở đường dẫn cũ sẽ không nhận phiếu được nữa.",
-        "Cần mở đường dẫn mới trên máy tính bảng của quầy."],
-        "Đổi đường dẫn"),
-    "kiosk_revoke": ("Thu hồi đường dẫn máy tính bảng của quầy", [
-        "Máy tính bảng của quầy sẽ không nhận phiếu được nữa.",
-        "Mã QR và áp phích của quầy vẫn dùng được."],
-        "Thu hồi đường dẫn"),
+_PRINTED_STOP = "Các áp phích/mã QR đã in của quầy này sẽ không dùng được nữa"
+#: URL → (endpoint, the service's change, what is flashed after it, its confirmation)
+CHANGES = {
+    "thu-hoi": ("counter_revoke", counter_admin.revoke,
+                "Đã thu hồi mã QR của quầy {code}: áp phích cũ không còn dùng được.",
+                Confirmation("Thu hồi mã QR của quầy", (
+                    _PRINTED_STOP + ": người dân quét sẽ thấy trang báo mã không còn hiệu lực.",
+                    "Đường dẫn máy tính bảng của quầy cũng ngừng nhận phiếu.",
+                    "Phiếu đã nhận vẫn được giữ nguyên. Muốn dùng lại quầy, chọn “Tạo mã QR mới” rồi in lại áp phích."),
+                    "Thu hồi mã QR")),
+    "tao-lai": ("counter_regenerate", counter_admin.regenerate,
+                "Đã tạo mã QR mới cho quầy {code}: hãy in lại áp phích.",
+                Confirmation("Tạo mã QR mới cho quầy", (
+                    _PRINTED_STOP + ".", "Cần tải và in lại áp phích mới, thay tất cả áp phích cũ tại quầy.",
+                    "Phiếu đã nhận vẫn được giữ nguyên."), "Tạo mã QR mới")),
+    "may-tinh-bang": ("counter_kiosk", counter_admin.new_kiosk_link,
+                      "Đã tạo đường dẫn máy tính bảng mới cho quầy {code}; đường dẫn cũ (nếu có) không còn dùng được.",
+                      Confirmation("Đổi đường dẫn máy tính bảng của quầy", (
+                          "Máy tính bảng đang mở đường dẫn cũ sẽ không nhận phiếu được nữa.",
+                          "Cần mở đường dẫn mới trên máy tính bảng của quầy."), "Đổi đường dẫn")),
+    "may-tinh-bang/thu-hoi": ("counter_kiosk_revoke", counter_admin.revoke_kiosk_link,
+                              "Đã thu hồi đường dẫn máy tính bảng của quầy {code}.",
+                              Confirmation("Thu hồi đường dẫn máy tính bảng của quầy", (
+                                  "Máy tính bảng của quầy sẽ không nhận phiếu được nữa.",
+                                  "Mã QR và áp phích của quầy vẫn dùng được."), "Thu hồi đường dẫn")),
 }  # fmt: skip
 
 
-def _confirmed(counter: Counter, kind: str, action, endpoint: str):
-    """GET: the confirmation page (nothing changes); POST: the change, through the one helper."""
-    if request.method == "GET":
-        title, consequences, button = CONFIRMATIONS[kind]
-        return render_template("admin/confirm.html", title=f"{title} {counter.code}", consequences=consequences,
-                               button=button, action=url_for(endpoint, counter_id=counter.id),
-                               back=_page(counter), subject=f"{counter.code} — {counter.name} ({counter.unit.name})")  # fmt: skip
-    return act(action, _page(counter))
+def _change_view(change, message: str, confirmation: Confirmation):
+    @admin_only
+    def view(counter_id: int):
+        counter = visible_or_404(Counter, counter_id)
+
+        def run() -> str:
+            change(counter, actor=current_user)
+            return message.format(code=counter.code)
+
+        if change is counter_admin.new_kiosk_link and counter.kiosk_token is None:  # a first link: nothing stops
+            return act(run, _page(counter)) if request.method == "POST" else redirect(_page(counter))
+        titled = Confirmation(f"{confirmation.title} {counter.code}", confirmation.consequences, confirmation.button)
+        return confirmed(titled, f"{counter.code} — {counter.name} ({counter.unit.name})", run, _page(counter))
+
+    return view
 
 
-@bp.route("/quay/<int:counter_id>/thu-hoi", methods=["GET", "POST"])
-@admin_only
-def counter_revoke(counter_id: int):
-    counter = visible_or_404(Counter, counter_id)
-
-    def revoke():
-        counter_admin.revoke(counter, actor=current_user)
-        return f"Đã thu hồi mã QR của quầy {counter.code}: áp phích cũ không còn dùng được."
-
-    return _confirmed(counter, "revoke", revoke, "admin.counter_revoke")
-
-
-@bp.route("/quay/<int:counter_id>/tao-lai", methods=["GET", "POST"])
-@admin_only
-def counter_regenerate(counter_id: int):
-    counter = visible_or_404(Counter, counter_id)
-
-    def regenerate():
-        counter_admin.regenerate(counter, actor=current_user)
-        return f"Đã tạo mã QR mới cho quầy {counter.code}: hãy in lại áp phích."
-
-    return _confirmed(counter, "regenerate", regenerate, "admin.counter_regenerate")
+for _path, (_endpoint, _change, _message, _confirmation) in CHANGES.items():
+    bp.add_url_rule(f"/quay/<int:counter_id>/{_path}", _endpoint, _change_view(_change, _message, _confirmation),
+                    methods=["GET", "POST"])  # fmt: skip
 
 
 @bp.post("/quay/<int:counter_id>/linh-vuc")
@@ -167,32 +159,6 @@ def counter_fields(counter_id: int):
         return f"Quầy {counter.code} nhận: {', '.join(f.name for f in counter.offered)}."
 
     return act(save, _page(counter))
-
-
-@bp.route("/quay/<int:counter_id>/may-tinh-bang", methods=["GET", "POST"])
-@admin_only
-def counter_kiosk(counter_id: int):
-    counter = visible_or_404(Counter, counter_id)
-
-    def renew():
-        counter_admin.new_kiosk_link(counter, actor=current_user)
-        return f"Đã tạo đường dẫn máy tính bảng mới cho quầy {counter.code}; đường dẫn cũ (nếu có) không còn dùng được."
-
-    if counter.kiosk_token is None:  # nothing stops working: no confirmation needed
-        return act(renew, _page(counter)) if request.method == "POST" else redirect(_page(counter))
-    return _confirmed(counter, "kiosk", renew, "admin.counter_kiosk")
-
-
-@bp.route("/quay/<int:counter_id>/may-tinh-bang/thu-hoi", methods=["GET", "POST"])
-@admin_only
-def counter_kiosk_revoke(counter_id: int):
-    counter = visible_or_404(Counter, counter_id)
-
-    def revoke():
-        counter_admin.revoke_kiosk_link(counter, actor=current_user)
-        return f"Đã thu hồi đường dẫn máy tính bảng của quầy {counter.code}."
-
-    return _confirmed(counter, "kiosk_revoke", revoke, "admin.counter_kiosk_revoke")
 
 
 @bp.post("/quay/<int:counter_id>/ma-danh-gia")

@@ -15,7 +15,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from survey.admin import bp
-from survey.admin.actions import act, admin_only
+from survey.admin.actions import Confirmation, act, admin_only, confirmed
 from survey.extensions import db
 from survey.figures.periods import VN
 from survey.forms import Form, choices
@@ -91,69 +91,71 @@ def user_page(user_id: int):
     return render_template("admin/user.html", user=user, roles=ROLE_NAMES, locked=user_service.is_locked(user))
 
 
+RESET = Confirmation("Đặt lại mật khẩu", (
+    "Mật khẩu hiện tại của tài khoản này sẽ không dùng được nữa.",
+    "Mọi phiên đăng nhập của tài khoản (trên mọi máy) kết thúc ngay.",
+    "Trang sau hiện mật khẩu tạm một lần duy nhất: xin báo trực tiếp cho người dùng; họ phải đổi mật khẩu khi đăng nhập."),
+    "Đặt lại mật khẩu")  # fmt: skip
+DEACTIVATE = Confirmation("Ngừng hoạt động tài khoản", (
+    "Tài khoản không đăng nhập được nữa; mọi phiên đăng nhập kết thúc ngay.",
+    "Tài khoản không bị xoá: phản ánh đã xử lý vẫn ghi tên người này, và có thể cho hoạt động lại khi cần."),
+    "Ngừng hoạt động")  # fmt: skip
+
+
+def _subject(user: User) -> str:
+    return f"{user.display_name} ({user.username})"
+
+
 @bp.route("/nguoi-dung/<int:user_id>/dat-lai-mat-khau", methods=["GET", "POST"])
 @admin_only
 def user_reset(user_id: int):
     user = _user_or_404(user_id)
-    if request.method == "GET":
-        return render_template("admin/confirm.html", title=f"Đặt lại mật khẩu cho {user.username}",
-                               subject=f"{user.display_name} ({user.username})", consequences=[
-                                   "Mật khẩu hiện tại của tài khoản này sẽ không dùng được nữa.",
-                                   "Mọi phiên đăng nhập của tài khoản (trên mọi máy) kết thúc ngay.",
-                                   "Trang sau hiện mật khẩu tạm một lần duy nhất: xin báo trực tiếp cho người dùng; "
-                                   "họ phải đổi mật khẩu khi đăng nhập."],
-                               button="Đặt lại mật khẩu", action=url_for("admin.user_reset", user_id=user.id),
-                               back=_page(user))  # fmt: skip
 
     def reset():
         password = user_service.reset_password(user, actor=current_user)
         return make_response(render_template("admin/temporary_password.html", user=user, password=password))
 
-    return act(reset, _page(user))
-
-
-@bp.post("/nguoi-dung/<int:user_id>/mo-khoa")
-@admin_only
-def user_unlock(user_id: int):
-    user = _user_or_404(user_id)
-
-    def unlock():
-        user_service.unlock(user, actor=current_user)
-        return f"Đã mở khoá tài khoản {user.username}: có thể đăng nhập lại ngay."
-
-    return act(unlock, _page(user))
+    return confirmed(RESET, _subject(user), reset, _page(user))
 
 
 @bp.route("/nguoi-dung/<int:user_id>/ngung", methods=["GET", "POST"])
 @admin_only
 def user_deactivate(user_id: int):
     user = _user_or_404(user_id)
-    if request.method == "GET":
-        return render_template("admin/confirm.html", title=f"Ngừng hoạt động tài khoản {user.username}",
-                               subject=f"{user.display_name} ({user.username})", consequences=[
-                                   "Tài khoản không đăng nhập được nữa; mọi phiên đăng nhập kết thúc ngay.",
-                                   "Tài khoản không bị xoá: phản ánh đã xử lý vẫn ghi tên người này, và có thể cho "
-                                   "hoạt động lại khi cần."],
-                               button="Ngừng hoạt động", action=url_for("admin.user_deactivate", user_id=user.id),
-                               back=_page(user))  # fmt: skip
 
     def deactivate():
         user_service.set_active(user, False, actor=current_user)
         return f"Đã ngừng hoạt động tài khoản {user.username}."
 
-    return act(deactivate, _page(user))
+    return confirmed(DEACTIVATE, _subject(user), deactivate, _page(user))
 
 
-@bp.post("/nguoi-dung/<int:user_id>/kich-hoat")
-@admin_only
-def user_reactivate(user_id: int):
-    user = _user_or_404(user_id)
+#: the changes that stop nothing (an unlock, a reactivation): their button acts at once
+_AT_ONCE = {
+    "mo-khoa": ("user_unlock", lambda user: user_service.unlock(user, actor=current_user),
+                "Đã mở khoá tài khoản {name}: có thể đăng nhập lại ngay."),
+    "kich-hoat": ("user_reactivate", lambda user: user_service.set_active(user, True, actor=current_user),
+                  "Đã cho tài khoản {name} hoạt động lại."),
+}  # fmt: skip
 
-    def reactivate():
-        user_service.set_active(user, True, actor=current_user)
-        return f"Đã cho tài khoản {user.username} hoạt động lại."
 
-    return act(reactivate, _page(user))
+def _at_once_view(change, message: str):
+    @admin_only
+    def view(user_id: int):
+        user = _user_or_404(user_id)
+
+        def run() -> str:
+            change(user)
+            return message.format(name=user.username)
+
+        return act(run, _page(user))
+
+    return view
+
+
+for _path, (_endpoint, _change, _message) in _AT_ONCE.items():
+    bp.add_url_rule(f"/nguoi-dung/<int:user_id>/{_path}", _endpoint, _at_once_view(_change, _message),
+                    methods=["POST"])  # fmt: skip
 
 
 @bp.route("/mat-khau", methods=["GET", "POST"])
