@@ -46,25 +46,26 @@ def flash_errors(form) -> None:
             flash(error, "error")
 
 
-def act(action: Callable[[], object], back: str, *, form: Form | None = None, done: str | None = None):
+def act(action: Callable[[], object], back: str, *, form: Form | None = None, done: str | None = None,
+        again: Callable[[], object] | None = None):  # fmt: skip
     """Run one admin action and answer the browser.
 
     ``form`` (a plain :class:`Form` when the action has no fields: its CSRF token) is checked
     first; its errors are flashed and nothing runs. ``action`` calls the services and returns
     the message to flash (then the browser goes to ``done``, or ``back``) or a Response to
     send as it is (a page shown once, a file), sent only after the commit succeeded. A refusal
-    goes back to ``back``.
+    goes back to ``back``, or shows ``again()`` (the page with what was typed, kept).
     """
     form = form if form is not None else Form()
     if not form.validate_on_submit():
         flash_errors(form)
-        return redirect(back)
+        return again() if again is not None else redirect(back)
     try:
         result = action()
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(back)
+        return again() if again is not None else redirect(back)
     db.session.commit()
     if result is None or isinstance(result, str):
         flash(result or "Đã lưu.", "info")

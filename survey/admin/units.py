@@ -9,7 +9,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from survey.admin import bp
-from survey.admin.actions import CODE, act, admin_only, flash_errors
+from survey.admin.actions import CODE, act, admin_only
 from survey.extensions import db
 from survey.forms import Form, choices
 from survey.models import Field, Unit
@@ -94,9 +94,6 @@ def unit_edit(unit_id: int):
         form.fields.data = [f.code for f in unit.fields]
         form.successor.data = unit.successor.code if unit.successor else ""
         return render_template("admin/unit_edit.html", unit=unit, form=form)
-    if not form.validate_on_submit():  # the page again, with what was typed
-        flash_errors(form)
-        return render_template("admin/unit_edit.html", unit=unit, form=form)
 
     def save():
         changes = catalogue.UnitChanges(
@@ -108,4 +105,5 @@ def unit_edit(unit_id: int):
         catalogue.edit_unit(unit, changes, actor=current_user)
         return f"Đã lưu đơn vị {unit.name}."
 
-    return act(save, url_for("admin.unit_edit", unit_id=unit.id), form=form, done=url_for("admin.units_manage"))
+    return act(save, url_for("admin.unit_edit", unit_id=unit.id), form=form, done=url_for("admin.units_manage"),
+               again=lambda: render_template("admin/unit_edit.html", unit=unit, form=form))  # fmt: skip

@@ -9,6 +9,8 @@ decides, whoever came first) rolls back only that savepoint and becomes a Vietna
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
@@ -25,8 +27,18 @@ def is_unique_violation(exc: IntegrityError) -> bool:
     return "UNIQUE constraint failed" in str(original)  # sqlite3
 
 
+def _open_sqlite_transaction() -> None:
+    """SQLite through Python's sqlite3 opens a transaction only before a write: a SAVEPOINT issued
+    before any write would itself start the transaction, and its RELEASE would commit it, so a
+    later refusal in the same request could no longer roll the row back. Open it first."""
+    raw = db.session.connection().connection.driver_connection
+    if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
 def add_unique(row, taken_message: str):
     """Add ``row`` and flush inside a savepoint; DomainError(``taken_message``) when its code is taken."""
+    _open_sqlite_transaction()
     try:
         with db.session.begin_nested():
             db.session.add(row)

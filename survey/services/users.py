@@ -65,8 +65,9 @@ def create_user(username: str, password: str, role: str, display_name: str | Non
     user = User(username=username, display_name=clean_text(display_name, 200) or username, role=role,
                 unit_id=unit.id if unit else None, password_hash="", session_version=0,
                 must_change_password=actor is not None)  # fmt: skip
-    set_password(user, password)
-    add_unique(user, f"Tên đăng nhập {username} đã có.")
+    add_unique(user, f"Tên đăng nhập {username} đã có.")  # a name taken says so first, whatever the password
+    set_password(user, password)  # a weak one raises: the caller rolls the new row back
+    db.session.flush()
     if actor is not None:
         audit.record(actor, f"Tạo tài khoản {username} ({user.display_name}), vai trò {ROLE_NAMES[role]}"
                             + (f", đơn vị {unit.name}" if unit else ""))  # fmt: skip
