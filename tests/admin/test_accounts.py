@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
@@ -160,4 +161,7 @@ def test_every_account_action_is_in_the_audit_log(app, world):
     assert actors == {"quantri"}
     page = admin.get("/admin/nhat-ky").text
     assert "Ngừng hoạt động tài khoản canbo.chauo" in page and "Quản trị" in page
-    assert re.search(r"<td>\d\d/\d\d/20\d\d \d\d:\d\d</td>", page)
+    with app.app_context():
+        at = db.session.scalar(select(AuditEntry.at).order_by(AuditEntry.id.desc()))
+    expected = (at.astimezone(UTC) + timedelta(hours=7)).strftime("%d/%m/%Y %H:%M")  # Vietnam: UTC+7, no summer time
+    assert f"<td>{expected}</td>" in page
