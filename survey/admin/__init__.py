@@ -1,6 +1,6 @@
 """Blueprint for the office: dashboard, feedback, management. Everything needs a login."""
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from survey.extensions import db
@@ -10,13 +10,21 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 #: endpoints reachable without an account
 PUBLIC_ENDPOINTS = {"admin.login"}
+#: all an account may open while its password, set by someone else, waits to be changed
+PASSWORD_CHANGE_ENDPOINTS = {"admin.password_change", "admin.logout"}
 
 
 @bp.before_request
 def require_login():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    return login_required(lambda: None)()
+    refused = login_required(lambda: None)()
+    if refused is not None:
+        return refused
+    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        flash("Mật khẩu hiện tại là mật khẩu tạm do quản trị đặt: xin đổi mật khẩu trước khi tiếp tục.", "info")
+        return redirect(url_for("admin.password_change"))
+    return None
 
 
 @bp.after_request
@@ -41,11 +49,15 @@ def visible_or_404(model, row_id: int):
 from survey.admin import (  # noqa: E402,F401
     api_keys,
     auth,
+    counters,
     dashboard,
     exports,
     feedback,
-    manage,
+    fields,
     officers,
+    reports,
     review,
     successions,
+    units,
+    users,
 )

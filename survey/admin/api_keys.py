@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import make_response, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectMultipleField, StringField, widgets
 from wtforms.validators import InputRequired, Length
 
 from survey.admin import bp
+from survey.admin.actions import act, admin_only
 from survey.admin.filters import unit_options
-from survey.admin.manage import _flash_errors, admin_only
 from survey.extensions import db
 from survey.forms import Form, choices
 from survey.models import ApiCall, ApiKey, Unit
 from survey.models.api import SCOPE_NAMES, SCOPES
-from survey.services import api_keys
-from survey.services.errors import DomainError
+from survey.services import api_keys, audit
 
 
 class KeyForm(Form):
@@ -53,28 +52,27 @@ def api_keys_page():
 @admin_only
 def api_key_create():
     form = _form()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return _page(form), 422
-    units = list(db.session.scalars(select(Unit).where(Unit.code.in_(form.units.data or []))))
-    try:
+
+    def create():
+        units = list(db.session.scalars(select(Unit).where(Unit.code.in_(form.units.data or []))))
         key, secret = api_keys.create_key(form.name.data, units, form.scopes.data, created_by=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _page(form), 422
-    # shown in this answer only (never flashed: the session cookie is signed, not secret)
-    blank = _form(blank=True)
-    blank.scopes.data = list(SCOPES)
-    return _page(blank, secret=secret, created=key)
+        audit.record(current_user, f"Tạo khoá API “{key.name}”")
+        # shown in this answer only (never flashed: the session cookie is signed, not secret)
+        blank = _form(blank=True)
+        blank.scopes.data = list(SCOPES)
+        return make_response(_page(blank, secret=secret, created=key))
+
+    return act(create, url_for("admin.api_keys_page"), form=form, again=lambda: (_page(form), 422))
 
 
 @bp.post("/khoa-api/<int:key_id>/thu-hoi")
 @admin_only
 def api_key_revoke(key_id: int):
     key = db.get_or_404(ApiKey, key_id)
-    api_keys.revoke(key)
-    db.session.commit()
-    flash(f"Đã thu hồi khoá “{key.name}”: hệ thống dùng khoá này sẽ bị từ chối từ bây giờ.", "info")
-    return redirect(url_for("admin.api_keys_page"))
+
+    def revoke() -> str:
+        api_keys.revoke(key)
+        audit.record(current_user, f"Thu hồi khoá API “{key.name}”")
+        return f"Đã thu hồi khoá “{key.name}”: hệ thống dùng khoá này sẽ bị từ chối từ bây giờ."
+
+    return act(revoke, url_for("admin.api_keys_page"))

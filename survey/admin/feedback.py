@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectField, TextAreaField
@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from analysis.profile import load_profile
 from survey.admin import bp, visible_or_404
+from survey.admin.actions import act
 from survey.errors import page_number
 from survey.extensions import db
 from survey.forms import Form, choices
@@ -84,19 +85,12 @@ def _act(item_id: int, form_class, action) -> object:
     if isinstance(form, AssignForm):
         # the officer is checked by the service (unit, role, active); the form only carries the id
         form.assignee.choices = choices([(request.form.get("assignee", ""), "")])
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-        return redirect(url_for("admin.feedback_item", item_id=item.id))
-    try:
+
+    def run() -> str:
         action(item, form)
-        db.session.commit()
-        flash("Đã lưu.", "info")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    return redirect(url_for("admin.feedback_item", item_id=item_id))
+        return "Đã lưu."
+
+    return act(run, url_for("admin.feedback_item", item_id=item.id), form=form)
 
 
 @bp.post("/phan-anh/<int:item_id>/giao")

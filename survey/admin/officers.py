@@ -7,7 +7,7 @@ as if it did not exist.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
@@ -15,14 +15,14 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from analysis.profile import load_profile
 from survey.admin import bp
-from survey.admin.manage import CODE, _flash_errors, _visible, admin_only
+from survey.admin.actions import CODE, act, admin_only, visible
 from survey.extensions import db
 from survey.figures import current as current_settings
 from survey.forms import Form, choices
 from survey.models import Counter, Officer, Unit
 from survey.officers_cli import placard_url
+from survey.services import audit
 from survey.services import officers as officer_service
-from survey.services.errors import DomainError
 from survey.services.officer_results import (
     ELEMENT,
     GROUP_NAMES,
@@ -70,7 +70,7 @@ def officers_page():
     if current_user.role == "admin":
         rows = db.session.scalars(select(Officer).order_by(Officer.code)).all()
     elif current_user.role in ("reviewer", "unit_officer"):
-        rows = db.session.scalars(_visible(select(Officer), Officer.unit_id).order_by(Officer.code)).all()
+        rows = db.session.scalars(visible(select(Officer), Officer.unit_id).order_by(Officer.code)).all()
     else:
         abort(404)
     form = _officer_form() if current_user.role == "admin" else None
@@ -82,34 +82,29 @@ def officers_page():
 @admin_only
 def officer_create():
     form = _officer_form()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return redirect(url_for("admin.officers_page"))
-    unit = unit_by_code(form.unit.data)
-    counter = db.session.scalar(select(Counter).where(Counter.code == form.counter.data)) if form.counter.data else None
-    try:
-        officer = officer_service.create(form.code.data, form.name.data, unit, counter=counter,
-                                         active_from=form.active_from.data)  # fmt: skip
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("admin.officers_page"))
-    db.session.commit()
-    flash(f"Đã thêm công chức {officer.code}.", "info")
-    return redirect(url_for("admin.officers_page"))
+
+    def create():
+        counter = (db.session.scalar(select(Counter).where(Counter.code == form.counter.data))
+                   if form.counter.data else None)  # fmt: skip
+        officer = officer_service.create(form.code.data, form.name.data, unit_by_code(form.unit.data),
+                                         counter=counter, active_from=form.active_from.data)  # fmt: skip
+        audit.record(current_user, f"Thêm công chức {officer.code} ({officer.unit.name})")
+        return f"Đã thêm công chức {officer.code}."
+
+    return act(create, url_for("admin.officers_page"), form=form)
 
 
 @bp.post("/cong-chuc/<int:officer_id>/thoi-phuc-vu")
 @admin_only
 def officer_end(officer_id: int):
     officer = _officer_or_404(officer_id, results=False)
-    today = officer_service.vietnam_day()
-    officer.active_to = max(today, officer.active_from)
-    db.session.commit()
-    flash(
-        f"Công chức {officer.code} thôi phục vụ từ {officer.active_to:%d/%m/%Y}: áp phích riêng hết hiệu lực.", "info"
-    )
-    return redirect(url_for("admin.officers_page"))
+
+    def end():
+        officer.active_to = max(officer_service.vietnam_day(), officer.active_from)
+        audit.record(current_user, f"Công chức {officer.code} thôi phục vụ từ {officer.active_to:%d/%m/%Y}")
+        return f"Công chức {officer.code} thôi phục vụ từ {officer.active_to:%d/%m/%Y}: áp phích riêng hết hiệu lực."
+
+    return act(end, url_for("admin.officers_page"))
 
 
 @bp.get("/cong-chuc/<int:officer_id>/ap-phich.pdf")

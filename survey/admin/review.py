@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
 from survey.admin import bp, filters
+from survey.admin.actions import act
 from survey.errors import page_number
 from survey.extensions import db
 from survey.forms import Form
 from survey.models import Response, ResponseReview
 from survey.queries import where_clauses
 from survey.services import trust
-from survey.services.errors import DomainError
 
 PAGE_SIZE = 50
 
 
 class ReviewForm(Form):
-    note = StringField("Ghi chú", validators=[Optional(), Length(max=500)])
+    note = StringField(
+        "Ghi chú", validators=[Optional(), Length(max=500, message="Ghi chú không hợp lệ (tối đa 500 ký tự).")]
+    )
 
 
 def _reviewers_only() -> None:
@@ -59,22 +61,14 @@ def review_response(response_id: int, action: str):
     response = db.session.get(Response, response_id)
     if response is None or action not in ("xac-nhan", "khoi-phuc"):
         abort(404)
+    back = request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("admin.flagged")
+
+    def review() -> str:
+        if action == "xac-nhan":
+            trust.confirm_exclusion(response, current_user, form.note.data)
+            return f"Đã xác nhận loại phiếu #{response.id}."
+        trust.restore(response, current_user, form.note.data)
+        return f"Đã khôi phục phiếu #{response.id}: phiếu được tính lại vào chỉ số."
+
     form = ReviewForm()
-    if not form.validate_on_submit():
-        flash("Ghi chú không hợp lệ (tối đa 500 ký tự).", "error")
-    else:
-        try:
-            if action == "xac-nhan":
-                trust.confirm_exclusion(response, current_user, form.note.data)
-                message = f"Đã xác nhận loại phiếu #{response.id}."
-            else:
-                trust.restore(response, current_user, form.note.data)
-                message = f"Đã khôi phục phiếu #{response.id}: phiếu được tính lại vào chỉ số."
-            db.session.commit()
-            flash(message, "info")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-    return redirect(
-        request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("admin.flagged")
-    )
+    return act(review, back, form=form)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from survey.admin import bp
-from survey.admin.manage import CODE, _flash_errors, admin_only
+from survey.admin.actions import CODE, act, admin_only
 from survey.extensions import db
 from survey.forms import Form, choices
 from survey.models import Unit, UnitSuccession
 from survey.models.units import SUCCESSION_KINDS, UNIT_TYPES
+from survey.services import audit
 from survey.services import units as unit_service
-from survey.services.errors import DomainError
 from survey.services.text import clean_text
 
 NEW_TYPES = ("xa", "phuong", "dac_khu")
@@ -60,26 +61,21 @@ def _merger_form() -> MergerForm:
 @admin_only
 def merger_record():
     form = _merger_form()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            _flash_errors(form)
-        else:
-            olds = list(db.session.scalars(select(Unit).where(Unit.id.in_([int(i) for i in form.old_units.data]))))
-            parent = db.session.get(Unit, int(form.parent.data)) if form.parent.data else None
-            new = unit_service.NewUnit(form.code.data.strip(), clean_text(form.name.data), form.unit_type.data, parent)
-            basis = unit_service.LegalBasis(clean_text(form.basis_number.data) or None, form.basis_date.data)
-            try:
-                unit = unit_service.record_merger(olds, new, form.on.data, basis)
-            except DomainError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                db.session.commit()
-                names = ", ".join(old.name for old in olds)
-                flash(f"Đã ghi nhận: {names} → {unit.name} từ {form.on.data:%d/%m/%Y}; các quầy của đơn vị cũ đã đóng.",
-                      "info")  # fmt: skip
-                return redirect(url_for("admin.successions_list"))
-    return render_template("admin/merger.html", form=form)
+    if request.method == "GET":
+        return render_template("admin/merger.html", form=form)
+
+    def record():
+        olds = list(db.session.scalars(select(Unit).where(Unit.id.in_([int(i) for i in form.old_units.data]))))
+        parent = db.session.get(Unit, int(form.parent.data)) if form.parent.data else None
+        new = unit_service.NewUnit(form.code.data.strip(), clean_text(form.name.data), form.unit_type.data, parent)
+        basis = unit_service.LegalBasis(clean_text(form.basis_number.data) or None, form.basis_date.data)
+        unit = unit_service.record_merger(olds, new, form.on.data, basis)
+        names = ", ".join(old.name for old in olds)
+        audit.record(current_user, f"Ghi nhận sáp nhập: {names} → {unit.name} từ {form.on.data:%d/%m/%Y}")
+        return f"Đã ghi nhận: {names} → {unit.name} từ {form.on.data:%d/%m/%Y}; các quầy của đơn vị cũ đã đóng."
+
+    return act(record, url_for("admin.merger_record"), form=form, done=url_for("admin.successions_list"),
+               again=lambda: render_template("admin/merger.html", form=form))  # fmt: skip
 
 
 @bp.get("/don-vi/ke-thua")
@@ -116,19 +112,16 @@ def succession_edit(succession_id: int):
         form.on.data, form.kind.data, form.share_basis.data = row.date, row.kind, row.share_basis or ""
         form.share.data = "" if row.share is None else f"{row.share * 100:g}".replace(".", ",")
         form.basis_number.data, form.basis_date.data = row.legal_basis_number, row.legal_basis_date
-    elif not form.validate_on_submit():
-        _flash_errors(form)
-    else:
+        return render_template("admin/succession_edit.html", row=row, form=form)
+
+    def save():
         basis = unit_service.LegalBasis(clean_text(form.basis_number.data) or None, form.basis_date.data)
-        try:
-            unit_service.record_succession(row.predecessor, row.successor, form.on.data, form.kind.data,
-                                           share=_share(form.share.data), share_basis=form.share_basis.data or None,
-                                           basis=basis)  # fmt: skip
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(f"Đã lưu: {row.predecessor.name} → {row.successor.name}.", "info")
-            return redirect(url_for("admin.successions_list"))
-    return render_template("admin/succession_edit.html", row=row, form=form)
+        unit_service.record_succession(row.predecessor, row.successor, form.on.data, form.kind.data,
+                                       share=_share(form.share.data), share_basis=form.share_basis.data or None,
+                                       basis=basis)  # fmt: skip
+        audit.record(current_user, f"Sửa quan hệ kế thừa: {row.predecessor.name} → {row.successor.name}")
+        return f"Đã lưu: {row.predecessor.name} → {row.successor.name}."
+
+    return act(save, url_for("admin.succession_edit", succession_id=row.id), form=form,
+               done=url_for("admin.successions_list"),
+               again=lambda: render_template("admin/succession_edit.html", row=row, form=form))  # fmt: skip

@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: changes when the password changes, so old sessions stop working
     session_version: Mapped[int] = mapped_column(default=1)
+    #: the password was set by someone else (a new account, an admin's reset): the next login must change it
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     #: the civil servant this account belongs to: such an account sees its own results and no one else's
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), unique=True)
 

@@ -1,4 +1,11 @@
-"""Accounts, passwords and what each account may see."""
+"""Accounts, passwords and what each account may see.
+
+Every change an admin makes to an account (create, reset the password, unlock, deactivate,
+reactivate) ends the account's sessions, is written to the audit log and to the
+``survey.audit`` logger. A password set by someone else is temporary: the account must
+change it at its next login (``must_change_password``), so only its owner ever knows the
+password in use.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +19,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from survey.extensions import db
 from survey.models import Unit, User
 from survey.models.types import utcnow
-from survey.models.users import ROLES
+from survey.models.users import ROLE_NAMES, ROLES
+from survey.services import audit
 from survey.services.errors import DomainError
 from survey.services.passwords import password_problem
 from survey.services.text import clean_text
+from survey.services.unique import add_unique
 from survey.services.units import subtree_ids
 
 #: failed logins allowed before the account is locked for LOCK_MINUTES
@@ -40,8 +49,12 @@ def _username(name: str) -> str:
 
 
 def create_user(username: str, password: str, role: str, display_name: str | None = None,
-                unit: Unit | None = None) -> User:  # fmt: skip
-    """A new account. Flushes."""
+                unit: Unit | None = None, *, actor: User | None = None) -> User:  # fmt: skip
+    """A new account. Flushes.
+
+    Created by an admin (``actor``), the password is temporary: the owner changes it at the
+    first login. A name taken (also by a request at the same moment) is a DomainError.
+    """
     username = _username(username)
     if not username or len(username) > 64:
         raise DomainError("Tên đăng nhập không hợp lệ.")
@@ -49,13 +62,15 @@ def create_user(username: str, password: str, role: str, display_name: str | Non
         raise DomainError(f"Vai trò không hợp lệ: {role} (có: {', '.join(ROLES)}).")
     if role == "unit_officer" and unit is None:
         raise DomainError("Cán bộ đơn vị phải thuộc một đơn vị.")
-    if db.session.scalar(select(User.id).where(func.lower(User.username) == username)) is not None:
-        raise DomainError(f"Tên đăng nhập {username} đã có.")
     user = User(username=username, display_name=clean_text(display_name, 200) or username, role=role,
-                unit_id=unit.id if unit else None, password_hash="", session_version=0)  # fmt: skip
-    set_password(user, password)
-    db.session.add(user)
+                unit_id=unit.id if unit else None, password_hash="", session_version=0,
+                must_change_password=actor is not None)  # fmt: skip
+    add_unique(user, f"Tên đăng nhập {username} đã có.")  # a name taken says so first, whatever the password
+    set_password(user, password)  # a weak one raises: the caller rolls the new row back
     db.session.flush()
+    if actor is not None:
+        audit.record(actor, f"Tạo tài khoản {username} ({user.display_name}), vai trò {ROLE_NAMES[role]}"
+                            + (f", đơn vị {unit.name}" if unit else ""))  # fmt: skip
     return user
 
 
@@ -73,11 +88,80 @@ def end_sessions(user: User) -> None:
     user.session_version = (user.session_version or 0) + 1
 
 
-def set_active(user: User, active: bool) -> None:
-    """Lock or unlock an account. Either way its old sessions end: unlocking must not revive them. Flushes."""
+def set_active(user: User, active: bool, *, actor: User | None = None) -> None:
+    """Deactivate or reactivate an account (accounts are never deleted: their history stays theirs).
+
+    Either way its old sessions end: reactivating must not revive them. Flushes.
+    """
+    if actor is not None and actor.id == user.id and not active:
+        raise DomainError("Không thể tự ngừng tài khoản của mình.")
     user.is_active = active
     end_sessions(user)
     db.session.flush()
+    if actor is not None:
+        audit.record(actor, ("Cho hoạt động lại" if active else "Ngừng hoạt động") + f" tài khoản {user.username}")
+
+
+#: the letters of a temporary password: no look-alikes (0/O, 1/l/I), easy to read out on the phone
+_TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+#: 4 groups of 4 from 32 letters: 80 bits, far beyond zxcvbn's highest score
+_TEMPORARY_GROUPS = 4
+
+
+def temporary_password() -> str:
+    """``abcd-efgh-jkmn-pqrs``: random, to be read out once and changed at the next login."""
+    return "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(_TEMPORARY_GROUPS))
+
+
+def reset_password(user: User, *, actor: User) -> str:
+    """An admin's reset: a new temporary password, returned once and never stored in clear. Flushes.
+
+    The account's sessions end and its lock (after wrong passwords) is lifted; the owner
+    logs in with the temporary password and must choose their own at once.
+    """
+    if actor.id == user.id:
+        raise DomainError("Để đổi mật khẩu của chính mình, xin dùng trang Đổi mật khẩu.")
+    password = temporary_password()
+    set_password(user, password)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()
+    audit.record(actor, f"Đặt lại mật khẩu cho tài khoản {user.username} (mật khẩu tạm, phải đổi khi đăng nhập)")
+    return password
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    """Locked after too many wrong passwords (for LOCK_MINUTES), as the login sees it."""
+    return user.locked_until is not None and user.locked_until > (now or utcnow())
+
+
+def unlock(user: User, *, actor: User) -> None:
+    """Lift the lock that wrong passwords put on an account, before its minutes run out. Flushes."""
+    if not is_locked(user) and not user.failed_logins:
+        raise DomainError(f"Tài khoản {user.username} không bị khoá.")
+    user.failed_logins = 0
+    user.locked_until = None
+    end_sessions(user)
+    db.session.flush()
+    audit.record(actor, f"Mở khoá tài khoản {user.username} (bị khoá do nhập sai mật khẩu)")
+
+
+def change_own_password(user: User, current: str, new: str, repeated: str) -> None:
+    """The owner's change: the current password first, the new one twice, by the password rule. Flushes.
+
+    Every other session of the account ends (the caller logs this one in again).
+    """
+    if not check_password_hash(user.password_hash, current):
+        raise DomainError("Mật khẩu hiện tại không đúng.")
+    if new != repeated:
+        raise DomainError("Hai lần nhập mật khẩu mới không giống nhau.")
+    if new == current:
+        raise DomainError("Mật khẩu mới phải khác mật khẩu hiện tại.")
+    set_password(user, new)
+    user.must_change_password = False
+    db.session.flush()
+    audit.record(user, f"Tài khoản {user.username} đổi mật khẩu của mình")
 
 
 @lru_cache(maxsize=1)

@@ -105,7 +105,7 @@ def test_admin_chooses_a_counters_fields_and_makes_a_revocable_kiosk(app, client
 
     client.post(f"/admin/quay/{counter.id}/may-tinh-bang", data={"csrf_token": token})
     kiosk_token = _counter(app, "X-CHAUO-Q3").kiosk_token
-    listing = client.get("/admin/quay").get_data(as_text=True)
+    listing = client.get(f"/admin/quay/{counter.id}").get_data(as_text=True)  # the counter's own page
     assert f"/k/{kiosk_token}" in listing
     assert client.get(f"/k/{kiosk_token}").status_code == 200
     client.post(f"/admin/quay/{counter.id}/may-tinh-bang/thu-hoi", data={"csrf_token": token})

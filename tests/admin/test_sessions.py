@@ -163,8 +163,8 @@ def test_deactivation_and_reactivation_do_not_revive_sessions(app, world, login)
     officer, _ = _logged_in(app, "canbo.chauo")
     admin, _ = _logged_in(app, "quantri")
     officer_id = world["officer_a"]
-    for _ in range(2):  # lock, then unlock
-        assert admin.post(f"/admin/nguoi-dung/{officer_id}/khoa",
+    for action in ("ngung", "kich-hoat"):  # deactivate, then reactivate
+        assert admin.post(f"/admin/nguoi-dung/{officer_id}/{action}",
                           data={"csrf_token": csrf_from(admin, "/admin/nguoi-dung")}).status_code == 302  # fmt: skip
     assert officer.get("/admin/").status_code == 302
 
