@@ -22,6 +22,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache, reduce
 from itertools import chain
 from typing import NamedTuple
@@ -62,6 +63,9 @@ class Scope:
     unfolded_only: bool = False
     #: False: count every ballot from its row, never from figure_cells (the equality test's reference)
     use_cells: bool = True
+    #: only ballots submitted in [start, end) (aware instants), e.g. one day for the e-mail alert
+    #: (survey.services.notify); months still bound the scan
+    submitted_between: tuple[datetime, datetime] | None = None
     extra: tuple = field(default=(), compare=False)
 
 
@@ -133,6 +137,9 @@ def where_clauses(scope: Scope) -> list:
         conditions.append(Response.is_excluded.is_(False))
     if scope.unfolded_only:
         conditions.append(Response.folded.is_(False))
+    if scope.submitted_between is not None:
+        conditions.append(Response.submitted_at >= scope.submitted_between[0])
+        conditions.append(Response.submitted_at < scope.submitted_between[1])
     return conditions
 
 

@@ -19,6 +19,7 @@ from survey.models.units import UNIT_KINDS
 from survey.models.users import ROLE_NAMES
 from survey.reports.signing import lines
 from survey.services import counters as counter_service
+from survey.services import notify
 from survey.services import units as unit_service
 from survey.services import users as user_service
 from survey.services.errors import DomainError
@@ -235,6 +236,7 @@ class UserForm(Form):
     display_name = StringField("Họ tên cán bộ", validators=[InputRequired("Xin nhập họ tên."), Length(max=200)])
     role = SelectField("Vai trò", choices=choices(ROLE_NAMES.items()))
     unit = SelectField("Đơn vị (với cán bộ đơn vị)", validators=[Optional()])
+    email = StringField("Thư điện tử nhận bản tin (không bắt buộc)", validators=[Optional(), Length(max=254)])
     password = PasswordField("Mật khẩu ban đầu", validators=[InputRequired("Xin nhập mật khẩu."), Length(min=10, max=200,
                              message="Mật khẩu phải có từ 10 đến 200 ký tự.")])  # fmt: skip
 
@@ -263,7 +265,9 @@ def user_create():
         return redirect(url_for("admin.users"))
     unit = unit_by_code(form.unit.data) if form.unit.data else None
     try:
-        user_service.create_user(form.username.data, form.password.data, form.role.data, form.display_name.data, unit)
+        user = user_service.create_user(form.username.data, form.password.data, form.role.data,
+                                        form.display_name.data, unit)  # fmt: skip
+        notify.set_email(user, form.email.data)
         db.session.commit()
         flash(f"Đã tạo tài khoản {form.username.data}.", "info")
     except DomainError as exc:

@@ -31,6 +31,7 @@
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
       if (!el.name || el.name === "csrf_token" || (el.type === "radio" && !el.checked)) continue;
+      if (el.hasAttribute("data-no-draft")) continue;  // a contact is never kept in the browser
       data[el.name] = el.value;
     }
     return data;
