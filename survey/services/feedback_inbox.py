@@ -37,7 +37,7 @@ class InboxFilter:
     #: one of STATUSES, or "open" (new or assigned)
     status: str | None = None
     overdue: bool = False
-    #: words of the comment, or an item number
+    #: words of the comment, or an item number ("#12" for that number only)
     text: str | None = None
     #: received (created) from / to, Vietnam dates, both included
     received_from: date | None = None
@@ -74,8 +74,10 @@ def query(user: User, f: InboxFilter, now: datetime) -> Select:
         stmt = stmt.where(FeedbackItem.created_at >= _vn_start(f.received_from))
     if f.received_to is not None:
         stmt = stmt.where(FeedbackItem.created_at < _vn_start(date.fromordinal(f.received_to.toordinal() + 1)))
-    text = (f.text or "").strip().lstrip("#")
-    if text:
+    text = (f.text or "").strip()
+    if text.startswith("#") and text[1:].isdigit() and len(text) < 11:  # "#12": the item of that number
+        stmt = stmt.where(FeedbackItem.id == int(text[1:]))
+    elif text:
         # ilike is case-blind on PostgreSQL; SQLite folds ASCII letters only
         found = Response.comment.ilike(f"%{_escape_like(text)}%", escape="\\")
         stmt = stmt.where(or_(found, FeedbackItem.id == int(text)) if text.isdigit() and len(text) < 10 else found)
