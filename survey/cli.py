@@ -196,7 +196,7 @@ feedback = AppGroup("feedback", help="Phản ánh, kiến nghị.")
 
 @feedback.command("collect")
 def feedback_collect() -> None:
-    """Tạo phản ánh cho mọi ý kiến và phiếu chấm thấp chưa có (ví dụ sau khi nhập tệp)."""
+    """Tạo phản ánh cho các phiếu chấm thấp chưa có (ví dụ sau khi nhập tệp)."""
     count = feedback_service.collect()
     db.session.commit()
     click.echo(f"Đã tạo {count} phản ánh mới.")
@@ -205,11 +205,12 @@ def feedback_collect() -> None:
 def register_commands(app: Flask) -> None:
     from survey.api_cli import api_keys, dossiers_group
     from survey.figures.cli import figures_group
+    from survey.notify_cli import notify_group
     from survey.officers_cli import officers_group
     from survey.reports.cli import reports
     from survey.trust_cli import privacy_group, receipts
     from survey.units_cli import units_group
 
     for command in (qr, responses, seed_demo, demo_info, users, feedback, reports, receipts, privacy_group,
-                    api_keys, dossiers_group, officers_group, units_group, figures_group):  # fmt: skip
+                    api_keys, dossiers_group, officers_group, units_group, figures_group, notify_group):  # fmt: skip
         app.cli.add_command(command)

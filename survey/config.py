@@ -45,6 +45,21 @@ class Defaults:
     FEEDBACK_SCORE_LEVEL = 2
     #: days the office has to answer a feedback item
     FEEDBACK_DUE_DAYS = 7
+    # ---- e-mail (survey/services/notify.py; `flask notify daily`) ----
+    #: the SMTP server the daily digest and alerts go through; no host: nothing is sent
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    #: "starttls" (port 587), "ssl" (port 465) or "none" (a relay on the same machine)
+    SMTP_SECURITY = "starttls"
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_TIMEOUT = 30
+    #: the sender of every mail, e.g. "Khảo sát SIPAS <khaosat@binhson.quangngai.gov.vn>"
+    MAIL_FROM = "Khảo sát SIPAS <khaosat@localhost>"
+    #: a unit's day with at least this many counted ballots and a SIPAS below NOTIFY_ALERT_BELOW
+    #: (percent) raises an alert in the digest of its officers and of the office
+    NOTIFY_ALERT_BELOW = 70.0
+    NOTIFY_ALERT_MIN_ANSWERS = 10
 
     # ---- trustworthy responses (survey/services/trust.py): flag, never delete ----
     # A flagged response is stored with is_excluded=True and its reasons in `flags`; the
@@ -113,6 +128,8 @@ class Defaults:
     DEVICE_HASH_RETENTION_DAYS = 30
     #: responses older than this many days are deleted by the purge; None keeps them
     RESPONSE_RETENTION_DAYS: int | None = None
+    #: days a citizen's contact (phone, e-mail) is kept after its feedback item is closed
+    CONTACT_RETENTION_DAYS = 30
 
 
 #: environment variable → config key; read after instance/config.py so a deployment
@@ -126,6 +143,12 @@ ENVIRONMENT = {
     "REPORTS_DIR": "REPORTS_DIR",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "SMTP_HOST": "SMTP_HOST",
+    "SMTP_PORT": "SMTP_PORT",
+    "SMTP_SECURITY": "SMTP_SECURITY",
+    "SMTP_USERNAME": "SMTP_USERNAME",
+    "SMTP_PASSWORD": "SMTP_PASSWORD",
+    "MAIL_FROM": "MAIL_FROM",
 }
 
 
@@ -137,6 +160,8 @@ def from_environment() -> dict[str, object]:
             continue
         if key == "SESSION_COOKIE_SECURE":
             values[key] = values["REMEMBER_COOKIE_SECURE"] = raw.lower() in {"1", "true", "yes", "on"}
+        elif key == "SMTP_PORT":
+            values[key] = int(raw)
         else:
             values[key] = raw
     return values

@@ -22,7 +22,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache, reduce
 from itertools import chain
 from typing import NamedTuple
@@ -66,6 +66,9 @@ class Scope:
     #: the day whose boundaries the units are read on: a merged unit counts its predecessors' answers
     #: (survey.figures.boundaries); None: every answer counts for the unit where it was given
     boundaries: date | None = None
+    #: only ballots submitted in [start, end) (aware instants), e.g. one day for the e-mail alert
+    #: (survey.services.notify); months still bound the scan
+    submitted_between: tuple[datetime, datetime] | None = None
     extra: tuple = field(default=(), compare=False)
 
 
@@ -140,6 +143,9 @@ def where_clauses(scope: Scope) -> list:
         conditions.append(Response.is_excluded.is_(False))
     if scope.unfolded_only:
         conditions.append(Response.folded.is_(False))
+    if scope.submitted_between is not None:
+        conditions.append(Response.submitted_at >= scope.submitted_between[0])
+        conditions.append(Response.submitted_at < scope.submitted_between[1])
     return conditions
 
 

@@ -58,10 +58,11 @@ privacy_group = AppGroup("privacy", help="Bảo vệ dữ liệu cá nhân (Ngh�
 @click.option("--responses-days", type=click.IntRange(1),
               help="Xoá cả phiếu cũ hơn số ngày này (mặc định RESPONSE_RETENTION_DAYS, không đặt: giữ).")  # fmt: skip
 def privacy_purge(days: int | None, responses_days: int | None) -> None:
-    """Xoá mã băm địa chỉ IP và thiết bị đã quá thời hạn lưu (chạy hằng ngày)."""
+    """Xoá mã băm địa chỉ IP, thiết bị và liên hệ người dân đã quá thời hạn lưu (chạy hằng ngày)."""
     result = privacy.purge(ip_days=days, device_days=days, response_days=responses_days)
     db.session.commit()
     click.echo(f"Đã xoá mã băm địa chỉ IP của {result.ip_hashes} phiếu.")
     click.echo(f"Đã xoá mã băm thiết bị của {result.device_hashes} phiếu.")
+    click.echo(f"Đã xoá liên hệ người dân của {result.contacts} phản ánh đã đóng quá thời hạn lưu.")
     if result.responses:
         click.echo(f"Đã xoá {result.responses} phiếu quá thời hạn lưu trữ.")

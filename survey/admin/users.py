@@ -21,7 +21,7 @@ from survey.figures.periods import VN
 from survey.forms import Form, choices
 from survey.models import Unit, User
 from survey.models.users import ROLE_NAMES
-from survey.services import audit
+from survey.services import audit, notify
 from survey.services import users as user_service
 from survey.services.units import unit_by_code
 
@@ -33,6 +33,7 @@ class UserForm(Form):
     display_name = StringField("Họ tên cán bộ", validators=[InputRequired("Xin nhập họ tên."), Length(max=200)])
     role = SelectField("Vai trò", choices=choices(ROLE_NAMES.items()))
     unit = SelectField("Đơn vị (với cán bộ đơn vị)", validators=[Optional()])
+    email = StringField("Thư điện tử nhận bản tin (không bắt buộc)", validators=[Optional(), Length(max=254)])
     password = PasswordField("Mật khẩu tạm (người dùng đổi khi đăng nhập lần đầu)",
                              validators=[InputRequired("Xin nhập mật khẩu."), PASSWORD_LENGTH])  # fmt: skip
 
@@ -79,6 +80,7 @@ def user_create():
         unit = unit_by_code(form.unit.data) if form.unit.data else None
         user = user_service.create_user(form.username.data, form.password.data, form.role.data,
                                         form.display_name.data, unit, actor=current_user)  # fmt: skip
+        notify.set_email(user, form.email.data)
         return f"Đã tạo tài khoản {user.username}. Người dùng phải đổi mật khẩu khi đăng nhập lần đầu."
 
     return act(create, url_for("admin.users"), form=form)

@@ -116,7 +116,7 @@ def layout(profile_code: str) -> Layout:
 
 def serves(scope: queries.Scope, by: Sequence[str]) -> bool:
     return (scope.use_cells and not scope.unfolded_only and not scope.include_excluded and not scope.field_codes
-            and not scope.channels and set(by) <= SERVED)  # fmt: skip
+            and not scope.channels and scope.submitted_between is None and set(by) <= SERVED)  # fmt: skip
 
 
 def _vectors(scan: queries._Scan, lay: Layout, with_moments: bool = True) -> np.ndarray:

@@ -26,9 +26,9 @@ from survey.database import reading
 from survey.figures import labels
 from survey.figures.periods import Period
 from survey.models import FeedbackItem, Response
+from survey.models.feedback import WAITING
 
 REASONS = tuple(labels.EXCLUSION_REASONS)
-WAITING = ("new", "assigned")
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,11 @@ class FeedbackSummary:
         return FeedbackSummary(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
 
 
+def overdue(now: datetime):
+    """The SQL condition "overdue" (past due and still waiting), the one the inbox and the overview share."""
+    return and_(FeedbackItem.status.in_(WAITING), FeedbackItem.due_at < now)
+
+
 def feedback(period: Period, unit_ids: Iterable[int] | None, now: datetime) -> dict[int, FeedbackSummary]:
     """Unit id → :class:`FeedbackSummary` of the complaints created in ``period`` (``None``: every unit)."""
     start, end = period.bounds()
@@ -112,7 +117,7 @@ def feedback(period: Period, unit_ids: Iterable[int] | None, now: datetime) -> d
             total(answered),
             total(and_(answered, FeedbackItem.answered_at <= FeedbackItem.due_at)),
             total(and_(answered, FeedbackItem.answered_at > FeedbackItem.due_at)),
-            total(and_(waiting, FeedbackItem.due_at < now)),
+            total(overdue(now)),
             total(and_(waiting, FeedbackItem.due_at >= now)),
         )
         .where(FeedbackItem.created_at >= start, FeedbackItem.created_at < end)

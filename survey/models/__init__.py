@@ -3,7 +3,7 @@
 from survey.models.api import ApiCall, ApiKey, DossierCount
 from survey.models.audit import AuditEntry
 from survey.models.counters import Counter
-from survey.models.feedback import FeedbackEvent, FeedbackItem
+from survey.models.feedback import FeedbackContact, FeedbackEvent, FeedbackItem
 from survey.models.figures import FigureCell
 from survey.models.officers import Officer, OfficerShift
 from survey.models.reports import Report
@@ -12,5 +12,5 @@ from survey.models.trust import ReceiptCode, ResponseReview
 from survey.models.units import Field, Procedure, Unit, UnitSuccession
 from survey.models.users import User
 
-__all__ = ["ApiCall", "ApiKey", "AuditEntry", "Counter", "DossierCount", "FeedbackEvent", "FeedbackItem", "Field", "FigureCell", "Officer", "OfficerShift", "Procedure", "ReceiptCode", "Report", "Response",
+__all__ = ["ApiCall", "ApiKey", "AuditEntry", "Counter", "DossierCount", "FeedbackContact", "FeedbackEvent", "FeedbackItem", "Field", "FigureCell", "Officer", "OfficerShift", "Procedure", "ReceiptCode", "Report", "Response",
            "ResponseReview", "Unit", "UnitSuccession", "User"]  # fmt: skip

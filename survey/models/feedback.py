@@ -1,4 +1,10 @@
-"""Feedback items (phản ánh, kiến nghị): every comment and every low score, followed to its answer."""
+"""Feedback items (phản ánh, kiến nghị): real complaints, followed to what the office did about them.
+
+An item is opened by a low score (at or below ``FEEDBACK_SCORE_LEVEL``), by a comment the citizen
+marks as a complaint or request, or by an officer turning a comment into one. Other comments are
+only read in the comments view: they have no deadline. A citizen who wants an answer may leave a
+contact, kept apart in :class:`FeedbackContact` (never with the answers, never exported).
+"""
 
 from __future__ import annotations
 
@@ -14,15 +20,21 @@ from survey.models.units import Unit
 from survey.models.users import User
 
 STATUSES = ("new", "assigned", "answered", "closed")
-STATUS_NAMES = {"new": "Mới", "assigned": "Đã giao xử lý", "answered": "Đã trả lời", "closed": "Đã đóng"}
-KINDS = ("comment", "low_score")
+STATUS_NAMES = {"new": "Mới", "assigned": "Đã giao xử lý", "answered": "Đã có kết quả xử lý", "closed": "Đã đóng"}
+#: low_score: an answer at or below the level; complaint: the citizen marked the comment as one;
+#: converted: an officer turned a comment into one
+KINDS = ("low_score", "complaint", "converted")
+KIND_NAMES = {"low_score": "Chấm điểm thấp", "complaint": "Người dân phản ánh, kiến nghị",
+              "converted": "Ý kiến được chuyển thành phản ánh"}  # fmt: skip
+#: statuses still waiting for the office (the one definition of "overdue" is in survey.figures.derived)
+WAITING = ("new", "assigned")
 
 
 class FeedbackItem(db.Model):
     __tablename__ = "feedback_items"
     __table_args__ = (
         CheckConstraint("status IN ('new', 'assigned', 'answered', 'closed')", name="status_known"),
-        CheckConstraint("kind IN ('comment', 'low_score')", name="kind_known"),
+        CheckConstraint("kind IN ('low_score', 'complaint', 'converted')", name="kind_known"),
         Index("ix_feedback_items_unit_status", "unit_id", "status"),
     )
 
@@ -31,12 +43,13 @@ class FeedbackItem(db.Model):
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
     #: copied from the response so that access control and counts need no join
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    #: comment: the citizen wrote something; low_score: an item at or below the alert level
+    #: why the item exists: one of KINDS
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="new")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: "Kết quả xử lý": what the office did (the citizen is anonymous unless they left a contact)
     answer_text: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -48,8 +61,12 @@ class FeedbackItem(db.Model):
         back_populates="item", order_by="FeedbackEvent.at", cascade="all, delete-orphan"
     )
 
+    contact: Mapped[FeedbackContact | None] = relationship(back_populates="item", cascade="all, delete-orphan",
+                                                          passive_deletes=True)  # fmt: skip
+
     def is_overdue(self, now: datetime) -> bool:
-        return self.status in ("new", "assigned") and self.due_at < now
+        """In memory what ``survey.figures.derived.overdue`` says in SQL: past due and still waiting."""
+        return self.status in WAITING and self.due_at < now
 
 
 class FeedbackEvent(db.Model):
@@ -68,3 +85,24 @@ class FeedbackEvent(db.Model):
 
     item: Mapped[FeedbackItem] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class FeedbackContact(db.Model):
+    """A phone number or e-mail a citizen left, with consent, to be answered about one item.
+
+    Kept apart from the answers (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15): never exported,
+    never in the exchange format or the API, shown only to those who handle the item, and
+    deleted ``CONTACT_RETENTION_DAYS`` after the item is closed (``flask privacy purge``).
+    """
+
+    __tablename__ = "feedback_contacts"
+    __table_args__ = (CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_contact"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("feedback_items.id", ondelete="CASCADE"), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    #: when the citizen ticked the consent box (no contact is stored without it)
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    item: Mapped[FeedbackItem] = relationship(back_populates="contact")

@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     #: the unit a unit_officer works for (and sees, with the units below it)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: where the daily digest of feedback items goes (survey.services.notify); None: no mail
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: failed logins since the last success; kept in the database so every server throttles alike
     failed_logins: Mapped[int] = mapped_column(default=0)

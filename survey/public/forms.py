@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import cache
 
 from flask import current_app
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from analysis.profile import Profile, load_profile, respondent_questions
 from survey.forms import Form
+from survey.services import contacts
+from survey.services.errors import InvalidSubmission
 from survey.services.text import clean_text
 
 REQUIRED = "Xin vui lòng chọn một mức đánh giá cho câu này (hoặc “Không đánh giá”)."
@@ -44,6 +46,30 @@ class BaseSurveyForm(Form):
         filters=[_nfc],
         validators=[Optional(), Length(max=1000, message="Ý kiến quá dài: tối đa %(max)d ký tự.")],
     )
+    # the complaint and contact block (templates/public/_complaint.html; survey.services.contacts)
+    complaint = BooleanField("Đây là phản ánh, kiến nghị — tôi muốn được cơ quan xem xét")
+    contact_phone = StringField("Số điện thoại", filters=[_nfc], validators=[Optional(), Length(max=30)])
+    contact_email = StringField("Thư điện tử", filters=[_nfc], validators=[Optional(), Length(max=254)])
+    contact_consent = BooleanField("Tôi đồng ý để cơ quan dùng số điện thoại hoặc thư điện tử này chỉ để trả lời "
+                                   "phản ánh, kiến nghị của tôi; thông tin được xoá sau khi xử lý xong.")  # fmt: skip
+    #: the checked contact, set by validate() (None: none left)
+    contact: contacts.Contact | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # no query: a ballot without the block costs nothing more
+        try:
+            self.contact = contacts.parse_contact(self.contact_phone.data, self.contact_email.data,
+                                                  bool(self.contact_consent.data))  # fmt: skip
+            contacts.check_request(self.comment.data, bool(self.complaint.data), self.contact)
+        except InvalidSubmission as exc:
+            target = {contacts.NO_CONSENT: self.contact_consent, contacts.BAD_PHONE: self.contact_phone,
+                      contacts.BAD_EMAIL: self.contact_email}.get(str(exc), self.complaint)  # fmt: skip
+            target.errors = [*target.errors, str(exc)]
+            self._errors = None  # form.errors is cached: read it again with this one
+            self.contact = None
+            return False
+        return ok
 
 
 def _satisfaction_field(profile: Profile, code: str, required: bool) -> RadioField:

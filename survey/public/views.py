@@ -123,6 +123,8 @@ def ballot_from(form, profile, counter, field, channel: str) -> Ballot:
         answers=answers_from(form, profile),
         respondent=respondent_from(form),
         comment=form.comment.data,
+        complaint=bool(form.complaint.data),
+        contact=form.contact,
         device_hash=device_hash(),
         ip_hash=client_ip_hash(),
     )

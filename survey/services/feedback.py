@@ -1,18 +1,22 @@
-"""Feedback items: every comment and every low score, with an owner, a due date and an audit trail."""
+"""Feedback items: real complaints (low scores, comments marked or turned into one), with an owner,
+a due date and an audit trail. Other comments are read in the comments view, without a deadline.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, case, insert, or_, select
+from sqlalchemy import and_, insert, or_, select
 
 from analysis.profile import load_profile, profile_codes
 from survey.extensions import db
-from survey.models import FeedbackEvent, FeedbackItem, Response, User
+from survey.models import FeedbackContact, FeedbackEvent, FeedbackItem, Response, User
 from survey.models.responses import answer_column
 from survey.models.types import utcnow
+from survey.services.contacts import Contact
 from survey.services.errors import DomainError
 from survey.services.text import clean_text
 from survey.services.users import can_see_unit
@@ -34,15 +38,16 @@ def _low_score(level: int):
     return or_(*(and_(col >= 1, col <= level) for col in columns))
 
 
-def raises_feedback(response: Response) -> bool:
-    """Whether a response becomes a feedback item (a comment, or an answer at or below the level).
+def raises_feedback(response: Response, complaint: bool = False) -> bool:
+    """Whether a response just stored opens a feedback item: a comment the citizen marked as a
+    complaint (``complaint``), or a satisfaction answer at or below ``FEEDBACK_SCORE_LEVEL``.
 
     Decided in memory, so that storing an ordinary ballot costs no query; ``collect`` applies
-    the same rule in SQL.
+    the low-score rule in SQL (a citizen's mark exists only when the ballot is sent).
     """
-    level, _ = _settings()
-    if response.comment is not None:
+    if complaint and response.comment is not None:
         return True
+    level = current_app.config["FEEDBACK_SCORE_LEVEL"]
     return any(1 <= (response.answer(c) or 0) <= level for c in _satisfaction_codes())
 
 
@@ -51,32 +56,37 @@ def _item_row(response_id: int, unit_id: int, kind: str, submitted_at: datetime,
             "due_at": max(now, submitted_at) + timedelta(days=due_days)}  # fmt: skip
 
 
-def open_item(response: Response, now: datetime | None = None) -> int:
+def open_item(response: Response, now: datetime | None = None, *, complaint: bool = False,
+              contact: Contact | None = None) -> int:  # fmt: skip
     """The feedback item of a response just stored, one that ``raises_feedback``; returns its id.
 
-    What ``collect`` does for one response, without looking for it first. Flushes.
+    What ``collect`` does for one response, without looking for it first: two INSERTs (three
+    with a contact). Flushes.
     """
     _, due_days = _settings()
     now = now or utcnow()
-    kind = "comment" if response.comment is not None else "low_score"
+    kind = "complaint" if complaint and response.comment is not None else "low_score"
     row = _item_row(response.id, response.unit_id, kind, response.submitted_at, now, due_days)
     item_id = db.session.execute(insert(FeedbackItem).returning(FeedbackItem.id), row).scalar_one()
     db.session.execute(insert(FeedbackEvent), {"item_id": item_id, "actor_id": None, "action": "created", "at": now})
+    if contact is not None:
+        db.session.execute(insert(FeedbackContact), {"item_id": item_id, "phone": contact.phone,
+                                                     "email": contact.email, "consented_at": now})  # fmt: skip
     return item_id
 
 
 def collect(response_ids: list[int] | None = None, now: datetime | None = None) -> int:
-    """Create the missing feedback items (for the given responses, or for all). Flushes.
+    """Create the missing low-score items (for the given responses, or for all). Flushes.
 
-    Idempotent: a response gets one item at most (UNIQUE response_id).
+    Idempotent: a response gets one item at most (UNIQUE response_id). Comments open no item
+    here: only the citizen (when sending) or an officer (:func:`convert`) makes one a complaint.
     """
     level, due_days = _settings()
     now = now or utcnow()
-    has_comment = Response.comment.is_not(None)
     stmt = (
-        select(Response.id, Response.unit_id, case((has_comment, "comment"), else_="low_score"), Response.submitted_at)
+        select(Response.id, Response.unit_id, Response.submitted_at)
         .outerjoin(FeedbackItem, FeedbackItem.response_id == Response.id)
-        .where(FeedbackItem.id.is_(None), or_(has_comment, _low_score(level)))
+        .where(FeedbackItem.id.is_(None), _low_score(level))
     )
     if response_ids is not None:
         if not response_ids:
@@ -86,7 +96,7 @@ def collect(response_ids: list[int] | None = None, now: datetime | None = None) 
     created = 0
     for start in range(0, len(rows), 1000):
         chunk = rows[start : start + 1000]
-        items = [_item_row(*row, now, due_days) for row in chunk]
+        items = [_item_row(rid, unit_id, "low_score", at, now, due_days) for rid, unit_id, at in chunk]
         db.session.execute(insert(FeedbackItem), items)
         ids = db.session.execute(
             select(FeedbackItem.id).where(FeedbackItem.response_id.in_([r[0] for r in chunk]))
@@ -96,6 +106,24 @@ def collect(response_ids: list[int] | None = None, now: datetime | None = None) 
         created += len(chunk)
     db.session.flush()
     return created
+
+
+def convert(response: Response, actor: User, now: datetime | None = None) -> FeedbackItem:
+    """Turn a comment into a complaint ("Chuyển thành phản ánh"): an item due in FEEDBACK_DUE_DAYS. Flushes."""
+    if not can_see_unit(actor, response.unit_id):
+        raise DomainError("Không có quyền với ý kiến này.")
+    if response.comment is None:
+        raise DomainError("Phiếu này không có ý kiến để chuyển thành phản ánh.")
+    if db.session.scalar(select(FeedbackItem.id).where(FeedbackItem.response_id == response.id)) is not None:
+        raise DomainError("Ý kiến này đã là một phản ánh.")
+    now = now or utcnow()
+    _, due_days = _settings()
+    item = FeedbackItem(response_id=response.id, unit_id=response.unit_id, kind="converted", status="new",
+                        created_at=now, due_at=now + timedelta(days=due_days))  # fmt: skip
+    item.events.append(FeedbackEvent(actor_id=actor.id, action="converted", note=None, at=now))
+    db.session.add(item)
+    db.session.flush()
+    return item
 
 
 def _check_access(user: User, item: FeedbackItem) -> None:
@@ -108,32 +136,44 @@ def _event(item: FeedbackItem, actor: User, action: str, note: str | None = None
 
 
 def assign(item: FeedbackItem, assignee: User, actor: User, due_at: datetime | None = None) -> None:
-    """Give the item to an officer of its unit (reviewers and admins only). Flushes."""
+    """Give the item to an officer of its unit. Flushes.
+
+    The office (reviewers, admins) gives it to any active officer of the unit; an officer of
+    the unit may only take it themselves ("Giao cho tôi").
+    """
     _check_access(actor, item)
-    if not actor.sees_all_units:
-        raise DomainError("Chỉ Văn phòng mới giao xử lý phản ánh.")
+    if not actor.sees_all_units and assignee.id != actor.id:
+        raise DomainError("Cán bộ đơn vị chỉ nhận phản ánh về mình; Văn phòng giao cho người khác.")
     if item.status == "closed":
-        raise DomainError("Phản ánh đã đóng.")
+        raise DomainError(f"Phản ánh số {item.id} đã đóng.")
     if assignee.role != "unit_officer" or not can_see_unit(assignee, item.unit_id) or not assignee.is_active:
         raise DomainError("Chỉ giao cho cán bộ đang hoạt động của đơn vị có phản ánh.")
+    if item.assignee_id == assignee.id and item.status == "assigned":
+        return
     item.assignee_id = assignee.id
-    item.status = "assigned"
+    if item.status == "new":
+        item.status = "assigned"
     if due_at is not None:
         item.due_at = due_at
     _event(item, actor, "assigned", f"Giao cho {assignee.display_name}")
     db.session.flush()
 
 
-def answer(item: FeedbackItem, text: str, actor: User) -> None:
-    """Record the answer given to the citizen's feedback (assignee or the office). Flushes."""
-    _check_access(actor, item)
-    text = clean_text(text)
+def _result_text(text: str | None) -> str:
+    text = clean_text(text) or ""
     if not text:
-        raise DomainError("Xin nhập nội dung trả lời.")
+        raise DomainError("Xin ghi kết quả xử lý.")
     if len(text) > ANSWER_MAX_LENGTH:
-        raise DomainError(f"Nội dung trả lời quá dài (tối đa {ANSWER_MAX_LENGTH} ký tự).")
+        raise DomainError(f"Kết quả xử lý quá dài (tối đa {ANSWER_MAX_LENGTH} ký tự).")
+    return text
+
+
+def answer(item: FeedbackItem, text: str, actor: User) -> None:
+    """Record what the office did about the item ("Kết quả xử lý"; assignee or the office). Flushes."""
+    _check_access(actor, item)
+    text = _result_text(text)
     if item.status == "closed":
-        raise DomainError("Phản ánh đã đóng.")
+        raise DomainError(f"Phản ánh số {item.id} đã đóng.")
     if not actor.sees_all_units and item.assignee_id != actor.id:
         raise DomainError("Phản ánh này chưa được giao cho Ông/Bà.")
     item.answer_text = text
@@ -143,13 +183,34 @@ def answer(item: FeedbackItem, text: str, actor: User) -> None:
     db.session.flush()
 
 
-def close(item: FeedbackItem, actor: User, note: str | None = None) -> None:
+def close(item: FeedbackItem, actor: User, note: str | None = None, result: str | None = None) -> None:
+    """Close an item (the office only). One without a result gets ``result`` recorded first. Flushes."""
     _check_access(actor, item)
     if not actor.sees_all_units:
         raise DomainError("Chỉ Văn phòng mới đóng phản ánh.")
+    if item.status == "closed":
+        raise DomainError(f"Phản ánh số {item.id} đã đóng.")
     if item.status != "answered":
-        raise DomainError("Chỉ đóng phản ánh đã được trả lời.")
+        if not (clean_text(result) or ""):
+            raise DomainError(f"Phản ánh số {item.id} chưa có kết quả xử lý: xin ghi kết quả trước khi đóng.")
+        answer(item, result, actor)
     item.status = "closed"
     item.closed_at = utcnow()
     _event(item, actor, "closed", clean_text(note))
     db.session.flush()
+
+
+def assign_many(items: Sequence[FeedbackItem], assignee: User, actor: User) -> None:
+    """:func:`assign` each item; the first refusal stops them all (the caller rolls back). Flushes."""
+    if not items:
+        raise DomainError("Xin chọn ít nhất một phản ánh.")
+    for item in items:
+        assign(item, assignee, actor)
+
+
+def close_many(items: Sequence[FeedbackItem], actor: User, result: str | None = None) -> None:
+    """:func:`close` each item, recording ``result`` on those without one; all or none. Flushes."""
+    if not items:
+        raise DomainError("Xin chọn ít nhất một phản ánh.")
+    for item in items:
+        close(item, actor, result=result)

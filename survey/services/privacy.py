@@ -14,6 +14,9 @@ rate limiter's store. What is kept instead:
   system, so that one dossier gets one receipt code. The reference names a person's
   case; it is never stored in clear nor exported. Changing ``SECRET_KEY`` changes the
   hashes: a dossier sent again afterwards gets a new code.
+
+A citizen's contact left for an answer (``feedback_contacts``, survey.services.contacts) is
+deleted ``CONTACT_RETENTION_DAYS`` after its feedback item is closed.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from sqlalchemy import delete, select, update
 from survey.extensions import db
 from survey.figures.cells import release
 from survey.figures.periods import VN
-from survey.models import ReceiptCode, Response
+from survey.models import FeedbackContact, FeedbackItem, ReceiptCode, Response
 from survey.models.types import utcnow
 
 
@@ -69,22 +72,26 @@ class PurgeResult:
     ip_hashes: int
     device_hashes: int
     responses: int
+    contacts: int = 0
 
 
 def purge(now: datetime | None = None, *, ip_days: int | None = None, device_days: int | None = None,
-          response_days: int | None = None) -> PurgeResult:  # fmt: skip
+          response_days: int | None = None, contact_days: int | None = None) -> PurgeResult:  # fmt: skip
     """Clear hashes older than their retention, and delete old responses if a retention is set.
 
     The day counts default to the configured retentions (``IP_HASH_RETENTION_DAYS``,
-    ``DEVICE_HASH_RETENTION_DAYS``, ``RESPONSE_RETENTION_DAYS``; the last is None, keep
-    everything, by default). Flushes; the caller commits.
+    ``DEVICE_HASH_RETENTION_DAYS``, ``RESPONSE_RETENTION_DAYS``, ``CONTACT_RETENTION_DAYS``;
+    responses are kept by default). Contacts go when their item was closed more than
+    ``contact_days`` ago. Flushes; the caller commits.
     """
     config = current_app.config
     now = now or utcnow()
     ip_days = config["IP_HASH_RETENTION_DAYS"] if ip_days is None else ip_days
     device_days = config["DEVICE_HASH_RETENTION_DAYS"] if device_days is None else device_days
     response_days = config["RESPONSE_RETENTION_DAYS"] if response_days is None else response_days
-    for name, value in (("ip_days", ip_days), ("device_days", device_days), ("response_days", response_days)):
+    contact_days = config["CONTACT_RETENTION_DAYS"] if contact_days is None else contact_days
+    for name, value in (("ip_days", ip_days), ("device_days", device_days), ("response_days", response_days),
+                        ("contact_days", contact_days)):  # fmt: skip
         if value is not None and value < 0:
             raise ValueError(f"{name} must be 0 or more, got {value}")
 
@@ -100,6 +107,14 @@ def purge(now: datetime | None = None, *, ip_days: int | None = None, device_day
         .values(device_hash=None)
         .execution_options(synchronize_session=False)
     ).rowcount
+    closed_long_ago = select(FeedbackItem.id).where(
+        FeedbackItem.status == "closed", FeedbackItem.closed_at < now - timedelta(days=contact_days)
+    )
+    contacts = db.session.execute(
+        delete(FeedbackContact)
+        .where(FeedbackContact.item_id.in_(closed_long_ago))
+        .execution_options(synchronize_session=False)
+    ).rowcount
     deleted = 0
     if response_days is not None:
         old = select(Response.id).where(Response.submitted_at < now - timedelta(days=response_days))
@@ -110,4 +125,4 @@ def purge(now: datetime | None = None, *, ip_days: int | None = None, device_day
             delete(Response).where(Response.id.in_(old)).execution_options(synchronize_session=False)
         ).rowcount
     db.session.flush()
-    return PurgeResult(ip_hashes=cleared_ip, device_hashes=cleared_device, responses=deleted)
+    return PurgeResult(ip_hashes=cleared_ip, device_hashes=cleared_device, responses=deleted, contacts=contacts)

@@ -18,6 +18,7 @@ from survey.models import Counter, Response
 from survey.models.responses import CHANNELS, RESPONDENT_FIELDS, answer_column
 from survey.models.types import utcnow
 from survey.services import feedback, officers, trust
+from survey.services.contacts import Contact
 from survey.services.errors import InvalidSubmission
 from survey.services.text import clean_text
 
@@ -37,6 +38,10 @@ class Ballot:
     answers: dict[str, int | None] = field(default_factory=dict)
     respondent: dict[str, int | None] = field(default_factory=dict)
     comment: str | None = None
+    #: the citizen marked the comment as a complaint or request (it opens a feedback item)
+    complaint: bool = False
+    #: a contact left with consent to be answered (survey.services.contacts); kept apart from the answers
+    contact: Contact | None = None
     submitted_at: datetime | None = None
     #: keyed hash of the browser's device cookie (survey.services.privacy), if it sent one
     device_hash: str | None = None
@@ -156,7 +161,9 @@ def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = Fal
     response.id = new_id
     make_transient_to_detached(response)  # the row is stored: the session takes it as loaded
     db.session.add(response)
-    if feedback.raises_feedback(response):
+    if feedback.raises_feedback(response, ballot.complaint):
         # a flagged ballot's complaint is raised too: a reviewer sees it with the ballot's flags
-        feedback.open_item(response)
+        feedback.open_item(response, complaint=ballot.complaint, contact=ballot.contact)
+    elif ballot.contact is not None:  # the form refuses it first: a contact needs a complaint to answer
+        raise InvalidSubmission("Liên hệ chỉ được ghi cùng một phản ánh, kiến nghị.")
     return response, True

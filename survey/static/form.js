@@ -30,7 +30,8 @@
     var data = {};
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
-      if (!el.name || el.name === "csrf_token" || (el.type === "radio" && !el.checked)) continue;
+      if (!el.name || el.name === "csrf_token" || ((el.type === "radio" || el.type === "checkbox") && !el.checked)) continue;
+      if (el.hasAttribute("data-no-draft")) continue;  // a contact is never kept in the browser
       data[el.name] = el.value;
     }
     return data;
@@ -39,7 +40,7 @@
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
       if (!(el.name in data) || el.name === "csrf_token") continue;
-      if (el.type === "radio") el.checked = el.value === data[el.name];
+      if (el.type === "radio" || el.type === "checkbox") el.checked = el.value === data[el.name];
       else el.value = data[el.name];
     }
   }

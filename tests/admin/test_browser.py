@@ -65,32 +65,61 @@ def test_filter_chart_table_export(desk, live_server, world, axe_source, tmp_pat
     assert names == page.locator("table.data tbody tr td:nth-child(2)").all_inner_texts()
 
 
-def test_complaint_from_new_to_closed(app, desk, live_server, world, axe_source):
+def test_complaint_from_a_comment_to_closed(app, desk, live_server, world, axe_source):
     page = desk
-    with app.app_context():
-        item_id = db.session.scalar(select(FeedbackItem.id).where(FeedbackItem.unit_id == world["a"].id,
-                                                                  FeedbackItem.kind == "comment"))  # fmt: skip
     _login(page, live_server, "vanphong")
     page.get_by_role("link", name="Phản ánh, kiến nghị").click()
     assert axe_violations(page, axe_source) == []
-    page.get_by_role("link", name=f"#{item_id}", exact=True).click()
+    page.get_by_role("link", name="xem ý kiến khác").click()
+    assert axe_violations(page, axe_source) == []
+    praise = page.locator("ol.inbox li", has_text="tận tình")
+    praise.get_by_role("button", name=re.compile("thành phản ánh")).click()
     assert "tận tình" in page.locator("#y-kien").inner_text()
     page.get_by_label("Giao cho cán bộ").select_option(label="Cán bộ Châu Ổ — UBND thị trấn Châu Ổ")
     page.get_by_role("button", name="Giao xử lý").click()
     assert page.locator("#trang-thai").inner_text() == "Đã giao xử lý"
+    item_url = page.url
     _logout(page)
 
     _login(page, live_server, "canbo.chauo")
-    page.goto(f"{live_server}/admin/phan-anh/{item_id}")
-    page.get_by_label("Nội dung trả lời người dân").fill("Cảm ơn Ông/Bà, đơn vị sẽ tiếp tục phát huy.")
-    page.get_by_role("button", name="Lưu trả lời").click()
-    assert page.locator("#trang-thai").inner_text() == "Đã trả lời"
+    page.goto(item_url)
+    page.get_by_label("Kết quả xử lý (cơ quan đã làm gì)").fill("Đã biểu dương cán bộ trong cuộc họp tuần.")
+    page.get_by_role("button", name="Lưu kết quả xử lý").click()
+    assert page.locator("#trang-thai").inner_text() == "Đã có kết quả xử lý"
     assert page.get_by_role("button", name="Đóng phản ánh").count() == 0
     _logout(page)
 
     _login(page, live_server, "vanphong")
-    page.goto(f"{live_server}/admin/phan-anh/{item_id}")
+    page.goto(item_url)
     page.get_by_role("button", name="Đóng phản ánh").click()
     assert page.locator("#trang-thai").inner_text() == "Đã đóng"
     trail = page.locator("#nhat-ky tbody tr td:nth-child(3)").all_inner_texts()
-    assert trail == ["Tiếp nhận", "Giao xử lý", "Trả lời", "Đóng"]
+    assert trail == ["Chuyển ý kiến thành phản ánh", "Giao xử lý", "Ghi kết quả xử lý", "Đóng"]
+
+
+@pytest.mark.parametrize("size", [(360, 740), (1366, 768)])
+def test_inbox_at_phone_and_desk_width(app, browser, live_server, world, axe_source, size, tmp_path_factory):
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    page = context.new_page()
+    _login(page, live_server, "vanphong")
+    for path in ("/admin/phan-anh", "/admin/phan-anh/y-kien"):
+        page.goto(live_server + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path  # no sideways scroll
+        assert axe_violations(page, axe_source) == [], path
+    page.goto(live_server + "/admin/phan-anh")
+    shots = tmp_path_factory.getbasetemp() / "screens"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / f"hop-thu-{width}x{height}.png"))
+    # pick two by their labels, give them to an officer at once
+    page.get_by_label(re.compile(r"Chọn phản ánh số \d+")).first.check()
+    page.get_by_label(re.compile(r"Chọn phản ánh số \d+")).nth(1).check()
+    page.get_by_label("Việc").select_option(label="Giao cho cán bộ")
+    page.get_by_label("Giao cho cán bộ").select_option(label="Cán bộ Bình Chánh — UBND xã Bình Chánh")
+    page.get_by_role("button", name="Thực hiện").click()
+    assert "Đã giao 2 phản ánh cho Cán bộ Bình Chánh." in page.locator(".flash").inner_text()
+    with app.app_context():
+        assigned = db.session.scalars(select(FeedbackItem.status).where(FeedbackItem.status == "assigned")).all()
+    assert len(assigned) == 2
+    page.screenshot(path=str(shots / f"hop-thu-sau-khi-giao-{width}x{height}.png"), full_page=False)
+    context.close()

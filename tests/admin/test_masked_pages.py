@@ -36,9 +36,11 @@ def personal(app, world):
         for i, (comment, _) in enumerate(PERSONAL):
             ballot = Ballot(key=f"ca-nhan-{i:04d}-xxxxxxxxx", profile="sipas-2024", unit_id=world["a"].id, field_id=ht,
                             counter_id=world["counter_a"], answers={"A1": 4}, comment=comment, submitted_at=AT)  # fmt: skip
-            db.session.add(build_response(ballot))
-        db.session.flush()
-        feedback.collect()
+            response = build_response(ballot)
+            db.session.add(response)
+            db.session.flush()
+            if i % 2 == 0:  # half marked as complaints by the citizen; the others stay plain comments
+                feedback.open_item(response, complaint=True)
         db.session.commit()
         items = db.session.scalars(
             select(FeedbackItem)
@@ -60,7 +62,8 @@ def _text(response) -> str:
 def test_no_personal_data_on_office_pages_and_exports(client, world, login, personal, username):
     login(username)
     paths = ["/admin/y-kien?month=2026-10", "/admin/xuat/comments.csv?month=2026-10",
-             "/admin/xuat/comments.xlsx?month=2026-10", "/admin/phan-anh",
+             "/admin/xuat/comments.xlsx?month=2026-10", "/admin/phan-anh", "/admin/phan-anh/y-kien",
+             "/admin/phan-anh?tim=Cảm",
              *(f"/admin/phan-anh/{i}" for i in personal)]  # fmt: skip
     seen = ""
     for path in paths:

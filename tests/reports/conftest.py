@@ -74,7 +74,7 @@ def add_feedback(app, db) -> Callable[..., None]:
     def add(unit, response_id: int, created: datetime, due_days: int, answered_days: int | None) -> None:
         with app.app_context():
             db.session.add(FeedbackItem(
-                response_id=response_id, unit_id=unit.id, kind="comment", status="answered",
+                response_id=response_id, unit_id=unit.id, kind="complaint", status="answered",
                 created_at=created, due_at=created + timedelta(days=due_days),
                 answered_at=None if answered_days is None else created + timedelta(days=answered_days),
             ))  # fmt: skip
