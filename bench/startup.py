@@ -65,7 +65,7 @@ def workers_of(master: int) -> list[int]:
 
 
 def start_gunicorn(config: dict, port: int, log: Path, *, workers: int = 2, options: tuple[str, ...] = (),
-                   ready_path: str = "/", wait: float = 30) -> subprocess.Popen:  # fmt: skip
+                   ready_path: str = "/", wait: float = 90) -> subprocess.Popen:  # fmt: skip
     """gunicorn serving ``create_app(config)`` on 127.0.0.1:``port``, its output in ``log``.
 
     Returns once ``ready_path`` answers 200 and every worker is up; the server runs in a
