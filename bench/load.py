@@ -2,14 +2,19 @@
 
 Loopback only, bounded in submissions and in time; it stops by itself and cleans up.
 
-1. creates a fresh PostgreSQL database, migrates it, seeds one unit with many counters;
+1. creates a fresh PostgreSQL database, migrates it, seeds one unit with many counters
+   (2,000: citizens come to them in turn, so each sees a ballot every 20 s at 100/s, as a
+   province's counters would, and honest ballots are not flagged ``rate``);
 2. starts gunicorn on 127.0.0.1 with the production limits and trust flags (nothing opened
    up) behind one trusted proxy (``TRUSTED_PROXIES=1``): each simulated phone comes from
    its own address in the documentation ranges, sent as ``X-Forwarded-For``;
-3. runs concurrent submitters, each a new phone per ballot: GET the form (CSRF token,
-   ballot token, cookies), then POST it with a unique marker in the comment (a value under
-   no UNIQUE constraint, so a ballot stored twice shows as two rows); on a 5xx, a 429 or a
-   timeout the *same* POST is sent again until it is confirmed (303) or ``--retry-for`` ends;
+3. runs concurrent submitters, each a new phone per ballot (a device cookie from an earlier
+   visit, gzip/brotli accepted as a browser does): GET the form (CSRF token, ballot token),
+   then POST it; the ballot's unique marker is its device-cookie id, whose keyed hash the
+   ballot stores in a column under no UNIQUE constraint (a ballot stored twice shows as two
+   rows); ``--comments`` of the citizens (10 %) also write a comment, which opens a feedback
+   item as low scores do; on a 5xx, a 429 or a timeout the *same* POST is sent again until it
+   is confirmed (303) or ``--retry-for`` ends;
 4. meanwhile SIGKILLs one gunicorn worker, and takes the database away for
    ``--outage-seconds`` (by default only the bench's own database: connections refused and
    cut, ``ALLOW_CONNECTIONS false``; ``--pg-restart`` restarts the whole PostgreSQL cluster
