@@ -197,9 +197,10 @@ def counter_form_response(counter, profile, *, action: str, field_choices, proce
             pages[cache_key] = parts
     token = generate_csrf()
     if not _accepts_gzip():
-        return make_response(parts.html(str(blank_questions(profile)), token, key))
-    response = make_response(parts.gzip(_questions(profile), token, key))
-    response.mimetype = "text/html"
-    response.headers["Content-Encoding"] = "gzip"
+        response = make_response(parts.html(str(blank_questions(profile)), token, key))
+    else:
+        response = make_response(parts.gzip(_questions(profile), token, key))
+        response.mimetype = "text/html"
+        response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
     return response
