@@ -7,7 +7,9 @@ both run the app under gunicorn on 127.0.0.1 against a database of their own, dr
 from __future__ import annotations
 
 import http.client
+import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -88,7 +90,7 @@ def start_gunicorn(config: dict, port: int, log: Path, *, workers: int = 2, opti
         except OSError:
             pass
         time.sleep(0.2)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)  # the master and its workers
     raise SystemExit(f"gunicorn did not start in {wait:.0f} s: see {log}")
 
 
