@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(ROOT / "bench"))
 
 import analysis as _analysis_package  # noqa: E402,F401  (the package, before bench/analysis.py is imported by name)
+from bench import startup  # noqa: E402
 
 sys.path.remove(str(ROOT / "bench"))
 import importlib.util  # noqa: E402
@@ -51,12 +50,6 @@ PERIODS = {"month 12/2026": {"period": "month", "month": "2026-12"},
            "year 2026": {"period": "year", "year": "2026"}}  # fmt: skip
 TARGET_MEDIAN, TARGET_P95 = 0.300, 0.500
 PASSWORD = "mat-khau-bench-" + secrets.token_hex(4)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(url: str, rows: int, older: int) -> float:
@@ -98,22 +91,7 @@ def prepare(url: str, rows: int, older: int) -> float:
 def start_gunicorn(url: str, port: int, log: Path) -> subprocess.Popen:
     config = {"SECRET_KEY": secrets.token_hex(16), "SQLALCHEMY_DATABASE_URI": url,
               "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120",
-               f"survey:create_app({config!r})"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                               start_new_session=True)  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited: see {log}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/admin/login")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start in 30 s")
+    return startup.start_gunicorn(config, port, log, options=("--timeout", "120"), ready_path="/admin/login")
 
 
 class Browser:
@@ -136,12 +114,7 @@ class Browser:
         return response.status, data
 
     def login(self) -> None:
-        _, page = self.request("GET", "/admin/login")
-        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
-        status, _ = self.request("POST", "/admin/login", urlencode(
-            {"username": "bench.admin", "password": PASSWORD, "csrf_token": token}))  # fmt: skip
-        if status not in (302, 303):
-            raise SystemExit(f"login failed: {status}")
+        startup.login(self.request, "bench.admin", PASSWORD)
 
 
 def measure(port: int, runs: int) -> list[tuple[str, str, float, float]]:
@@ -197,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             if older:
                 print(f"adding {older:,} older responses", file=sys.stderr)
                 prepare(url, args.rows, older)
-            port = free_port()
+            port = startup.free_port()
             log = Path(f"/tmp/sipas-dashboard-bench-{port}.log")
             server = start_gunicorn(url, port, log)
             try:

@@ -2,14 +2,19 @@
 
 Loopback only, bounded in submissions and in time; it stops by itself and cleans up.
 
-1. creates a fresh PostgreSQL database, migrates it, seeds one unit with many counters;
+1. creates a fresh PostgreSQL database, migrates it, seeds one unit with many counters
+   (2,000: citizens come to them in turn, so each sees a ballot every 20 s at 100/s, as a
+   province's counters would, and honest ballots are not flagged ``rate``);
 2. starts gunicorn on 127.0.0.1 with the production limits and trust flags (nothing opened
    up) behind one trusted proxy (``TRUSTED_PROXIES=1``): each simulated phone comes from
    its own address in the documentation ranges, sent as ``X-Forwarded-For``;
-3. runs concurrent submitters, each a new phone per ballot: GET the form (CSRF token,
-   ballot token, cookies), then POST it with a unique marker in the comment (a value under
-   no UNIQUE constraint, so a ballot stored twice shows as two rows); on a 5xx, a 429 or a
-   timeout the *same* POST is sent again until it is confirmed (303) or ``--retry-for`` ends;
+3. runs concurrent submitters, each a new phone per ballot (a device cookie from an earlier
+   visit, gzip/brotli accepted as a browser does): GET the form (CSRF token, ballot token),
+   then POST it; the ballot's unique marker is its device-cookie id, whose keyed hash the
+   ballot stores in a column under no UNIQUE constraint (a ballot stored twice shows as two
+   rows); ``--comments`` of the citizens (10 %) also write a comment, which opens a feedback
+   item as low scores do; on a 5xx, a 429 or a timeout the *same* POST is sent again until it
+   is confirmed (303) or ``--retry-for`` ends;
 4. meanwhile SIGKILLs one gunicorn worker, and takes the database away for
    ``--outage-seconds`` (by default only the bench's own database: connections refused and
    cut, ``ALLOW_CONNECTIONS false``; ``--pg-restart`` restarts the whole PostgreSQL cluster
@@ -30,6 +35,7 @@ planted faults were caught).
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.client
 import os
 import random
@@ -47,37 +53,18 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import startup  # noqa: E402
+
 HIDDEN = re.compile(rb'name="(csrf_token|key)"[^>]*value="([^"]*)"')
-#: the comment of every bench ballot: this prefix and the ballot's unique marker
+#: each ballot's unique marker is its phone's device-cookie id (a column under no UNIQUE
+#: constraint: a ballot stored twice shows as two rows with its hash); a commenting citizen's
+#: comment carries the marker too, after this prefix
+DEVICE_COOKIE = "sipas_tb"
 MARKER_PREFIX = "bench-marker "
 ITEMS = ("A1", "A2", "A3", "B1", "B2", "B3", "B4", "C1", "C2", "C3", "D1", "D2", "D3", "E1", "E2", "E3")
 
 
 # ---- set-up -------------------------------------------------------------------------------
-
-
-def admin_connect(port: int):
-    import psycopg
-
-    return psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True, connect_timeout=5)
-
-
-def create_database(port: int, name: str) -> str:
-    with admin_connect(port) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
-
-
-def drop_database(port: int, name: str) -> None:
-    for _ in range(10):
-        try:
-            with admin_connect(port) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            return
-        except Exception as exc:  # the server may still be coming back
-            print(f"  (drop database: {exc}; retrying)")
-            time.sleep(1)
 
 
 def migrate_and_seed(url: str, counters: int) -> list[str]:
@@ -102,17 +89,9 @@ def migrate_and_seed(url: str, counters: int) -> list[str]:
     return tokens
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_gunicorn(args, url: str, port: int, log: Path) -> subprocess.Popen:
     config = {
-        "SECRET_KEY": secrets.token_hex(16),
+        "SECRET_KEY": args.secret_key,
         "SQLALCHEMY_DATABASE_URI": url,
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "RATELIMIT_STORAGE_URI": args.limiter,
@@ -121,33 +100,9 @@ def start_gunicorn(args, url: str, port: int, log: Path) -> subprocess.Popen:
         # proxy header, as behind nginx
         "TRUSTED_PROXIES": 1,
     }
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-               "--worker-class", args.worker_class,
-               "--threads", str(args.threads if args.worker_class == "gthread" else 1), "--backlog", "2048",
-               "--keep-alive", "30", "--timeout", "30", "--graceful-timeout", "5",
-               f"survey:create_app({config!r})"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                               start_new_session=True)  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited: see {log}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/")
-            if conn.getresponse().status == 200 and len(workers_of(process.pid)) == args.workers:
-                conn.close()
-                return process
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start in 30 s")
-
-
-def workers_of(master: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-    except OSError:
-        return []
+    options = ("--worker-class", args.worker_class, "--threads", str(args.threads if args.worker_class == "gthread" else 1),
+               "--backlog", "2048", "--keep-alive", "30", "--timeout", "30", "--graceful-timeout", "5")  # fmt: skip
+    return startup.start_gunicorn(config, port, log, workers=args.workers, options=options)
 
 
 # ---- the submitters --------------------------------------------------------------------------
@@ -186,17 +141,19 @@ class Phone:
         self.cookies: dict[str, str] = {}
         self.address = "192.0.2.1"
 
-    def new(self, address: str) -> None:
+    def new(self, address: str, device_id: str) -> None:
+        """Another citizen's phone: its own address and connection, and the device cookie of an earlier visit."""
         if self.conn is not None:
             self.conn.close()
             self.conn = None
-        self.cookies = {}
+        self.cookies = {DEVICE_COOKIE: device_id}
         self.address = address
 
     def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        headers = {"X-Forwarded-For": self.address}
+        # what a phone's browser sends; the compressed page is read as the browser reads it
+        headers = {"X-Forwarded-For": self.address, "Accept-Encoding": "gzip, deflate, br"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
@@ -204,7 +161,7 @@ class Phone:
         try:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
-            data = response.read()
+            data = decoded(response.read(), response.getheader("Content-Encoding"))
         except (OSError, http.client.HTTPException):
             self.conn.close()
             self.conn = None
@@ -216,6 +173,16 @@ class Phone:
             self.conn.close()
             self.conn = None
         return response.status, data
+
+
+def decoded(body: bytes, encoding: str | None) -> bytes:
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "br":
+        import brotli
+
+        return brotli.decompress(body)
+    return body
 
 
 def ballot(rng: random.Random, unhappy: float) -> dict[str, str]:
@@ -231,12 +198,27 @@ def addresses() -> list[str]:
     return v4 + [f"2001:db8:{n:x}::1" for n in range(256)]
 
 
-def submitter(phone: Phone, tokens: list[str], results: Results, stop: threading.Event, budget, args) -> None:
+class Queue:
+    """The counters in turn: citizens come to one counter after another, as a province's counters
+    each serve a queue, not to one counter in a clump of random picks (which trips the ``rate`` flag)."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens, self.next, self.lock = random.sample(tokens, len(tokens)), 0, threading.Lock()
+
+    def take(self) -> str:
+        with self.lock:
+            token = self.tokens[self.next]
+            self.next = (self.next + 1) % len(self.tokens)
+            return token
+
+
+def submitter(phone: Phone, queue: Queue, results: Results, stop: threading.Event, budget, args) -> None:
     rng = random.Random()
     pool = addresses()
     while not stop.is_set() and budget.take():
-        token = rng.choice(tokens)
-        phone.new(rng.choice(pool))  # a new citizen: a new phone, its own address, connection and cookies
+        token = queue.take()
+        marker = secrets.token_urlsafe(16)  # the phone's device-cookie id: 22 characters, as the app sets them
+        phone.new(rng.choice(pool), marker)  # a new citizen: a new phone, its own address, connection and cookies
         hidden = None
         while hidden is None and not stop.is_set():
             start = time.monotonic()
@@ -252,9 +234,9 @@ def submitter(phone: Phone, tokens: list[str], results: Results, stop: threading
         if hidden is None:
             return
         answers = ballot(rng, args.unhappy)
-        marker = secrets.token_hex(8)
-        form = urlencode({**hidden, **answers, "field_code": rng.choice(("HT", "DD")),
-                          "comment": MARKER_PREFIX + marker}).encode()  # fmt: skip
+        if rng.random() < args.comments:
+            answers["comment"] = MARKER_PREFIX + marker
+        form = urlencode({**hidden, **answers, "field_code": rng.choice(("HT", "DD"))}).encode()
         give_up = time.monotonic() + args.retry_for
         while True:
             start = time.monotonic()
@@ -289,13 +271,13 @@ class Budget:
 
 
 def kill_a_worker(master: int, expected: int) -> tuple[float, float]:
-    victims = workers_of(master)
+    victims = startup.workers_of(master)
     start = time.monotonic()
     if victims:
         os.kill(random.choice(victims), signal.SIGKILL)
     deadline = start + 15
     time.sleep(0.2)
-    while time.monotonic() < deadline and len(workers_of(master)) < expected:
+    while time.monotonic() < deadline and len(startup.workers_of(master)) < expected:
         time.sleep(0.05)
     return start, time.monotonic()
 
@@ -303,7 +285,7 @@ def kill_a_worker(master: int, expected: int) -> tuple[float, float]:
 def block_database(port: int, name: str, seconds: float) -> tuple[float, float]:
     """An outage of the bench's own database only: new connections refused, open ones cut, for ``seconds``."""
     start = time.monotonic()
-    with admin_connect(port) as conn:
+    with startup.admin_connect(port) as conn:
         conn.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
         conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
         time.sleep(seconds)
@@ -366,39 +348,52 @@ def tally(confirmed: set[str], abandoned: set[str], stored: dict[str, int]) -> d
     }
 
 
-def stored_markers(url: str) -> tuple[dict[str, int], int]:
+def device_hashes(secret_key: str, markers) -> dict[str, str]:
+    """device_hash (as the app stores it, keyed from its SECRET_KEY) → marker."""
+    from survey import create_app
+    from survey.services import privacy
+
+    with create_app({"SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": "sqlite://"}).app_context():
+        return {privacy.device_hash(m): m for m in markers}
+
+
+def stored_markers(url: str, hashes: dict[str, str]) -> tuple[dict[str, int], dict[str, int], int]:
+    """Rows per marker (a row whose hash no client sent counts under its hash), rows per set of flags, feedback items."""
     import psycopg
 
     plain = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain) as conn:
-        rows = conn.execute("SELECT comment, count(*) FROM responses WHERE comment LIKE %s GROUP BY comment",
-                            (MARKER_PREFIX + "%",))  # fmt: skip
-        stored = {comment[len(MARKER_PREFIX) :]: n for comment, n in rows}
-        flagged = conn.execute("SELECT count(*) FROM responses WHERE is_excluded").fetchone()[0]
-    return stored, flagged
+        rows = conn.execute("SELECT device_hash, count(*) FROM responses GROUP BY device_hash")
+        stored = {hashes.get(h, h): n for h, n in rows}
+        flags = dict(conn.execute("SELECT coalesce(flags, ''), count(*) FROM responses GROUP BY 1").fetchall())
+        feedback = conn.execute("SELECT count(*) FROM feedback_items").fetchone()[0]
+    return stored, flags, feedback
 
 
-def check_database(url: str, results: Results) -> dict[str, int]:
-    stored, flagged = stored_markers(url)
-    return {**tally(set(results.confirmed), set(results.abandoned), stored), "flagged": flagged}
+def check_database(url: str, results: Results, secret_key: str) -> dict:
+    hashes = device_hashes(secret_key, [*results.confirmed, *results.abandoned])
+    stored, flags, feedback = stored_markers(url, hashes)
+    counts = tally(set(results.confirmed), set(results.abandoned), stored)
+    flagged = {reasons: n for reasons, n in flags.items() if reasons}
+    return {**counts, "flagged": sum(flagged.values()), "flags": flagged, "feedback": feedback}
 
 
-def plant_faults(url: str, results: Results) -> None:
+def plant_faults(url: str, results: Results, secret_key: str) -> None:
     """For the self-test: store one confirmed ballot a second time, and delete another."""
     import psycopg
 
     plain = url.replace("postgresql+psycopg://", "postgresql://")
-    first, second = list(results.confirmed)[:2]
+    first, second = device_hashes(secret_key, list(results.confirmed)[:2])
     with psycopg.connect(plain) as conn:
         columns = [r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns "
                                               "WHERE table_name = 'responses' AND column_name NOT IN "
                                               "('id', 'response_key')")]  # fmt: skip
         names = ", ".join(columns)
         conn.execute(f"INSERT INTO responses (response_key, {names}) SELECT 'planted-double-0000000', {names} "
-                     "FROM responses WHERE comment = %s", (MARKER_PREFIX + first,))  # fmt: skip  # noqa: S608
-        conn.execute("DELETE FROM feedback_items WHERE response_id IN (SELECT id FROM responses WHERE comment = %s)",
-                     (MARKER_PREFIX + second,))  # fmt: skip
-        conn.execute("DELETE FROM responses WHERE comment = %s", (MARKER_PREFIX + second,))
+                     "FROM responses WHERE device_hash = %s", (first,))  # fmt: skip  # noqa: S608
+        conn.execute("DELETE FROM feedback_items WHERE response_id IN (SELECT id FROM responses "
+                     "WHERE device_hash = %s)", (second,))  # fmt: skip
+        conn.execute("DELETE FROM responses WHERE device_hash = %s", (second,))
 
 
 def main() -> int:
@@ -412,7 +407,13 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=30, help="seconds of measured load (at most 300)")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of load before measuring")
     parser.add_argument("--max-submissions", type=int, default=100_000)
-    parser.add_argument("--counters", type=int, default=100)
+    parser.add_argument(
+        "--counters",
+        type=int,
+        default=2000,
+        help="counters, served in turn (2000 at 100 ballots/s: one ballot a counter every 20 s)",
+    )
+    parser.add_argument("--comments", type=float, default=0.1, help="share of citizens who write a comment")
     parser.add_argument("--unhappy", type=float, default=0.15,
                         help="share of citizens answering 1–5 at random (the rest answer 4–5); 1.0: every ballot "
                              "raises a feedback item")  # fmt: skip
@@ -432,6 +433,7 @@ def main() -> int:
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
     args.duration = min(args.duration, 300)
+    args.secret_key = secrets.token_hex(16)
     if args.self_test:
         args.no_faults, args.duration, args.clients = True, min(args.duration, 5), min(args.clients, 8)
 
@@ -444,23 +446,24 @@ def main() -> int:
     name = f"sipas_bench_{os.getpid()}"
     log = Path(f"/tmp/sipas-bench-{os.getpid()}.log")
     print(f"database {name} on port {args.pg_port}, gunicorn log {log}")
-    url = create_database(args.pg_port, name)
+    url = startup.create_database(name, args.pg_port)
     server = None
     try:
         tokens = migrate_and_seed(url, args.counters)
-        port = free_port()
+        port = startup.free_port()
         server = start_gunicorn(args, url, port, log)
         shape = f"/{args.threads} threads" if args.worker_class == "gthread" else ""
         print(f"gunicorn {args.workers} × {args.worker_class}{shape} on 127.0.0.1:{port}; "
               f"{args.clients} submitters, {args.warmup:.0f} s warm-up, then {args.duration:.0f} s measured")  # fmt: skip
 
         results, stop, budget = Results(), threading.Event(), Budget(args.max_submissions)
-        threads = [threading.Thread(target=submitter, args=(Phone(port, args.timeout), tokens, results, stop, budget,
+        queue = Queue(tokens)
+        threads = [threading.Thread(target=submitter, args=(Phone(port, args.timeout), queue, results, stop, budget,
                                                             args), daemon=True) for _ in range(args.clients)]  # fmt: skip
         for t in threads:
             t.start()
         time.sleep(args.warmup)  # every worker renders its first form, compiles its queries …
-        cpu_before = (cpu_seconds(workers_of(server.pid)), cpu_seconds(postgres_pids()), time.process_time())
+        cpu_before = (cpu_seconds(startup.workers_of(server.pid)), cpu_seconds(postgres_pids()), time.process_time())
         began = time.monotonic()
         windows: list[tuple[str, float, float]] = []
         if not args.no_faults:
@@ -477,7 +480,7 @@ def main() -> int:
         time.sleep(max(0.0, began + args.duration - time.monotonic()))
         stop.set()  # no new ballots; the ones in flight finish (retrying if they must)
         load_end = time.monotonic()
-        cpu_after = (cpu_seconds(workers_of(server.pid)), cpu_seconds(postgres_pids()), time.process_time())
+        cpu_after = (cpu_seconds(startup.workers_of(server.pid)), cpu_seconds(postgres_pids()), time.process_time())
         for t in threads:
             t.join(timeout=args.retry_for + 15)
 
@@ -495,7 +498,7 @@ def main() -> int:
         faulty = sum(min(e, load_end) - max(s, began) for s, e in spans)
         measured = [t for t in results.confirmed.values() if began <= t <= load_end]
         in_clean = sum(1 for t in measured if all(t < s or t > e for s, e in spans))
-        counts = check_database(url, results)
+        counts = check_database(url, results, args.secret_key)
         seen = {"5xx": sum(n for s, n in results.statuses.items() if s >= 500),
                 "timeouts": results.statuses.get(0, 0), "429": results.statuses.get(429, 0)}  # fmt: skip
 
@@ -516,7 +519,10 @@ def main() -> int:
         print(f"count check by marker: confirmed {counts['confirmed']}, stored {counts['stored']}, "
               f"lost {counts['lost']}, doubled {counts['doubled']}; abandoned {counts['abandoned']} "
               f"(of them stored {counts['abandoned_but_stored']}); stored, client still waiting "
-              f"{counts['stored_not_confirmed']}; flagged {counts['flagged']}")  # fmt: skip
+              f"{counts['stored_not_confirmed']}")  # fmt: skip
+        reasons = ", ".join(f"{r} {n}" for r, n in sorted(counts["flags"].items(), key=lambda i: -i[1]))
+        print(f"stored {counts['stored']} ballots: flagged {counts['flagged']} ({reasons or 'none'}); "
+              f"feedback items opened {counts['feedback']}")  # fmt: skip
         if args.no_faults:  # with faults, processes come and go and the sums mean little
             used = [after - before for before, after in zip(cpu_before, cpu_after, strict=True)]
             per = [1000 * u / max(len(measured), 1) for u in used]
@@ -527,8 +533,8 @@ def main() -> int:
             if len(results.confirmed) < 2:
                 print("SELF-TEST: too few confirmed ballots to plant faults")
                 return 1
-            plant_faults(url, results)
-            planted = check_database(url, results)
+            plant_faults(url, results, args.secret_key)
+            planted = check_database(url, results, args.secret_key)
             caught = ok and planted["lost"] == 1 and planted["doubled"] == 1
             print(f"self-test, after planting one double and one loss: lost {planted['lost']}, "
                   f"doubled {planted['doubled']}")  # fmt: skip
@@ -544,7 +550,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
         if not args.keep_db:
-            drop_database(args.pg_port, name)
+            startup.drop_database(name, args.pg_port)
         hard_stop.cancel()
 
 

@@ -33,13 +33,21 @@ def client_network(address: str) -> str:
     return str(ip)
 
 
+def _address_hash() -> str:
+    """The client address's hash under today's key, computed once per request (each limit and the ballot ask)."""
+    found = request.environ.get("sipas.ip_hash")
+    if found is None:
+        found = request.environ["sipas.ip_hash"] = privacy.ip_hash(client_network(request.remote_addr or "unknown"))
+    return found
+
+
 def client_address_key() -> str:
     """Rate-limit key of the client address: its hash under today's key, never the address."""
-    return "ip:" + privacy.ip_hash(client_network(request.remote_addr or "unknown"))
+    return "ip:" + _address_hash()
 
 
 def client_ip_hash() -> str | None:
-    return privacy.ip_hash(client_network(request.remote_addr)) if request.remote_addr else None
+    return _address_hash() if request.remote_addr else None
 
 
 def device_id() -> str | None:
@@ -49,8 +57,10 @@ def device_id() -> str | None:
 
 
 def device_hash() -> str | None:
-    value = device_id()
-    return privacy.device_hash(value) if value else None
+    if "sipas.device_hash" not in request.environ:  # once per request: each limit and the ballot ask
+        value = device_id()
+        request.environ["sipas.device_hash"] = privacy.device_hash(value) if value else None
+    return request.environ["sipas.device_hash"]
 
 
 def device_key() -> str:

@@ -8,15 +8,20 @@ but for two hidden values: the idempotency key and the CSRF token. So:
   and embedded in every fresh page, the receipt-code pages too;
 - the whole fresh page of a QR counter is rendered once per counter (as the
   form reads it, ``CounterView``) and process, then served with the two values
-  put in place (``counter_form_page``): a form request costs no template work.
+  put in place (``counter_form_response``): a form request costs no template work, and a
+  gzip page no compression (its pieces are deflated once, the two values joined in as stored
+  blocks).
 """
 
 from __future__ import annotations
 
 import secrets
+import struct
 import threading
+import zlib
+from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import Response, current_app, make_response, render_template, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -83,43 +88,119 @@ def blank_form_page(counter, profile, *, action: str, field_choices, procedures,
                        questions_html=blank_questions(profile), kiosk=kiosk)  # fmt: skip
 
 
-_MAX_PAGES = 2_000
+#: cut pages kept per process: each holds the page without its questions block (a few KB, the
+#: block is shared), so a province's thousands of counters fit
+_MAX_PAGES = 5_000
 _KEY_MARK = "sipas-key-mark-e1f3a9"
+_QUESTIONS_MARK = "sipas-questions-mark-7c2d40"
 
 
-def _page_parts(counter, profile, action: str, field_choices, procedures) -> tuple[str, str, str] | None:
-    """Render a fresh page once, and cut it around its CSRF token and key (None if it cannot be cut)."""
+def _deflated(text: str, *, final: bool = False, level: int = 9) -> bytes:
+    """``text`` as raw deflate blocks ending on a byte boundary, so compressed pieces can be joined."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return compressor.compress(text.encode()) + compressor.flush(zlib.Z_FINISH if final else zlib.Z_FULL_FLUSH)
+
+
+def _stored_block(data: bytes) -> bytes:
+    """``data`` as one uncompressed, non-final deflate block (RFC 1951, 3.2.4): what varies per page."""
+    return b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
+
+
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # RFC 1952: deflate, no name, no time, OS unknown
+
+
+@dataclass(frozen=True)
+class _CutPage:
+    """A fresh page cut where the CSRF token and the key go, and around the (shared) questions block;
+    each piece also deflated once, so that a gzip page costs no compression per request."""
+
+    text: tuple[str, str, str, str]  # before the token | before the key | before the questions | after them
+    raw: tuple[bytes, bytes, bytes, bytes]
+    #: before the token | before the key | the rest, questions included (one piece: it compresses best whole)
+    deflated: tuple[bytes, bytes, bytes]
+
+    @classmethod
+    def cut(cls, html: str, token: str, questions: str) -> _CutPage | None:
+        if html.count(token) != 1 or html.count(_KEY_MARK) != 1 or html.count(_QUESTIONS_MARK) != 1:
+            return None
+        head, rest = html.split(token)
+        middle, rest = rest.split(_KEY_MARK)
+        before, after = rest.split(_QUESTIONS_MARK)
+        text = (head, middle, before, after)
+        deflated = (_deflated(head), _deflated(middle), _deflated(before + questions + after, final=True))
+        return cls(text, tuple(t.encode() for t in text), deflated)  # fmt: skip
+
+    def html(self, questions: str, token: str, key: str) -> str:
+        head, middle, before, after = self.text
+        return "".join((head, token, middle, key, before, questions, after))
+
+    def gzip(self, questions: bytes, token: str, key: str) -> bytes:
+        """The same page as ``html``, gzip-encoded: the pieces deflated once, the token and key stored as they are."""
+        token_b, key_b = token.encode(), key.encode()
+        crc = 0
+        for piece in (self.raw[0], token_b, self.raw[1], key_b, self.raw[2], questions, self.raw[3]):
+            crc = zlib.crc32(piece, crc)
+        size = sum(map(len, self.raw)) + len(token_b) + len(key_b) + len(questions)
+        head, middle, rest = self.deflated
+        return b"".join((_GZIP_HEADER, head, _stored_block(token_b), middle, _stored_block(key_b), rest,
+                         struct.pack("<II", crc, size & 0xFFFFFFFF)))  # fmt: skip
+
+
+_encoded_questions: dict[str, bytes] = {}
+
+
+def _questions(profile) -> bytes:
+    """The blank questions block as UTF-8 (once per profile and process)."""
+    with _lock:
+        found = _encoded_questions.get(profile.code)
+    if found is None:
+        found = str(blank_questions(profile)).encode()
+        with _lock:
+            _encoded_questions[profile.code] = found
+    return found
+
+
+def _page_parts(counter, profile, action: str, field_choices, procedures) -> _CutPage | None:
+    """Render a fresh page once, and cut it (None if it cannot be cut)."""
     form = make_form(profile.code, field_choices, procedures, with_questions=False)
     form.key.data = _KEY_MARK
-    html = render_form(counter, profile, form, action=action, questions_html=blank_questions(profile))
-    token = generate_csrf()  # the value the page was just rendered with (kept for the request)
-    if html.count(token) != 1 or html.count(_KEY_MARK) != 1:
-        return None
-    head, rest = html.split(token)
-    middle, tail = rest.split(_KEY_MARK)
-    return head, middle, tail
+    html = render_form(counter, profile, form, action=action, questions_html=Markup(_QUESTIONS_MARK))  # noqa: S704 (a constant)
+    # generate_csrf(): the token the page was just rendered with (kept for the request)
+    return _CutPage.cut(html, generate_csrf(), str(blank_questions(profile)))
 
 
-def counter_form_page(counter, profile, *, action: str, field_choices, procedures, key: str) -> str:
+def _accepts_gzip() -> bool:
+    return request.accept_encodings["gzip"] > 0
+
+
+def counter_form_response(counter, profile, *, action: str, field_choices, procedures, key: str) -> Response:
     """The fresh form page of a QR counter (a ``CounterView``), with ``key`` (its ballot token) and this session's CSRF token.
 
     The same page ``blank_form_page`` renders, from a copy cut once per counter and process;
     a counter whose name, unit or fields changed is a different ``CounterView``, so a new page.
+    A browser that takes gzip (every phone) gets it joined from pieces compressed once: the
+    page costs neither template work nor compression per request.
     """
     # per app (its config and URLs are in the page): (counter view, profile, action) → the page cut
-    # where the CSRF token and the key go
-    pages: dict[tuple, tuple[str, str, str]] = current_app.extensions.setdefault("sipas_form_pages", {})
+    pages: dict[tuple, _CutPage] = current_app.extensions.setdefault("sipas_form_pages", {})
     cache_key = (counter, profile.code, action)
     with _lock:
         parts = pages.get(cache_key)
     if parts is None:
         parts = _page_parts(counter, profile, action, field_choices, procedures)
         if parts is None:  # a token or key that the markup changed: render as usual
-            return blank_form_page(counter, profile, action=action, field_choices=field_choices,
-                                   procedures=procedures, key=key)  # fmt: skip
+            return make_response(blank_form_page(counter, profile, action=action, field_choices=field_choices,
+                                                 procedures=procedures, key=key))  # fmt: skip
         with _lock:
             if len(pages) >= _MAX_PAGES:
                 pages.clear()
             pages[cache_key] = parts
-    head, middle, tail = parts
-    return "".join((head, generate_csrf(), middle, key, tail))
+    token = generate_csrf()
+    if not _accepts_gzip():
+        response = make_response(parts.html(str(blank_questions(profile)), token, key))
+    else:
+        response = make_response(parts.gzip(_questions(profile), token, key))
+        response.mimetype = "text/html"
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response

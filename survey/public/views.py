@@ -22,7 +22,7 @@ from survey.public.clients import (
     page_device_id,
 )
 from survey.public.forms import answers_from, make_form, respondent_from
-from survey.public.rendering import counter_form_page, render_form
+from survey.public.rendering import counter_form_response, render_form
 from survey.services import ballot_tokens, counters, officers
 from survey.services.errors import InvalidSubmission
 from survey.services.responses import Ballot, submit_response
@@ -157,8 +157,8 @@ def survey_form(token: str):
         page = render_form(counter, profile, form, action=action, already_sent=True)
     else:
         key = ballot_tokens.issue(token, page_device_id())
-        page = counter_form_page(counter, profile, action=action, field_choices=field_choices, procedures=procedures,
-                                 key=key)  # fmt: skip
+        return ensure_device_cookie(counter_form_response(counter, profile, action=action, field_choices=field_choices,
+                                                          procedures=procedures, key=key))  # fmt: skip
     return ensure_device_cookie(make_response(page))
 
 

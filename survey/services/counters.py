@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload
 
 from survey.extensions import db
-from survey.models import Counter, Field, Procedure, Unit
+from survey.models import Counter, Field, Officer, OfficerShift, Procedure, Unit
 from survey.models.counters import new_token
 from survey.models.types import utcnow
 from survey.services.errors import DomainError
@@ -105,7 +106,8 @@ def _load_view(token: str) -> CounterView | None:
 
 
 class _ViewCache:
-    """token → (expiry, CounterView or None), per process; bounded, thread-safe."""
+    """key → (expiry, value), per process; bounded, thread-safe. A key is a token (its CounterView
+    or None), ``k:`` + a kiosk token, or ``roster:`` + counter id and day (the officers on duty)."""
 
     MAX_ENTRIES = 20_000
 
@@ -113,13 +115,13 @@ class _ViewCache:
         self.entries: dict[str, tuple[float, CounterView | None]] = {}
         self.lock = threading.Lock()
 
-    def get(self, token: str, ttl: float) -> CounterView | None:
+    def get(self, token: str, ttl: float, load=None):
         now = time.monotonic()
         with self.lock:
             hit = self.entries.get(token)
         if hit is not None and hit[0] > now:
             return hit[1]
-        view = _load_view(token)
+        view = (load or _load_view)(token)
         if ttl > 0:
             with self.lock:
                 if len(self.entries) >= self.MAX_ENTRIES:
@@ -155,12 +157,30 @@ def kiosk_view(token: str) -> CounterView | None:
     return _cache().get("k:" + token, current_app.config["COUNTER_CACHE_SECONDS"])
 
 
+def _load_roster(key: str) -> tuple[int, ...]:
+    _, counter_id, day = key.split(":")
+    stmt = select(OfficerShift.officer_id).where(
+        OfficerShift.counter_id == int(counter_id), OfficerShift.day == date.fromisoformat(day)
+    )
+    return tuple(sorted(set(db.session.scalars(stmt))))
+
+
+def on_duty(counter_id: int, day: date) -> tuple[int, ...]:
+    """The officers the roster puts at the counter on ``day`` (Vietnam date), kept as ``counter_view``.
+
+    Read once per counter, day and ``COUNTER_CACHE_SECONDS`` rather than on every ballot; a
+    roster changed on this server counts at once, on another within that many seconds.
+    """
+    return _cache().get(f"roster:{counter_id}:{day.isoformat()}", current_app.config["COUNTER_CACHE_SECONDS"],
+                        _load_roster)  # fmt: skip
+
+
 def forget_views() -> None:
     """Drop this process's copies: the next request reads each counter again."""
     _cache().clear()
 
 
-_VIEWED = (Counter, Unit, Field, Procedure)
+_VIEWED = (Counter, Unit, Field, Procedure, Officer, OfficerShift)
 
 
 @event.listens_for(Session, "after_flush")

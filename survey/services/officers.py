@@ -21,8 +21,9 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.figures.periods import VN
-from survey.models import Counter, Officer, OfficerShift, Unit
+from survey.models import Counter, Officer, Unit
 from survey.models.types import utcnow
+from survey.services.counters import on_duty
 from survey.services.errors import DomainError
 from survey.services.text import clean_text
 
@@ -94,12 +95,8 @@ def attribute(counter_id: int | None, submitted_at: datetime, *, placard_officer
         return receipt_officer_id, "receipt"
     if counter_id is None:
         return None, None
-    staffed = db.session.scalars(
-        select(OfficerShift.officer_id).where(
-            OfficerShift.counter_id == counter_id, OfficerShift.day == vietnam_day(submitted_at)
-        )
-    ).all()
-    if len(set(staffed)) == 1:
+    staffed = on_duty(counter_id, vietnam_day(submitted_at))
+    if len(staffed) == 1:
         return staffed[0], "roster"
     return None, None
 

@@ -151,6 +151,9 @@ def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = Fal
     check_ballot(ballot)
     response = build_response(ballot)
     trust.apply_flags(response, trust.assess(response, via_receipt=via_receipt))
+    # decided now, while the unanswered columns read as None: once the row is stored they would be
+    # loaded back from the database (one more SELECT a ballot)
+    complaint = feedback.raises_feedback(response, ballot.complaint)
     new_id = _insert_once(response)
     if new_id is None:  # sent before (double tap, back and send again, a retry)
         stored = existing_response(ballot.key)
@@ -161,7 +164,7 @@ def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = Fal
     response.id = new_id
     make_transient_to_detached(response)  # the row is stored: the session takes it as loaded
     db.session.add(response)
-    if feedback.raises_feedback(response, ballot.complaint):
+    if complaint:
         # a flagged ballot's complaint is raised too: a reviewer sees it with the ballot's flags
         feedback.open_item(response, complaint=ballot.complaint, contact=ballot.contact)
     elif ballot.contact is not None:  # the form refuses it first: a contact needs a complaint to answer

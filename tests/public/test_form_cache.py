@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 from analysis.profile import load_profile
 from survey.extensions import db
 from survey.models import Counter, Unit
@@ -48,3 +50,17 @@ def test_renamed_counter_or_unit_shows_at_once(app, client, make_counter):
         db.session.commit()
     page = client.get(f"/s/{counter.token}?moi=1").get_data(as_text=True)
     assert "Quầy Đất đai" in page and "UBND xã Bình Thạnh (mới)" in page
+
+
+def test_gzip_page_is_the_same_page_and_takes_a_ballot(app, client, make_counter):
+    # A phone asks for gzip: the page is joined from pieces compressed once, with its own hidden values
+    # put in; Python's gzip module checks the stream, its CRC and its length.
+    counter = make_counter()
+    plain = client.get(f"/s/{counter.token}").get_data(as_text=True)
+    response = client.get(f"/s/{counter.token}?moi=1", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert response.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in response.headers["Vary"]
+    page = gzip.decompress(response.get_data()).decode()
+    assert _without_hidden(page) == _without_hidden(plain)
+    assert hidden_fields(page)["key"] != hidden_fields(plain)["key"]
+    data = {**hidden_fields(page), **full_answers(), "field_code": "HT"}
+    assert client.post(f"/s/{counter.token}", data=data).status_code == 303
