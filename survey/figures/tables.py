@@ -78,6 +78,30 @@ def by_unit(scope: Scope, settings: Settings) -> pd.DataFrame:
     return ranked.sort_values(["rank", "index"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 
+def by_scopes(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tuple[int, ...]]],
+              ranked: bool = True) -> pd.DataFrame:  # fmt: skip
+    """Overall SIPAS of each named set of units (``(key, unit ids)``, e.g. each unit under a unit with
+    everything under it), in the given order, ranked among themselves (column ``key``).
+
+    ``scope``'s other filters apply to every set. Ranks follow ``rank_table`` (small samples unranked);
+    with fewer than two ranked sets, or ``ranked=False``, no set gets a rank: one set is never
+    "1st of 1".
+    """
+    parts = []
+    for key, unit_ids in scopes:
+        t = overall(table(replace(scope, unit_ids=tuple(unit_ids)), (), settings))
+        if not t.empty:
+            parts.append(t.assign(key=key))
+    if not parts:
+        return pd.DataFrame()
+    t = pd.concat(parts, ignore_index=True)
+    t = t[["key", *[c for c in t.columns if c != "key"]]]
+    out = rank_table(t, "key")
+    if not ranked or out["rank"].notna().sum() < 2:
+        out["rank"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    return out
+
+
 def by_field(scope: Scope, settings: Settings) -> pd.DataFrame:
     """Overall SIPAS per field with ``field_name``, lowest first."""
     t = overall(table(scope, ["field_code"], settings))

@@ -1,0 +1,31 @@
+/* Office pages: small comforts over pages that work without this script.
+   - The period form: only the boxes of the chosen kind of period are shown and sent; changing the
+     kind shows its boxes at once (without the script the page is sent and comes back with them).
+   - On a wide screen the filter box starts open (on a phone it stays one line until tapped). */
+(function () {
+  "use strict";
+  function showPeriodBoxes(select) {
+    var boxes = document.querySelectorAll("fieldset.period-box[data-kind]");
+    for (var i = 0; i < boxes.length; i++) {
+      var on = boxes[i].getAttribute("data-kind") === select.value;
+      boxes[i].hidden = !on;
+      boxes[i].disabled = !on;
+    }
+  }
+  function start() {
+    var kind = document.querySelector("select[data-period-kind]");
+    if (kind) {
+      kind.addEventListener("change", function () { showPeriodBoxes(kind); });
+      showPeriodBoxes(kind);
+    }
+    var box = document.querySelector("details.filter-box");
+    if (box && window.matchMedia && window.matchMedia("(min-width: 48em)").matches) {
+      box.open = true;
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
