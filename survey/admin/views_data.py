@@ -38,6 +38,11 @@ class View:
     summary: dict = field(default_factory=dict)
     #: the overview's first screen (see :func:`overview`); its first table goes under "Chi tiết cách tính"
     headline: dict | None = None
+    #: per table, the columns a phone shows at once (the others are one tap away); None: every column
+    primary: list[tuple[str, ...] | None] = field(default_factory=list)
+
+    def primary_of(self, index: int) -> tuple[str, ...] | None:
+        return self.primary[index] if index < len(self.primary) else None
 
 
 def _value(x):
@@ -134,7 +139,8 @@ def overview(f: Filters) -> View:
     }  # fmt: skip
     return View("overview", "Tổng quan", [table, _feedback_table(f)], notes=_method_notes(f),
                 summary={"respondents": respondents, "excluded": excluded.text(),
-                         "response_rate": response_rates.overview(f.scope())}, headline=headline)  # fmt: skip
+                         "response_rate": response_rates.overview(f.scope())}, headline=headline,
+                primary=[("name", "index", "change"), ("unit", "received", "share_on_time")])  # fmt: skip
 
 
 def _feedback_table(f: Filters) -> Table:
@@ -165,7 +171,7 @@ def fields(f: Filters) -> View:
                            "flag": labels.flags(r.flag, f.settings.min_n)})  # fmt: skip
         bars.append((r.field_name, _value(r.index), "small_sample" in str(r.flag)))
     chart = charts.bar_list(bars, table.title) if bars else None
-    return View("fields", "Theo lĩnh vực", [table], chart=chart,
+    return View("fields", "Theo lĩnh vực", [table], chart=chart, primary=[("field_name", "index", "n_responses")],
                 notes=["Sắp xếp từ thấp đến cao. Thanh màu xám, dấu *: mẫu nhỏ."])  # fmt: skip
 
 
@@ -188,9 +194,10 @@ def units(f: Filters) -> View:
     unranked; a unit with nothing under it, or its own counters alone, has nothing to be ranked against.
     """
     parent = f.unit
-    if parent is None:
+    if parent is None:  # every unit: from the top, down a chain of single units to where units branch
         tops = _children(None)
-        parent = tops[0] if len(tops) == 1 else None
+        while len(tops) == 1:
+            parent, tops = tops[0], _children(tops[0])
     columns = [Column("rank", "Hạng", "rank"), Column("unit_name", "Đơn vị"),
                Column("index", "Tỷ lệ hài lòng", "percent"), *_interval(f),
                Column("n_responses", "Số phiếu", "int"), Column("flag", "Ghi chú")]  # fmt: skip
@@ -224,7 +231,8 @@ def units(f: Filters) -> View:
             notes = [f"{f.scope_name} không có đơn vị trực thuộc để so sánh, nên không xếp hạng. Xem “Xu hướng” "
                      "để so với các tháng trước."]  # fmt: skip
     chart = charts.bar_list(bars, tables_[0].title) if bars else None
-    return View("units", "Theo đơn vị", tables_, chart=chart, notes=notes)
+    primary = ("rank", "unit_name", "index", "n_responses")
+    return View("units", "Theo đơn vị", tables_, chart=chart, notes=notes, primary=[primary, primary])
 
 
 def trend(f: Filters) -> View:
@@ -246,7 +254,7 @@ def trend(f: Filters) -> View:
         table.rows.append(row)
     chart = charts.line_chart([f"{m % 100:02d}/{m // 100 % 100:02d}" for m in months],
                               [(labels.code_name(profile, c), series[c]) for c in codes], table.title)  # fmt: skip
-    return View("trend", "Xu hướng", [table], chart=chart)
+    return View("trend", "Xu hướng", [table], chart=chart, primary=[("month", "n_responses", "SIPAS")])
 
 
 def items(f: Filters) -> View:
@@ -264,7 +272,7 @@ def items(f: Filters) -> View:
         table.rows.append(r)
         bars.append((r["code"], [r["n1"], r["n2"], r["n3"], r["n4"], r["n5"], r["n_na"]]))
     chart = charts.stacked_bars(bars, names, table.title) if any(sum(b[1]) for b in bars) else None
-    return View("items", "Từng tiêu chí", [table], chart=chart)
+    return View("items", "Từng tiêu chí", [table], chart=chart, primary=[("code", "text", "index")])
 
 
 def expectations(f: Filters) -> View:
@@ -281,7 +289,12 @@ def expectations(f: Filters) -> View:
                 Column("percent", "Tỷ lệ", "percent")])  # fmt: skip
     for r in p.to_dict("records") if not p.empty else []:
         pt.rows.append({k: _value(v) for k, v in r.items()})
-    return View("expectations", "Mong đợi, nhận định", [xt, pt])
+    return View(
+        "expectations",
+        "Mong đợi, nhận định",
+        [xt, pt],
+        primary=[("rank", "text", "percent"), ("text", "label", "percent")],
+    )
 
 
 def comments(f: Filters) -> View:

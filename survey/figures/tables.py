@@ -88,18 +88,22 @@ def by_scopes(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tupl
     "1st of 1".
     """
     parts = []
-    for key, unit_ids in scopes:
+    for key, unit_ids in scopes:  # one read each: a set's figures are not the sum of its units' figures
         t = overall(table(replace(scope, unit_ids=tuple(unit_ids)), (), settings))
         if not t.empty:
             parts.append(t.assign(key=key))
     if not parts:
         return pd.DataFrame()
     t = pd.concat(parts, ignore_index=True)
-    t = t[["key", *[c for c in t.columns if c != "key"]]]
+    t = t[t["n_responses"] > 0]
+    if t.empty:
+        return pd.DataFrame()
+    t = t[["key", *[c for c in t.columns if c != "key"]]].reset_index(drop=True)
     out = rank_table(t, "key")
     if not ranked or out["rank"].notna().sum() < 2:
         out["rank"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
-    return out
+        return out
+    return out.sort_values(["rank", "index"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 
 def by_field(scope: Scope, settings: Settings) -> pd.DataFrame:
