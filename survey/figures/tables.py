@@ -81,14 +81,14 @@ def by_unit(scope: Scope, settings: Settings) -> pd.DataFrame:
 def by_scopes(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tuple[int, ...]]],
               ranked: bool = True) -> pd.DataFrame:  # fmt: skip
     """Overall SIPAS of each named set of units (``(key, unit ids)``, e.g. each unit under a unit with
-    everything under it), in the given order, ranked among themselves (column ``key``).
+    everything under it), ranked among themselves (column ``key``), best first; unranked: in the given order.
 
     ``scope``'s other filters apply to every set. Ranks follow ``rank_table`` (small samples unranked);
     with fewer than two ranked sets, or ``ranked=False``, no set gets a rank: one set is never
     "1st of 1".
     """
     parts = []
-    for key, unit_ids in scopes:  # one read each: a set's figures are not the sum of its units' figures
+    for key, unit_ids in scopes:  # one read each: a set's index comes from its answers, never from its units' indices
         t = overall(table(replace(scope, unit_ids=tuple(unit_ids)), (), settings))
         if not t.empty:
             parts.append(t.assign(key=key))

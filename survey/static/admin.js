@@ -12,7 +12,21 @@
       boxes[i].disabled = !on;
     }
   }
+  /* a table wider than a phone scrolls inside its box: the box can take the focus, so the keyboard scrolls it */
+  function focusableScrollBoxes() {
+    var boxes = document.querySelectorAll(".table-wrap");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        var caption = box.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Bảng");
+      }
+    }
+  }
   function start() {
+    focusableScrollBoxes();
     var kind = document.querySelector("select[data-period-kind]");
     if (kind) {
       kind.addEventListener("change", function () { showPeriodBoxes(kind); });
