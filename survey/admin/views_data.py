@@ -79,7 +79,7 @@ def _moves(current, other, f: Filters) -> dict:
 def _comparison(move, period) -> dict:
     """One line of the headline: the change against ``period`` in words, and whether it is beyond chance."""
     if move is None or not fmt.defined(move.change):
-        return {"against": period.phrase, "words": "chưa có số liệu để so sánh", "significant": None}
+        return {"against": period.phrase, "words": "chưa có số liệu", "significant": None}
     significant = bool(move.significant)
     mark, words, explanation = labels.SIGNIFICANCE[significant]
     return {"against": period.phrase, "words": labels.change_words(move.change), "significant": significant,
