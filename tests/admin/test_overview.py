@@ -95,7 +95,7 @@ def test_a_unit_and_its_own_counters_are_two_named_choices(client, world, distri
     assert 'value="rieng:H-BS" selected' in own
 
 
-def test_ranking_compares_siblings_and_shows_the_parent_apart(client, world, district_counter, login):
+def test_ranking_compares_siblings_and_shows_the_parent_apart(app, client, world, district_counter, login):
     login("vanphong")
     page = client.get("/admin/don-vi?unit=H-BS&month=2026-10").get_data(as_text=True)
     ranked, apart = page.split("số liệu chung, không xếp hạng")
@@ -103,6 +103,11 @@ def test_ranking_compares_siblings_and_shows_the_parent_apart(client, world, dis
     assert ranks == [("1", "UBND thị trấn Châu Ổ"), ("2", "UBND xã Bình Chánh")]  # level 4 before level 2
     assert "Xếp hạng các đơn vị trực thuộc — Toàn huyện Bình Sơn" in ranked
     assert re.search(r">Toàn huyện Bình Sơn</td>.*?data-label=\"Số phiếu\" class=\"num\">97<", apart, re.S)
+    everything = (world["district"].id, world["a"].id, world["b"].id)
+    whole = fmt.percent(_sipas(app, everything, 202610))  # from analysis, not through the ranking's sums
+    assert re.search(rf">Toàn huyện Bình Sơn</td>\s*<td data-label=\"Tỷ lệ hài lòng\" class=\"num\">{whole}<", apart)
+    chau_o = fmt.percent(_sipas(app, (world["a"].id,), 202610))
+    assert re.search(rf">UBND thị trấn Châu Ổ</td>\s*<td data-label=\"Tỷ lệ hài lòng\" class=\"num\">{chau_o}<", ranked)
     assert re.search(r">Bộ phận Một cửa của UBND huyện Bình Sơn</td>.*?data-label=\"Số phiếu\" class=\"num\">10<",
                      apart, re.S)  # fmt: skip
 
