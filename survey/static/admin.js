@@ -25,7 +25,17 @@
       }
     }
   }
+  /* on a phone a table card shows its main figures; the card takes the focus, and then shows the rest */
+  function tappableCards() {
+    document.documentElement.classList.add("js");
+    if (!(window.matchMedia && window.matchMedia("(max-width: 47.99em)").matches)) return;
+    var rows = document.querySelectorAll("table.cards.has-more tbody tr");
+    for (var i = 0; i < rows.length; i++) {
+      rows[i].setAttribute("tabindex", "0");
+    }
+  }
   function start() {
+    tappableCards();
     focusableScrollBoxes();
     var kind = document.querySelector("select[data-period-kind]");
     if (kind) {
