@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, abort, current_app, url_for
 
 #: files served under hashed names (the rest of survey/static keeps Flask's plain /static route)
-HASHED = ("site.css", "admin.css", "form.js", "favicon.svg")
+HASHED = ("site.css", "admin.css", "form.js", "admin.js", "favicon.svg")
 YEAR = 365 * 24 * 3600
 
 bp = Blueprint("assets", __name__)

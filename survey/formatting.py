@@ -5,6 +5,7 @@
 
 from survey.figures.export import shown
 from survey.figures.fmt import FILTERS as _FORMAT_FILTERS
+from survey.figures.labels import period_label
 from survey.services.masking import mask_personal
 
-FILTERS = {**_FORMAT_FILTERS, "figure": shown, "mask": mask_personal}
+FILTERS = {**_FORMAT_FILTERS, "figure": shown, "mask": mask_personal, "period_label": period_label}

@@ -24,6 +24,9 @@ def render_view(name: str):
         field_options=filters.field_options(),
         channels=list(labels.CHANNELS.items()),
         profiles=labels.profiles(),
+        period_kinds=labels.PERIOD_KINDS,
+        period_form=filters.period_form(f.period),
+        all_units=labels.ALL_UNITS,
     )
 
 

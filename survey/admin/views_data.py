@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from analysis.indices import OVERALL_CODE
 from analysis.profile import load_profile
 from survey import queries
-from survey.admin import charts
+from survey.admin import charts, filters
 from survey.admin.filters import Filters
 from survey.extensions import db
 from survey.figures import boundaries, derived, fmt, labels, province, tables
@@ -22,6 +23,7 @@ from survey.models import Unit
 from survey.models.types import utcnow
 from survey.services import response_rates
 from survey.services.masking import mask_personal
+from survey.services.units import subtree_ids
 
 ViewTable = Table  # a view's table is an export table
 
@@ -34,6 +36,13 @@ class View:
     chart: str | None = None
     notes: list[str] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
+    #: the overview's first screen (see :func:`overview`); its first table goes under "Chi tiết cách tính"
+    headline: dict | None = None
+    #: per table, the columns a phone shows at once (the others are one tap away); None: every column
+    primary: list[tuple[str, ...] | None] = field(default_factory=list)
+
+    def primary_of(self, index: int) -> tuple[str, ...] | None:
+        return self.primary[index] if index < len(self.primary) else None
 
 
 def _value(x):
@@ -42,45 +51,97 @@ def _value(x):
 
 def _interval(f: Filters) -> list[Column]:
     level = fmt.number(100 * f.settings.confidence, 0)
-    return [Column("ci_low", f"KTC {level}% (cận dưới)", "percent"),
-            Column("ci_high", f"KTC {level}% (cận trên)", "percent")]  # fmt: skip
+    return [Column("ci_low", f"Khoảng tin cậy {level} %: từ", "percent"),
+            Column("ci_high", f"Khoảng tin cậy {level} %: đến", "percent")]  # fmt: skip
+
+
+def _method_notes(f: Filters) -> list[str]:
+    """How the overview's figures are made, in plain words (the "Chi tiết cách tính" block)."""
+    level = fmt.number(100 * f.settings.confidence, 0)
+    return [
+        f"Tỷ lệ hài lòng: {labels.RULES[f.settings.rule]}. Một câu trả lời là hài lòng khi người dân chọn "
+        "mức 4 hoặc 5; câu bỏ trống hoặc “không đánh giá” không được tính.",
+        f"Khoảng tin cậy {level} %: vì chỉ một phần người dân trả lời phiếu, con số thật của mọi người dân đến "
+        f"làm thủ tục có thể lệch đôi chút; với độ tin cậy {level} % nó nằm trong khoảng “từ … đến …”. Ít phiếu "
+        "thì khoảng rộng. Khoảng của từng tiêu chí tính theo công thức Wilson; của chỉ số yếu tố và chỉ số "
+        "chung có tính đến việc mỗi người trả lời nhiều tiêu chí (phương pháp delta).",
+        f"Thay đổi rõ rệt: mức thay đổi so với kỳ kia lớn hơn dao động ngẫu nhiên của hai mẫu, ở độ tin cậy "
+        f"{level} %. Thay đổi không rõ rệt có thể chỉ do ngẫu nhiên.",
+        f"Dưới {fmt.integer(f.settings.min_n)} phiếu là mẫu nhỏ: vẫn tính chỉ số nhưng không xếp hạng.",
+    ]
+
+
+def _moves(current, other, f: Filters) -> dict:
+    change = tables.change(current, tables.composites(other), f.settings)
+    return {(r.level, r.code): r for r in change.itertuples()} if not change.empty else {}
+
+
+def _comparison(move, period) -> dict:
+    """One line of the headline: the change against ``period`` in words, and whether it is beyond chance."""
+    if move is None or not fmt.defined(move.change):
+        return {"against": period.phrase, "words": "chưa có số liệu", "significant": None}
+    significant = bool(move.significant)
+    mark, words, explanation = labels.SIGNIFICANCE[significant]
+    return {"against": period.phrase, "words": labels.change_words(move.change), "significant": significant,
+            "mark": mark, "mark_words": words, "explanation": explanation,
+            "direction": "up" if move.change > 0 else ("down" if move.change < 0 else "same")}  # fmt: skip
 
 
 def overview(f: Filters) -> View:
+    """The leader's first screen: SIPAS, its change in words, five elements, ballots, complaints on time."""
     profile = load_profile(f.profile)
-    current = tables.table(f.scope(), (), f.settings)
-    previous = tables.table(f.scope(f.period.previous()), (), f.settings)
-    comp = tables.composites(current)
-    change = tables.change(comp, tables.composites(previous), f.settings)
-    moves = {(r.level, r.code): r for r in change.itertuples()} if not change.empty else {}
+    comp = tables.composites(tables.table(f.scope(), (), f.settings))
+    previous, year_ago = f.period.previous(), f.period.year_ago()
+    moves = _moves(comp, tables.table(f.scope(previous), (), f.settings), f)
+    moves_year = _moves(comp, tables.table(f.scope(year_ago), (), f.settings), f)
     table = Table(
-        f"Chỉ số hài lòng — {f.period.label}",
+        f"Chỉ số hài lòng — {f.scope_name}, {f.period.label}",
         [
             Column("name", "Chỉ số"),
             Column("index", "Tỷ lệ hài lòng", "percent"),
             *_interval(f),
             Column("n_valid", "Số câu trả lời hợp lệ", "int"),
-            Column("change", "Thay đổi so với kỳ trước (điểm %)", "points"),
-            Column("significant", "Thay đổi có ý nghĩa thống kê"),
+            Column("change", f"So với {previous.phrase} (điểm %)", "points"),
+            Column("significant", "Thay đổi rõ rệt (so với kỳ trước)"),
+            Column("change_year", f"So với {year_ago.phrase} (điểm %)", "points"),
+            Column("significant_year", "Thay đổi rõ rệt (so với cùng kỳ năm trước)"),
             Column("flag", "Ghi chú"),
         ],  # fmt: skip
     )
-    respondents = 0
+    respondents, headline_index, headline_flag, elements = 0, None, "", []
     for r in comp.itertuples() if not comp.empty else []:
-        move = moves.get((r.level, r.code))
+        move, move_year = moves.get((r.level, r.code)), moves_year.get((r.level, r.code))
         table.rows.append({"name": labels.code_name(profile, r.code), "code": r.code, "index": _value(r.index),
                            "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high), "n_valid": int(r.n_valid),
                            "change": _value(move.change) if move is not None else None,
                            "significant": "" if move is None else labels.SIGNIFICANT[bool(move.significant)],
+                           "change_year": _value(move_year.change) if move_year is not None else None,
+                           "significant_year": "" if move_year is None
+                           else labels.SIGNIFICANT[bool(move_year.significant)],
                            "flag": labels.flags(r.flag, f.settings.min_n)})  # fmt: skip
         respondents = int(r.n_responses)
-    notes = [f"Cách tính chỉ số thành phần và chỉ số chung: {labels.RULES[f.settings.rule]}.",
-             "Khoảng tin cậy: Wilson cho từng tiêu chí; phương pháp delta (tuyến tính hoá) cho chỉ số gộp."]  # fmt: skip
-    notes += boundaries.notes(f.scope()) + province.notes(f.unit, f.scope(), f.settings)
+        if r.level == "overall":
+            headline_index, headline_flag = _value(r.index), labels.flags(r.flag, f.settings.min_n)
+        else:
+            elements.append((labels.code_name(profile, r.code), _value(r.index), "small_sample" in str(r.flag)))
+    overall_key = ("overall", OVERALL_CODE)
     excluded = derived.excluded_total(f.scope())
+    complaints = sum(derived.feedback(f.period, f.unit_ids, utcnow()).values(), derived.FeedbackSummary())
+    headline = {
+        "index": headline_index,
+        "flag": headline_flag,
+        "comparisons": [_comparison(moves.get(overall_key), previous), _comparison(moves_year.get(overall_key), year_ago)],
+        "elements": charts.bar_list(elements, "Chỉ số của 5 yếu tố") if elements else None,
+        "respondents": respondents,
+        "excluded": excluded.total,
+        "excluded_text": excluded.text(),
+        "complaints": complaints,
+    }  # fmt: skip
+    notes = _method_notes(f) + boundaries.notes(f.scope()) + province.notes(f.unit, f.scope(), f.settings)
     return View("overview", "Tổng quan", [table, _feedback_table(f)], notes=notes,
                 summary={"respondents": respondents, "excluded": excluded.text(),
-                         "response_rate": response_rates.overview(f.scope())})  # fmt: skip
+                         "response_rate": response_rates.overview(f.scope())}, headline=headline,
+                primary=[("name", "index", "change"), ("unit", "received", "share_on_time")])  # fmt: skip
 
 
 def _feedback_table(f: Filters) -> Table:
@@ -88,7 +149,7 @@ def _feedback_table(f: Filters) -> Table:
     summaries = derived.feedback(f.period, f.unit_ids, utcnow())
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(summaries)))).all())
     names_of = labels.FEEDBACK
-    table = Table(f"Phản ánh, kiến nghị tiếp nhận trong kỳ — {f.period.label}",
+    table = Table(f"Phản ánh, kiến nghị tiếp nhận trong kỳ — {f.scope_name}, {f.period.label}",
                   [Column("unit", "Đơn vị"), Column("received", names_of["received"], "int"),
                    Column("answered", names_of["answered"], "int"), Column("on_time", names_of["on_time"], "int"),
                    Column("share_on_time", names_of["share_on_time"], "percent"),
@@ -101,7 +162,7 @@ def _feedback_table(f: Filters) -> Table:
 
 def fields(f: Filters) -> View:
     t = tables.by_field(f.scope(), f.settings)
-    table = Table(f"Chỉ số SIPAS theo lĩnh vực — {f.period.label}",
+    table = Table(f"Chỉ số SIPAS theo lĩnh vực — {f.scope_name}, {f.period.label}",
                   [Column("field_name", "Lĩnh vực"), Column("index", "Tỷ lệ hài lòng", "percent"), *_interval(f),
                    Column("n_responses", "Số phiếu", "int"), Column("flag", "Ghi chú")])  # fmt: skip
     bars = []
@@ -110,26 +171,69 @@ def fields(f: Filters) -> View:
                            "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high), "n_responses": int(r.n_responses),
                            "flag": labels.flags(r.flag, f.settings.min_n)})  # fmt: skip
         bars.append((r.field_name, _value(r.index), "small_sample" in str(r.flag)))
-    chart = charts.bar_chart(bars, table.title) if bars else None
-    return View("fields", "Theo lĩnh vực", [table], chart=chart,
+    chart = charts.bar_list(bars, table.title) if bars else None
+    return View("fields", "Theo lĩnh vực", [table], chart=chart, primary=[("field_name", "index", "n_responses")],
                 notes=["Sắp xếp từ thấp đến cao. Thanh màu xám, dấu *: mẫu nhỏ."])  # fmt: skip
 
 
+def _children(unit: Unit | None) -> list[Unit]:
+    """The units directly under ``unit`` (under nothing: the top units), by name."""
+    parent = Unit.parent_id.is_(None) if unit is None else Unit.parent_id == unit.id
+    return list(db.session.scalars(select(Unit).where(parent).order_by(Unit.name)))
+
+
+def _unit_rows(t, names: dict[str, str], f: Filters) -> list[dict]:
+    return [{"rank": _value(r.rank), "unit_code": r.key, "unit_name": names[r.key], "index": _value(r.index),
+             "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high), "n_responses": int(r.n_responses),
+             "flag": labels.flags(r.flag, f.settings.min_n)} for r in (t.itertuples() if not t.empty else [])]  # fmt: skip
+
+
 def units(f: Filters) -> View:
-    t = tables.by_unit(f.scope(), f.settings)
-    table = Table(f"Xếp hạng đơn vị theo chỉ số SIPAS — {f.period.label}",
-                  [Column("rank", "Hạng", "rank"), Column("unit_name", "Đơn vị"),
-                   Column("index", "Tỷ lệ hài lòng", "percent"), *_interval(f),
-                   Column("n_responses", "Số phiếu", "int"), Column("flag", "Ghi chú")])  # fmt: skip
+    """Units side by side: the units directly under the chosen one, each with everything under it.
+
+    Only siblings are ranked. The chosen unit itself (all of it, and its own counters) is shown apart,
+    unranked; a unit with nothing under it, or its own counters alone, has nothing to be ranked against.
+    """
+    parent = f.unit
+    if parent is None:  # every unit: from the top, down a chain of single units to where units branch
+        tops = _children(None)
+        while len(tops) == 1:
+            parent, tops = tops[0], _children(tops[0])
+    columns = [Column("rank", "Hạng", "rank"), Column("unit_name", "Đơn vị"),
+               Column("index", "Tỷ lệ hài lòng", "percent"), *_interval(f),
+               Column("n_responses", "Số phiếu", "int"), Column("flag", "Ghi chú")]  # fmt: skip
+    notes = ["Chỉ so sánh các đơn vị cùng cấp, mỗi đơn vị tính cả các đơn vị trực thuộc. Hạng theo giá trị làm "
+             "tròn 2 chữ số; bằng nhau thì cùng hạng cao hơn; mẫu nhỏ không xếp hạng."]  # fmt: skip
+    children = [] if f.unit_alone else _children(parent)
+    tables_: list[Table] = []
     bars = []
-    for r in t.itertuples() if not t.empty else []:
-        table.rows.append({"rank": _value(r.rank), "unit_code": r.unit_code, "unit_name": r.unit_name,
-                           "index": _value(r.index), "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high),
-                           "n_responses": int(r.n_responses), "flag": labels.flags(r.flag, f.settings.min_n)})  # fmt: skip
-        bars.append((r.unit_name, _value(r.index), "small_sample" in str(r.flag)))
-    chart = charts.bar_chart(bars, table.title) if bars else None
-    return View("units", "Theo đơn vị", [table], chart=chart,
-                notes=["Hạng theo giá trị làm tròn 2 chữ số; bằng nhau thì cùng hạng cao hơn; mẫu nhỏ không xếp hạng."])  # fmt: skip
+    if children:
+        has_own = {u.id: bool(_children(u)) for u in children}
+        names = {u.code: labels.unit_scope_name(u.name, has_children=has_own[u.id]) for u in children}
+        t = tables.by_scopes(f.scope(), f.settings, [(u.code, tuple(subtree_ids(u.id))) for u in children])
+        where = labels.unit_scope_name(parent.name) if parent is not None else labels.ALL_UNITS.lower()
+        ranked = Table(f"Xếp hạng các đơn vị trực thuộc — {where}, {f.period.label}", columns,
+                       _unit_rows(t, names, f))  # fmt: skip
+        tables_.append(ranked)
+        bars = [(r["unit_name"], r["index"], "Mẫu nhỏ" in r["flag"]) for r in ranked.rows]
+        if t.empty or t["rank"].isna().all():
+            notes.append("Chưa xếp hạng: cần ít nhất hai đơn vị đủ số phiếu.")
+    if parent is not None:
+        whole = labels.unit_scope_name(parent.name, has_children=bool(children) or f.unit_alone)
+        own = labels.unit_scope_name(parent.name, alone=True)
+        sets = [(parent.code, tuple(subtree_ids(parent.id)))] if not f.unit_alone else []
+        if children or f.unit_alone:
+            sets.append((filters.ALONE + parent.code, (parent.id,)))
+        t = tables.by_scopes(f.scope(), f.settings, sets, ranked=False)
+        apart = Table(f"{whole}: số liệu chung, không xếp hạng — {f.period.label}", columns[1:],
+                      _unit_rows(t, {parent.code: whole, filters.ALONE + parent.code: own}, f))  # fmt: skip
+        tables_.append(apart)
+        if not children:
+            notes = [f"{f.scope_name} không có đơn vị trực thuộc để so sánh, nên không xếp hạng. Xem “Xu hướng” "
+                     "để so với các tháng trước."]  # fmt: skip
+    chart = charts.bar_list(bars, tables_[0].title) if bars else None
+    primary = ("rank", "unit_name", "index", "n_responses")
+    return View("units", "Theo đơn vị", tables_, chart=chart, notes=notes, primary=[primary, primary])
 
 
 def trend(f: Filters) -> View:
@@ -138,7 +242,7 @@ def trend(f: Filters) -> View:
     codes = ["SIPAS", *(e.code for e in profile.elements)]
     columns = [Column("month", "Tháng"), Column("n_responses", "Số phiếu", "int")]
     columns += [Column(c, labels.code_name(profile, c), "percent") for c in codes]
-    table = Table("Diễn biến 12 tháng", columns)
+    table = Table(f"Diễn biến 12 tháng đến {f.period.phrase} — {f.scope_name}", columns)
     series: dict[str, list] = {c: [] for c in codes}
     keys = {m: f"{m // 100:04d}-{m % 100:02d}" for m in months}
     for m in months:
@@ -153,7 +257,14 @@ def trend(f: Filters) -> View:
     chart = charts.line_chart([f"{m % 100:02d}/{m // 100 % 100:02d}" for m in months],
                               [(labels.code_name(profile, c), series[c]) for c in codes], table.title,
                               {months.index(m): label for m, label in breaks.items()})  # fmt: skip
-    return View("trend", "Xu hướng", [table], chart=chart, notes=boundaries.notes(f.scope(), chart=True))
+    return View(
+        "trend",
+        "Xu hướng",
+        [table],
+        chart=chart,
+        notes=boundaries.notes(f.scope(), chart=True),
+        primary=[("month", "n_responses", "SIPAS")],
+    )
 
 
 def items(f: Filters) -> View:
@@ -164,31 +275,36 @@ def items(f: Filters) -> View:
     columns += [Column(f"n{v}", label, "int") for v, label in zip(range(1, 6), names, strict=False)]
     columns += [Column("n_na", "Không đánh giá", "int"), Column("n_blank", "Bỏ trống", "int"),
                 Column("index", "Tỷ lệ hài lòng", "percent")]  # fmt: skip
-    table = Table(f"Phân bố mức đánh giá từng tiêu chí — {f.period.label}", columns)
+    table = Table(f"Phân bố mức đánh giá từng tiêu chí — {f.scope_name}, {f.period.label}", columns)
     bars = []
     for r in d.to_dict("records"):
         r["index"] = _value(r.get("index"))
         table.rows.append(r)
         bars.append((r["code"], [r["n1"], r["n2"], r["n3"], r["n4"], r["n5"], r["n_na"]]))
     chart = charts.stacked_bars(bars, names, table.title) if any(sum(b[1]) for b in bars) else None
-    return View("items", "Từng tiêu chí", [table], chart=chart)
+    return View("items", "Từng tiêu chí", [table], chart=chart, primary=[("code", "text", "index")])
 
 
 def expectations(f: Filters) -> View:
     counts = queries.counts(f.scope())
     x = tables.expectations(f.scope(), counts)
     p = tables.perception(f.scope(), counts)
-    xt = Table(f"Mong đợi cải thiện — {f.period.label}",
+    xt = Table(f"Mong đợi cải thiện — {f.scope_name}, {f.period.label}",
                [Column("rank", "Hạng", "rank"), Column("text", "Nội dung"),
                 Column("percent", "Tỷ lệ mong muốn (mức 3–4)", "percent"), Column("n_valid", "Số trả lời", "int")])  # fmt: skip
     for r in x.to_dict("records") if not x.empty else []:
         xt.rows.append({k: _value(v) for k, v in r.items()})
-    pt = Table("Nhận định về nhũng nhiễu, chi trả ngoài quy định",
+    pt = Table(f"Nhận định về nhũng nhiễu, chi trả ngoài quy định — {f.scope_name}, {f.period.label}",
                [Column("text", "Câu hỏi"), Column("label", "Lựa chọn"), Column("n", "Số trả lời", "int"),
                 Column("percent", "Tỷ lệ", "percent")])  # fmt: skip
     for r in p.to_dict("records") if not p.empty else []:
         pt.rows.append({k: _value(v) for k, v in r.items()})
-    return View("expectations", "Mong đợi, nhận định", [xt, pt])
+    return View(
+        "expectations",
+        "Mong đợi, nhận định",
+        [xt, pt],
+        primary=[("rank", "text", "percent"), ("text", "label", "percent")],
+    )
 
 
 def comments(f: Filters) -> View:
@@ -196,7 +312,7 @@ def comments(f: Filters) -> View:
     officer = f.unit_ids is not None
     rows = [{**r, "comment": mask_personal(r["comment"]), "submitted_at": r["submitted_at"].astimezone(VN).date()
              if officer else r["submitted_at"]} for r in tables.comments(f.scope())]  # fmt: skip
-    table = Table(f"Ý kiến của người dân — {f.period.label}",
+    table = Table(f"Ý kiến của người dân — {f.scope_name}, {f.period.label}",
                   [Column("submitted_at", "Ngày" if officer else "Thời gian", "date" if officer else "datetime"),
                    Column("unit", "Đơn vị"), Column("field", "Lĩnh vực"), Column("comment", "Ý kiến")], rows)  # fmt: skip
     return View(

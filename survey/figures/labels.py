@@ -99,3 +99,91 @@ def excluded_text(total: int, by_reason: dict[str, int]) -> str:
         return "Không có phiếu nào bị loại"
     reasons = "; ".join(f"{EXCLUSION_REASONS[r]}: {integer(n)}" for r, n in by_reason.items() if n)
     return f"{integer(total)} phiếu bị loại ({reasons})" if reasons else f"{integer(total)} phiếu bị loại"
+
+
+# ---- the office's overview: a change in words, its significance, units by scope -------------
+
+#: whether a change is larger than chance: (mark, words, explanation shown on hover or tap)
+SIGNIFICANCE = {
+    True: ("●", "thay đổi rõ rệt",
+           "Mức thay đổi lớn hơn dao động ngẫu nhiên do chỉ hỏi một phần người dân: có thể tin là chất lượng "
+           "phục vụ đã thay đổi."),
+    False: ("○", "chưa đủ để kết luận",
+            "Mức thay đổi nằm trong dao động ngẫu nhiên do chỉ hỏi một phần người dân: chưa thể nói chất lượng "
+            "phục vụ đã thay đổi."),
+}  # fmt: skip
+
+
+def change_words(change: object, decimals: int = 2) -> str:
+    """A change in percentage points in words: ``2.114`` → ``tăng 2,11 điểm``; ``-0.5`` → ``giảm 0,50 điểm``.
+
+    A change that rounds to zero is ``không đổi``; an undefined one (no figure to compare) is ``—``.
+    """
+    from survey.figures.fmt import DASH, defined, number, rounded
+
+    if not defined(change):
+        return DASH
+    shown = rounded(float(change), decimals)  # type: ignore[arg-type]
+    if shown == 0:
+        return "không đổi"
+    return f"{'tăng' if shown > 0 else 'giảm'} {number(abs(shown), decimals)} điểm"
+
+
+#: the first word of a unit's name that says what kind of place it is ("UBND huyện …", "Xã …")
+_PLACE_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường", "đặc khu")
+_COUNCIL_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd ")
+_ONE_STOP_PREFIXES = ("trung tâm", "bộ phận")
+
+
+def unit_scope_name(name: str, *, alone: bool = False, has_children: bool = True) -> str:
+    """The one name of a unit as a scope of figures, for filters, rankings, titles, exports and reports.
+
+    A unit with units under it is two scopes: the unit with everything under it
+    (``Toàn huyện Bình Sơn``) and its own counters only (``Bộ phận Một cửa của UBND huyện Bình Sơn``,
+    or ``Trung tâm … (chỉ đơn vị này)`` for a unit that is itself a one-stop centre). A unit without
+    units under it is one scope, named as it is.
+
+    >>> unit_scope_name("UBND huyện Bình Sơn")
+    'Toàn huyện Bình Sơn'
+    >>> unit_scope_name("UBND huyện Bình Sơn", alone=True)
+    'Bộ phận Một cửa của UBND huyện Bình Sơn'
+    >>> unit_scope_name("Trung tâm Phục vụ hành chính công tỉnh", alone=True)
+    'Trung tâm Phục vụ hành chính công tỉnh (chỉ đơn vị này)'
+    >>> unit_scope_name("UBND xã Bình Chánh", has_children=False)
+    'UBND xã Bình Chánh'
+    """
+    if not has_children:
+        return name
+    lower = name.casefold()
+    if alone:
+        if lower.startswith(_ONE_STOP_PREFIXES):
+            return f"{name} (chỉ đơn vị này)"
+        return f"Bộ phận Một cửa của {name}"
+    place = name
+    for prefix in _COUNCIL_PREFIXES:
+        if lower.startswith(prefix):
+            place = name[len(prefix) :]
+            break
+    if place.casefold().startswith(_PLACE_WORDS):
+        word = next(w for w in _PLACE_WORDS if place.casefold().startswith(w))
+        return f"Toàn {word}{place[len(word) :]}"
+    return f"Toàn {name} (gồm các đơn vị trực thuộc)"
+
+
+ALL_UNITS = "Tất cả đơn vị"
+
+
+#: the kinds of period a filter offers (``Period.kind``), and the quarters by name
+PERIOD_KINDS = {"month": "Tháng", "quarter": "Quý", "year": "Năm", "range": "Khoảng tháng"}
+QUARTERS = {1: "Quý I", 2: "Quý II", 3: "Quý III", 4: "Quý IV"}
+
+
+def period_label(key: str) -> str:
+    """A stored period key (``2026-10``, ``2026-Q3``, ``2026``: ``Report.period``) as people read it:
+    ``Tháng 10/2026``, ``Quý III/2026``, ``Năm 2026``; a key that names no period is shown as it is."""
+    from survey.figures.periods import Period
+
+    try:
+        return Period.parse(key).label
+    except ValueError:
+        return key

@@ -88,6 +88,59 @@ def by_unit(scope: Scope, settings: Settings) -> pd.DataFrame:
     return ranked.sort_values(["rank", "index"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 
+def _set_frames(frames: queries.Frames, members: Sequence[tuple[str, set[str]]]) -> queries.Frames:
+    """Frames grouped by ``unit_code`` summed into named sets of units (``key``); sets may overlap.
+
+    Counts, respondent counts and moments are sums over respondents, so a set's are its units' sums.
+    """
+
+    membership = pd.DataFrame([(code, key) for key, codes in members for code in codes], columns=["unit_code", "key"])
+
+    def summed(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+        # one row per (unit, set it belongs to), then one sum per set: a unit in two sets counts in both
+        joined = frame.astype({"unit_code": "str"}).merge(membership, on="unit_code")
+        out = joined.groupby(["key", *keys], sort=False, dropna=False, observed=True)[value].sum().reset_index()
+        return out[["key", *keys, value]]
+
+    moments = frames.moments
+    if moments is not None:
+        moments = summed(moments, ["row", "col"], "sum")
+    return queries.Frames(summed(frames.counts, ["code", "value"], "n"),
+                          summed(frames.n_responses, [], "n_responses"), moments)  # fmt: skip
+
+
+def by_scopes(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tuple[int, ...]]],
+              ranked: bool = True) -> pd.DataFrame:  # fmt: skip
+    """Overall SIPAS of each named set of units (``(key, unit ids)``, e.g. each unit under a unit with
+    everything under it), ranked among themselves (column ``key``), best first; unranked: in the given order.
+
+    ``scope``'s other filters apply to every set. One read grouped by unit serves every set, whose
+    index comes from its summed answers (never from its units' indices); when two units of the sets
+    share a code (codes are reused across mergers), each set is read on its own instead. Ranks follow
+    ``rank_table`` (small samples unranked); with fewer than two ranked sets, or ``ranked=False``, no
+    set gets a rank: one set is never "1st of 1".
+    """
+    ids = sorted({i for _, unit_ids in scopes for i in unit_ids})
+    code_of = dict(db.session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(ids))).all()) if ids else {}
+    if ids and len(set(code_of.values())) == len(code_of):
+        frames = queries.frames(replace(scope, unit_ids=tuple(ids)), ["unit_code"],
+                                settings.rule == "general_question", all_questions=False)  # fmt: skip
+        summed = _set_frames(frames, [(key, {code_of[i] for i in unit_ids}) for key, unit_ids in scopes])
+        t = overall(table(scope, ["key"], settings, frames=summed)) if not frames.counts.empty else pd.DataFrame()
+    else:
+        parts = [overall(table(replace(scope, unit_ids=tuple(unit_ids)), (), settings)).assign(key=key)
+                 for key, unit_ids in scopes]  # fmt: skip
+        parts = [p[["key", *[c for c in p.columns if c != "key"]]] for p in parts if not p.empty]
+        t = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if t.empty or (t := t[t["n_responses"] > 0].reset_index(drop=True)).empty:
+        return pd.DataFrame()
+    out = rank_table(t, "key")
+    if not ranked or out["rank"].notna().sum() < 2:
+        out["rank"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+        return out
+    return out.sort_values(["rank", "index"], ascending=[True, False], na_position="last").reset_index(drop=True)
+
+
 def by_field(scope: Scope, settings: Settings) -> pd.DataFrame:
     """Overall SIPAS per field with ``field_name``, lowest first."""
     t = overall(table(scope, ["field_code"], settings))

@@ -15,7 +15,9 @@ def test_reports_are_listed_and_downloaded_per_unit(client, runner, world, login
     login("vanphong")
     page = client.get("/admin/bao-cao").get_data(as_text=True)
     assert "UBND thị trấn Châu Ổ" in page and "UBND xã Bình Chánh" in page
-    links = dict(re.findall(r'<td>(UBND [^<]+)</td><td>[^<]*</td>\s*<td class="actions"><a href="([^"]+)"', page))
+    links = dict(
+        re.findall(r'<td[^>]*>(UBND [^<]+)</td><td[^>]*>[^<]*</td>\s*<td[^>]*class="actions"><a href="([^"]+)"', page)
+    )
     with client.get(links["UBND xã Bình Chánh"]) as docx:
         assert docx.status_code == 200
         text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
