@@ -34,13 +34,15 @@ from analysis.counts import moment_variables
 from analysis.profile import Profile, load_profile
 from survey.database import reading
 from survey.extensions import db
-from survey.models import Counter, Field, Procedure, Response, Unit
+from survey.models import Counter, Field, Procedure, ReceiptCode, Response, Unit
 from survey.models.responses import CHANNELS, answer_column
 
 #: what results can be grouped by (the exchange format's columns and calendar periods)
 GROUPS = ("unit_code", "counter_code", "field_code", "procedure_code", "channel", "month", "quarter", "year")
 #: answers are packed BITS bits each, PER_WORD to a signed 64-bit word; BLANK codes "not answered"
 BITS, PER_WORD, BLANK = 3, 21, 7
+#: the dossier filter's values (Scope.dossier)
+DOSSIER_TIMELINESS = ("on_time", "late")
 #: rows fetched per round trip (PostgreSQL streams them through a server-side cursor)
 FETCH_ROWS = 50_000
 
@@ -62,6 +64,9 @@ class Scope:
     unfolded_only: bool = False
     #: False: count every ballot from its row, never from figure_cells (the equality test's reference)
     use_cells: bool = True
+    #: ballots answered through a dossier's receipt code whose result was returned on time
+    #: (``"on_time"``) or late (``"late"``); None: every ballot (DOSSIER_TIMELINESS)
+    dossier: str | None = None
     extra: tuple = field(default=(), compare=False)
 
 
@@ -133,7 +138,19 @@ def where_clauses(scope: Scope) -> list:
         conditions.append(Response.is_excluded.is_(False))
     if scope.unfolded_only:
         conditions.append(Response.folded.is_(False))
+    if scope.dossier is not None:
+        if scope.dossier not in DOSSIER_TIMELINESS:
+            raise ValueError(f"dossier: {scope.dossier!r}; known: {', '.join(DOSSIER_TIMELINESS)}")
+        late = ReceiptCode.is_late.is_(scope.dossier == "late")
+        conditions.append(
+            Response.id.in_(select(ReceiptCode.response_id).where(late, ReceiptCode.response_id.is_not(None)))
+        )
     return conditions
+
+
+def cells_may_serve(scope: Scope) -> bool:
+    """False when the scope filters on what figure_cells do not keep (the dossier's timeliness): rows only."""
+    return scope.dossier is None
 
 
 def _check_by(by: Sequence[str]) -> list[str]:
@@ -281,9 +298,10 @@ def moment_sums(scan: _Scan, profile: Profile, codes: tuple[str, ...]) -> np.nda
     names = moment_variables(codes)
     upper = np.triu_indices(len(names))
     n_groups, c = len(scan.keys), len(codes)
-    sums = np.zeros((n_groups, len(upper[0])))
+    # filled one pair at a time: (P, G), so each write is contiguous; returned transposed (a view)
+    sums = np.zeros((len(upper[0]), n_groups))
     if len(scan.group) == 0:
-        return sums
+        return sums.T
     # u_r = (1, s_r, v_r) follows from each item's state (0 neither, 1 valid, 2 satisfied), so
     # Σ u_r u_rᵀ per group is read off the joint state counts of each pair of items.
     column = [scan.codes.index(code) for code in codes]
@@ -303,20 +321,20 @@ def moment_sums(scan: _Scan, profile: Profile, codes: tuple[str, ...]) -> np.nda
     def tally(index: np.ndarray, size: int) -> np.ndarray:
         return np.bincount(group * size + index, weights=weight, minlength=n_groups * size).reshape(n_groups, size)
 
-    sums[:, slot[0, 0]] = tally(np.zeros(len(group), dtype=np.int64), 1)[:, 0]
+    sums[slot[0, 0]] = tally(np.zeros(len(group), dtype=np.int64), 1)[:, 0]
     for k in range(c):
         one = tally(state[k], 3)
         s, v = 1 + k, 1 + c + k
-        sums[:, slot[0, s]] = sums[:, slot[s, s]] = sums[:, slot[s, v]] = one[:, 2]  # s ⊆ v
-        sums[:, slot[0, v]] = sums[:, slot[v, v]] = one[:, 1] + one[:, 2]
+        sums[slot[0, s]] = sums[slot[s, s]] = sums[slot[s, v]] = one[:, 2]  # s ⊆ v
+        sums[slot[0, v]] = sums[slot[v, v]] = one[:, 1] + one[:, 2]
         for m in range(k + 1, c):
             joint = tally(state[k] * 3 + state[m], 9).reshape(n_groups, 3, 3)
             s2, v2 = 1 + m, 1 + c + m
-            sums[:, slot[s, s2]] = joint[:, 2, 2]
-            sums[:, slot[s, v2]] = joint[:, 2, 1:].sum(axis=1)
-            sums[:, slot[s2, v]] = joint[:, 1:, 2].sum(axis=1)
-            sums[:, slot[v, v2]] = joint[:, 1:, 1:].sum(axis=(1, 2))
-    return sums
+            sums[slot[s, s2]] = joint[:, 2, 2]
+            sums[slot[s, v2]] = joint[:, 2, 1:].sum(axis=1)
+            sums[slot[s2, v]] = joint[:, 1:, 2].sum(axis=1)
+            sums[slot[v, v2]] = joint[:, 1:, 1:].sum(axis=(1, 2))
+    return sums.T
 
 
 def moments_frame(keys: pd.DataFrame, by: list[str], sums: np.ndarray, codes: tuple[str, ...],
@@ -401,8 +419,16 @@ def counts(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
 
 
 def responses_per_group(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
-    """``[*by, n_responses]``; without ``by``, one row (0 when nothing is in scope)."""
+    """``[*by, n_responses]``; without ``by``, one row (0 when nothing is in scope). From figure_cells
+    (their first number) when they serve the scope and grouping, else one grouped count of the rows."""
     by = _check_by(by)
+    from survey.figures import cells
+
+    if cells.serves(scope, by):
+        t = cells.tallies(scope, by, load_profile(scope.profile), (), None)
+        out = t.keys.copy()
+        out["n_responses"] = t.n.astype("int64")
+        return out[[*by, "n_responses"]]
     keys = [group_expr(name).label(f"g_{name}") for name in by]
     stmt = select(*keys, func.count()).where(and_(*where_clauses(scope)))
     if keys:

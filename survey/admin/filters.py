@@ -19,7 +19,7 @@ from survey.services.units import subtree_ids, unit_by_code
 from survey.services.users import visible_unit_ids
 
 #: query-string keys that make up the filters, kept in every link and export
-KEYS = ("period", "month", "quarter", "year", "from", "to", "unit", "field", "channel", "profile")
+KEYS = ("period", "month", "quarter", "year", "from", "to", "unit", "field", "channel", "profile", "dossier")
 
 
 @dataclass
@@ -33,12 +33,15 @@ class Filters:
     settings: Settings = field(default_factory=Settings)
     messages: list[str] = field(default_factory=list)
     args: dict[str, str] = field(default_factory=dict)
+    #: ballots of dossiers returned on time ("on_time") or late ("late"); None: every ballot
+    dossier: str | None = None
 
     def scope(self, period: Period | None = None) -> Scope:
         period = period or self.period
         return Scope(
             profile=self.profile, start_month=period.start, end_month=period.end, unit_ids=self.unit_ids,
             field_codes=(self.field_code,) if self.field_code else (), channels=(self.channel,) if self.channel else (),
+            dossier=self.dossier,
         )  # fmt: skip
 
 
@@ -100,5 +103,9 @@ def parse(args, user: User) -> Filters:
     if profile not in profile_codes():
         messages.append(f"Mẫu phiếu không hợp lệ; đang xem {labels.profile_name(settings.profile)}.")
         profile = settings.profile
+    dossier = args.get("dossier") or None
+    if dossier and dossier not in labels.DOSSIER_TIMELINESS:
+        messages.append("Tình trạng hồ sơ không hợp lệ; đang xem mọi hồ sơ.")
+        dossier = None
     kept = {k: args[k] for k in KEYS if args.get(k)}
-    return Filters(period, unit, field_code, channel, profile, unit_ids, settings, messages, kept)
+    return Filters(period, unit, field_code, channel, profile, unit_ids, settings, messages, kept, dossier)

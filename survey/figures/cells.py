@@ -38,13 +38,16 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import (
     BigInteger,
+    Integer,
     LargeBinary,
     and_,
     cast,
     delete,
     event,
     false,
+    insert,
     inspect,
+    literal,
     null,
     or_,
     select,
@@ -61,9 +64,10 @@ from survey import queries
 from survey.database import reading
 from survey.extensions import db
 from survey.figures.periods import add_months
-from survey.models import FigureCell, Response
+from survey.models import Field, FigureCell, Response
+from survey.models.responses import CHANNELS
 
-#: groupings a cell can serve
+#: groupings every part of the cells serves; a field's or a channel's part serves that grouping too
 SERVED = frozenset({"unit_code", "month", "quarter", "year"})
 #: serialises fold and rebuild on PostgreSQL (pg_advisory_xact_lock)
 LOCK_KEY = 11_2026
@@ -114,9 +118,49 @@ def layout(profile_code: str) -> Layout:
     return Layout(profile, tuple(profile.question_codes), queries.moment_codes(profile, True))
 
 
+#: the parts of a unit's ballots a cell can hold (FigureCell.part)
+PARTS = ("all", "field", "channel")
+
+
 def serves(scope: queries.Scope, by: Sequence[str]) -> bool:
-    return (scope.use_cells and not scope.unfolded_only and not scope.include_excluded and not scope.field_codes
-            and not scope.channels and set(by) <= SERVED)  # fmt: skip
+    return kind_of(scope, by) is not None
+
+
+def kind_of(scope: queries.Scope, by: Sequence[str]) -> str | None:
+    """Which cells serve the scope and grouping: every ballot of a unit (``all``), its ballots per field
+    (a field filter or grouping) or per channel; None: only the rows can (a filter or grouping the
+    cells do not keep: counter, procedure, field and channel together, dossier timeliness…)."""
+    if not scope.use_cells or scope.unfolded_only or scope.include_excluded or not queries.cells_may_serve(scope):
+        return None
+    rest = set(by) - SERVED
+    if not rest and not scope.field_codes and not scope.channels:
+        return "all"
+    if rest <= {"field_code"} and not scope.channels:
+        return "field"
+    if rest <= {"channel"} and not scope.field_codes:
+        return "channel"
+    return None
+
+
+def part_expr(kind: str):
+    """The part (FigureCell.part) of a ballot's row for cells of ``kind``."""
+    if kind == "field":
+        return Response.field_id
+    if kind == "channel":
+        return -1 - queries.group_expr("channel")
+    return literal(0, Integer)
+
+
+def _part_condition(scope: queries.Scope, kind: str):
+    if kind == "all":
+        return FigureCell.part == 0
+    if kind == "field":
+        if scope.field_codes:
+            return FigureCell.part.in_(select(Field.id).where(Field.code.in_(scope.field_codes)))
+        return FigureCell.part > 0
+    if scope.channels:
+        return FigureCell.part.in_([-1 - CHANNELS.index(c) for c in scope.channels if c in CHANNELS])
+    return FigureCell.part < 0
 
 
 def _vectors(scan: queries._Scan, lay: Layout, with_moments: bool = True) -> np.ndarray:
@@ -154,8 +198,8 @@ def _spans(scope: queries.Scope, by: Sequence[str]) -> dict[int, list[int]]:
     return out
 
 
-def _cell_conditions(scope: queries.Scope, by: Sequence[str] = ("month",)) -> list:
-    conditions = [FigureCell.profile == scope.profile]
+def _cell_conditions(scope: queries.Scope, by: Sequence[str], kind: str) -> list:
+    conditions = [FigureCell.profile == scope.profile, _part_condition(scope, kind)]
     if scope.unit_ids is not None:
         conditions.append(FigureCell.unit_id.in_(scope.unit_ids))
     parts = []
@@ -168,22 +212,39 @@ def _cell_conditions(scope: queries.Scope, by: Sequence[str] = ("month",)) -> li
     return conditions
 
 
-def _rollups(keys: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Month vectors [unit_id, month] → the same added into their month, quarter and year cells:
-    keys [unit_id, first month, span]."""
+def group_sum(ids: np.ndarray, vectors: np.ndarray, groups: int) -> np.ndarray:
+    """(groups, width): the rows of ``vectors`` added up per group id (sorted once, then np.add.reduceat:
+    np.add.at is an order of magnitude slower on wide rows)."""
+    out = np.zeros((groups, vectors.shape[1]), dtype=vectors.dtype)
+    if not len(ids):
+        return out
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    out[sorted_ids[starts]] = np.add.reduceat(vectors[order], starts, axis=0)
+    return out
+
+
+def _sum_by(keys: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The vectors added up per distinct key row (keys sorted)."""
     if not len(keys):
-        return np.zeros((0, 3), dtype=np.int64), vectors
-    unit, month = keys[:, 0], keys[:, 1]
+        return keys, vectors
+    ids = pd.DataFrame(keys).groupby(list(range(keys.shape[1])), sort=True).ngroup().to_numpy(dtype=np.intp)
+    out_keys = np.zeros((ids.max() + 1, keys.shape[1]), dtype=np.int64)
+    out_keys[ids] = keys
+    return out_keys, group_sum(ids, vectors, len(out_keys))
+
+
+def _rollups(keys: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Month vectors [unit_id, part, month] → the same added into their month, quarter and year cells:
+    keys [unit_id, part, first month, span]."""
+    if not len(keys):
+        return np.zeros((0, 4), dtype=np.int64), vectors
+    unit, part, month = keys[:, 0], keys[:, 1], keys[:, 2]
     year, m = month // 100, month % 100
     starts = {1: month, 3: year * 100 + (m - 1) // 3 * 3 + 1, 12: year * 100 + 1}
-    expanded = np.vstack([np.column_stack([unit, starts[span], np.full(len(unit), span)]) for span in SPANS])
-    stacked = np.vstack([vectors] * len(SPANS))
-    ids = pd.DataFrame(expanded).groupby([0, 1, 2], sort=True).ngroup().to_numpy(dtype=np.intp)
-    out_keys = np.zeros((ids.max() + 1, 3), dtype=np.int64)
-    out_keys[ids] = expanded
-    out = np.zeros((len(out_keys), vectors.shape[1]), dtype=np.int64)
-    np.add.at(out, ids, stacked)
-    return out_keys, out
+    expanded = np.vstack([np.column_stack([unit, part, starts[span], np.full(len(unit), span)]) for span in SPANS])
+    return _sum_by(expanded, np.vstack([vectors] * len(SPANS)))
 
 
 def _unpack(words: np.ndarray, lay: Layout) -> np.ndarray:
@@ -194,34 +255,39 @@ def _unpack(words: np.ndarray, lay: Layout) -> np.ndarray:
     return answers
 
 
-def _per_unit_month(unit_month: np.ndarray, answers: np.ndarray, lay: Layout,
-                    with_moments: bool = True) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """[unit_id, month] and the vector of each (unit, month) of rows with these keys and answers."""
-    ids = pd.DataFrame(unit_month).groupby([0, 1], sort=True).ngroup().to_numpy(dtype=np.intp)
-    distinct = np.zeros((ids.max() + 1 if len(ids) else 0, 2), dtype=np.int64)
-    distinct[ids] = unit_month
+def _per_key(keys: np.ndarray, answers: np.ndarray, lay: Layout,
+             with_moments: bool = True) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The distinct rows of ``keys`` (sorted) and the vector of the rows with each key and these answers."""
+    width = keys.shape[1]
+    ids = (pd.DataFrame(keys).groupby(list(range(width)), sort=True).ngroup().to_numpy(dtype=np.intp) if len(keys)
+           else np.zeros(0, dtype=np.intp))  # fmt: skip
+    distinct = np.zeros((ids.max() + 1 if len(ids) else 0, width), dtype=np.int64)
+    distinct[ids] = keys
     scan = queries._Scan(pd.DataFrame(index=range(len(distinct))), ids, lay.questions, answers)
     return distinct, _vectors(scan, lay, with_moments)
 
 
-def _read_scope(scope: queries.Scope, by: Sequence[str], with_moments: bool) -> tuple[np.ndarray, np.ndarray]:
-    """[unit_id, first month] and vectors of the scope: its cells and its unfolded counted rows, read in
-    ONE statement (UNION ALL), so both come from one snapshot even while a fold commits. Without
-    ``with_moments`` the moment sums are neither read nor computed (they stay 0)."""
+def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str,
+                with_moments: bool) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """[unit_id, part, first month] and vectors of the scope: its cells of ``kind`` and its unfolded counted
+    rows, read in ONE statement (UNION ALL), so both come from one snapshot even while a fold commits.
+    Without ``with_moments`` the moment sums are neither read nor computed (they stay 0)."""
     lay = layout(scope.profile)
     words = queries._packed_words(lay.questions)
     no_words = [cast(null(), BigInteger).label(w.name) for w in words]
     blobs = [FigureCell.counts, FigureCell.moments if with_moments else cast(null(), LargeBinary)]
-    cells_part = select(FigureCell.unit_id, FigureCell.month, *no_words, *blobs).where(*_cell_conditions(scope, by))
+    cells_part = select(FigureCell.unit_id, FigureCell.part, FigureCell.month, *no_words, *blobs).where(
+        *_cell_conditions(scope, by, kind)
+    )
     tail = dataclasses.replace(scope, unfolded_only=True)
     no_blobs = [cast(null(), LargeBinary), cast(null(), LargeBinary)]
-    rows_part = select(Response.unit_id, Response.period_month, *words, *no_blobs).where(
+    rows_part = select(Response.unit_id, part_expr(kind), Response.period_month, *words, *no_blobs).where(
         and_(*queries.where_clauses(tail))
     )
     rows = reading.execute(union_all(cells_part, rows_part)).all()
     cell_rows = [r for r in rows if r[-2] is not None]
-    tail_rows = np.array([r[:-2] for r in rows if r[-2] is None], dtype=np.int64).reshape(-1, 2 + len(words))
-    keys = np.array([(r[0], r[1]) for r in cell_rows], dtype=np.int64).reshape(-1, 2)
+    tail_rows = np.array([r[:-2] for r in rows if r[-2] is None], dtype=np.int64).reshape(-1, 3 + len(words))
+    keys = np.array([(r[0], r[1], r[2]) for r in cell_rows], dtype=np.int64).reshape(-1, 3)
     vectors = np.zeros((len(cell_rows), lay.width), dtype=np.int64)
     if cell_rows:
         head = 1 + lay.n_counts
@@ -230,37 +296,38 @@ def _read_scope(scope: queries.Scope, by: Sequence[str], with_moments: bool) -> 
             vectors[:, head:] = np.frombuffer(b"".join(r[-1] for r in cell_rows), dtype="<i8").reshape(
                 -1, lay.n_moments
             )
-    tail_keys, tail_vectors = _per_unit_month(tail_rows[:, :2], _unpack(tail_rows[:, 2:], lay), lay, with_moments)
+    tail_keys, tail_vectors = _per_key(tail_rows[:, :3], _unpack(tail_rows[:, 3:], lay), lay, with_moments)
     return np.vstack([keys, tail_keys]), np.vstack([vectors, tail_vectors])
 
 
 def _scan_cells(scope: queries.Scope) -> tuple[np.ndarray, np.ndarray]:
-    """(C, 3) [unit_id, first month, span] and (C, width) vectors of every stored cell that starts in the
-    scope's months (whole years, for a rebuild)."""
+    """(C, 4) [unit_id, part, first month, span] and (C, width) vectors of every stored cell that starts in
+    the scope's months (whole years, for a rebuild)."""
     conditions = [FigureCell.profile == scope.profile]
     if scope.start_month is not None:
         conditions.append(FigureCell.month.between(scope.start_month, scope.end_month))
-    stmt = select(FigureCell.unit_id, FigureCell.month, FigureCell.span, FigureCell.counts, FigureCell.moments)
+    stmt = select(FigureCell.unit_id, FigureCell.part, FigureCell.month, FigureCell.span, FigureCell.counts,
+                  FigureCell.moments)  # fmt: skip
     rows = db.session.execute(stmt.where(*conditions)).all()
     width = layout(scope.profile).width
-    keys = np.array([r[:3] for r in rows], dtype=np.int64).reshape(-1, 3)
-    vectors = (np.frombuffer(b"".join(r[3] + r[4] for r in rows), dtype="<i8").reshape(-1, width) if rows
+    keys = np.array([r[:4] for r in rows], dtype=np.int64).reshape(-1, 4)
+    vectors = (np.frombuffer(b"".join(r[4] + r[5] for r in rows), dtype="<i8").reshape(-1, width) if rows
                else np.zeros((0, width), dtype=np.int64))  # fmt: skip
     return keys, vectors
 
 
-def _key_of(name: str, unit_month: np.ndarray) -> np.ndarray:
-    """The integer group key (as queries.group_expr computes it) of cells [unit_id, month]."""
-    unit, month = unit_month[:, 0], unit_month[:, 1]
-    return {"unit_code": unit, "month": month, "quarter": (month // 100) * 10 + ((month % 100) + 2) // 3,
-            "year": month // 100}[name]  # fmt: skip
+def _key_of(name: str, keys: np.ndarray) -> np.ndarray:
+    """The integer group key (as queries.group_expr computes it) of cells [unit_id, part, month]."""
+    unit, part, month = keys[:, 0], keys[:, 1], keys[:, 2]
+    return {"unit_code": unit, "field_code": part, "channel": -1 - part, "month": month,
+            "quarter": (month // 100) * 10 + ((month % 100) + 2) // 3, "year": month // 100}[name]  # fmt: skip
 
 
 def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[str, ...],
             moment_of: tuple[str, ...] | None) -> queries.Tallies:  # fmt: skip
     """The scope's sums from its cells plus its unfolded rows, grouped ``by`` (what queries.tallies returns)."""
     lay = layout(profile.code)
-    unit_month, vectors = _read_scope(scope, by, moment_of is not None)
+    unit_month, vectors = _read_scope(scope, by, kind_of(scope, by) or "all", moment_of is not None)
     if by:
         labels = pd.DataFrame({name: queries._labels(name, _key_of(name, unit_month)) for name in by})
         group = labels.groupby(by, sort=True, dropna=False).ngroup().to_numpy(dtype=np.intp)
@@ -268,8 +335,7 @@ def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[
     else:
         group = np.zeros(len(unit_month), dtype=np.intp)
         keys = pd.DataFrame(index=range(1))
-    total = np.zeros((len(keys), lay.width), dtype=np.int64)
-    np.add.at(total, group, vectors)
+    total = group_sum(group, vectors, len(keys))
     rows = int(total[:, 0].sum())
     if by:  # a group whose ballots were all taken out again is no group (as with rows)
         kept = total[:, 0] > 0
@@ -296,13 +362,32 @@ def _serialise(session) -> None:
 
 
 def _grouped_vectors(scope: queries.Scope, *extra) -> tuple[np.ndarray, np.ndarray]:
-    """[unit_id, month] and vectors of the rows of ``scope`` (and ``extra`` conditions), one per (unit, month)."""
+    """[unit_id, part, month] and vectors of the rows of ``scope`` (and ``extra`` conditions): per (unit,
+    month) one for every ballot (part 0), one per field and one per channel. Call it a year at a time
+    at most: a field's part of a unit's month is a vector of ~10 kB."""
     lay = layout(scope.profile)
     words = queries._packed_words(lay.questions)
-    keys = [Response.unit_id, Response.period_month]
+    keys = [Response.unit_id, Response.field_id, part_expr("channel"), Response.period_month]
     stmt = select(*keys, *words).where(and_(*queries.where_clauses(scope), *extra))
-    raw = queries._fetch(stmt, 2 + len(words), primary=True)
-    return _per_unit_month(raw[:, :2], _unpack(raw[:, 2:], lay), lay)
+    raw = queries._fetch(stmt, len(keys) + len(words), primary=True)
+    answers = _unpack(raw[:, len(keys) :], lay)
+    unit, field, channel, month = raw[:, 0], raw[:, 1], raw[:, 2], raw[:, 3]
+    out = [_per_key(np.column_stack([unit, part, month]), answers, lay)
+           for part in (np.zeros_like(unit), field, channel)]  # fmt: skip
+    return np.vstack([k for k, _ in out]), np.vstack([v for _, v in out])
+
+
+def _years(*conditions) -> list[int]:
+    """The years (of period_month) of the responses that meet ``conditions``, oldest first."""
+    year = Response.period_month // 100
+    return sorted(int(y) for y in db.session.scalars(select(year).where(*conditions).distinct()))
+
+
+def _year_scope(profile: str, year: int, months: tuple[int, int] | None, **kwargs) -> queries.Scope:
+    first, last = year * 100 + 1, year * 100 + 12
+    if months:
+        first, last = max(first, months[0]), min(last, months[1])
+    return queries.Scope(profile=profile, start_month=first, end_month=last, use_cells=False, **kwargs)
 
 
 def _profiles(condition) -> list[str]:
@@ -311,29 +396,31 @@ def _profiles(condition) -> list[str]:
 
 def _add_to_cells(profile: str, month_keys: np.ndarray, month_vectors: np.ndarray, sign: int = 1,
                   flush: bool = True) -> None:  # fmt: skip
-    """Add (or, with ``sign`` -1, take out) per-(unit, month) vectors to their month, quarter and year cells."""
+    """Add (or, with ``sign`` -1, take out) [unit, part, month] vectors to their month, quarter and year cells."""
     if not len(month_keys):
         return
     keys, vectors = _rollups(month_keys, month_vectors)
     lay = layout(profile)
     head = 1 + lay.n_counts
     existing = {
-        (c.unit_id, c.month, c.span): c
+        (c.unit_id, c.part, c.month, c.span): c
         for c in db.session.scalars(
-            select(FigureCell).where(FigureCell.profile == profile, FigureCell.month.in_({int(m) for m in keys[:, 1]}),
+            select(FigureCell).where(FigureCell.profile == profile, FigureCell.month.in_({int(m) for m in keys[:, 2]}),
                                      FigureCell.unit_id.in_({int(u) for u in keys[:, 0]})).with_for_update()
         )
     }  # fmt: skip
-    for (unit_id, month, span), vector in zip(keys.tolist(), vectors, strict=True):
-        cell = existing.get((unit_id, month, span))
+    for (unit_id, part, month, span), vector in zip(keys.tolist(), vectors, strict=True):
+        cell = existing.get((unit_id, part, month, span))
         current = (np.frombuffer(cell.counts + cell.moments, dtype="<i8") if cell is not None
                    else np.zeros(lay.width, dtype=np.int64))  # fmt: skip
         new = (current + sign * vector).astype("<i8")
         if (new < 0).any():
-            raise RuntimeError(f"figure cell {profile}/{unit_id}/{month}/{span} would go below zero: rebuild the cells")
+            raise RuntimeError(f"figure cell {profile}/{unit_id}/{part}/{month}/{span} would go below zero: "
+                               "rebuild the cells")  # fmt: skip
         if cell is None:
-            db.session.add(FigureCell(profile=profile, unit_id=unit_id, month=month, span=span, n_responses=int(new[0]),
-                                      counts=new[:head].tobytes(), moments=new[head:].tobytes()))  # fmt: skip
+            db.session.add(FigureCell(profile=profile, unit_id=unit_id, part=part, month=month, span=span,
+                                      n_responses=int(new[0]), counts=new[:head].tobytes(),
+                                      moments=new[head:].tobytes()))  # fmt: skip
         else:
             cell.n_responses, cell.counts, cell.moments = int(new[0]), new[:head].tobytes(), new[head:].tobytes()
     if flush:
@@ -354,12 +441,10 @@ def fold(months: tuple[int, int] | None = None) -> int:
     tail = and_(Response.folded.is_(False), Response.is_excluded.is_(False), _month_condition(months))
     folded = 0
     for profile in _profiles(tail):
-        first, last = months or (None, None)
-        scope = queries.Scope(profile=profile, start_month=first, end_month=last, unfolded_only=True,
-                              use_cells=False)  # fmt: skip
-        keys, vectors = _grouped_vectors(scope)
-        _add_to_cells(profile, keys, vectors)
-        folded += int(vectors[:, 0].sum()) if len(vectors) else 0
+        for year in _years(tail, Response.profile == profile):
+            keys, vectors = _grouped_vectors(_year_scope(profile, year, months, unfolded_only=True))
+            _add_to_cells(profile, keys, vectors)
+            folded += int(vectors[keys[:, 1] == 0, 0].sum())
     db.session.execute(update(Response).where(tail).values(folded=True).execution_options(synchronize_session=False))
     db.session.flush()
     return folded
@@ -374,41 +459,55 @@ class RebuildResult:
 
 def rebuild(months: tuple[int, int] | None = None) -> RebuildResult:
     """Recount the cells (of the years of ``months``: a year cell holds all its months) from the rows,
-    check the stored ones against the recount, replace them, and mark every counted ballot folded.
-    Flushes; the caller commits."""
+    a year at a time, check the stored ones against the recount, replace them, and mark every counted
+    ballot folded. Flushes; the caller commits."""
     _serialise(db.session)
     if months:
         months = (months[0] // 100 * 100 + 1, months[1] // 100 * 100 + 12)
     condition = _month_condition(months)
-    cells = ballots = differed = 0
-    first, last = months or (None, None)
-    for profile in _profiles(and_(Response.is_excluded.is_(False), condition)) or []:
-        scope = queries.Scope(profile=profile, start_month=first, end_month=last, use_cells=False)
-        keys, vectors = _grouped_vectors(scope)
-        stored_keys, stored = _scan_cells(scope)
-        tail_keys, tail = _rollups(*_grouped_vectors(dataclasses.replace(scope, unfolded_only=True)))
-        before = _as_dict(stored_keys, stored)
-        for key, vector in _as_dict(tail_keys, tail).items():
-            before[key] = before.get(key, 0) + vector
-        after = _as_dict(*_rollups(keys, vectors))
-        zero = np.zeros(layout(profile).width, dtype=np.int64)
-        differed += sum(1 for key in set(before) | set(after)
-                        if not np.array_equal(before.get(key, zero), after.get(key, zero)))  # fmt: skip
-        cells += len(keys)
-        ballots += int(vectors[:, 0].sum()) if len(vectors) else 0
+    counted = and_(Response.is_excluded.is_(False), condition)
     cell_months = (FigureCell.month.between(*months),) if months else ()
-    db.session.execute(delete(FigureCell).where(*cell_months))
-    db.session.flush()
-    for profile in _profiles(and_(Response.is_excluded.is_(False), condition)):
-        scope = queries.Scope(profile=profile, start_month=first, end_month=last, use_cells=False)
-        keys, vectors = _grouped_vectors(scope)
-        _add_to_cells(profile, keys, vectors)
+    stored_profiles = set(db.session.scalars(select(FigureCell.profile).where(*cell_months).distinct()))
+    stored_years = {int(y) for y in db.session.scalars(select(FigureCell.month // 100).where(*cell_months).distinct())}
+    cells = ballots = differed = 0
+    for profile in sorted(set(_profiles(counted)) | stored_profiles):
+        lay = layout(profile)
+        zero = np.zeros(lay.width, dtype=np.int64)
+        for year in sorted(set(_years(counted, Response.profile == profile)) | stored_years):
+            scope = _year_scope(profile, year, None)
+            month_keys, month_vectors = _grouped_vectors(scope)
+            keys, vectors = _rollups(month_keys, month_vectors)
+            stored_keys, stored = _scan_cells(scope)
+            before = _as_dict(stored_keys, stored)
+            for key, vector in _as_dict(*_rollups(*_grouped_vectors(dataclasses.replace(scope, unfolded_only=True)))
+                                        ).items():  # fmt: skip
+                before[key] = before.get(key, 0) + vector
+            after = _as_dict(keys, vectors)
+            differed += sum(1 for key in set(before) | set(after)
+                            if not np.array_equal(before.get(key, zero), after.get(key, zero)))  # fmt: skip
+            cells += len(keys)
+            ballots += int(month_vectors[month_keys[:, 1] == 0, 0].sum())
+            db.session.execute(delete(FigureCell).where(FigureCell.profile == profile,
+                                                        FigureCell.month.between(year * 100 + 1, year * 100 + 12)))  # fmt: skip
+            _insert_cells(profile, keys, vectors)
     for folded, excluded in ((True, False), (False, True)):
         db.session.execute(update(Response).where(condition, Response.is_excluded.is_(excluded),
                                                   Response.folded.is_not(folded))
                            .values(folded=folded).execution_options(synchronize_session=False))  # fmt: skip
     db.session.flush()
     return RebuildResult(cells, ballots, differed)
+
+
+def _insert_cells(profile: str, keys: np.ndarray, vectors: np.ndarray, batch: int = 2000) -> None:
+    """Write new cells [unit, part, first month, span] in bulk (a rebuild: none of them exists)."""
+    head = 1 + layout(profile).n_counts
+    data = vectors.astype("<i8")
+    for start in range(0, len(keys), batch):
+        rows = [{"profile": profile, "unit_id": u, "part": p, "month": m, "span": s, "n_responses": int(v[0]),
+                 "counts": v[:head].tobytes(), "moments": v[head:].tobytes()}
+                for (u, p, m, s), v in zip(keys[start : start + batch].tolist(), data[start : start + batch],
+                                           strict=True)]  # fmt: skip
+        db.session.execute(insert(FigureCell), rows)
 
 
 def _as_dict(keys: np.ndarray, vectors: np.ndarray) -> dict:
@@ -432,7 +531,7 @@ def release(response_ids: Iterable[int], flush: bool = True) -> int:
             scope = queries.Scope(profile=profile, use_cells=False, include_excluded=True)
             keys, vectors = _grouped_vectors(scope, chosen)
             _add_to_cells(profile, keys, vectors, sign=-1, flush=flush)
-            released += int(vectors[:, 0].sum()) if len(vectors) else 0
+            released += int(vectors[keys[:, 1] == 0, 0].sum())
         db.session.execute(update(Response).where(chosen).values(folded=False)
                            .execution_options(synchronize_session=False))  # fmt: skip
     if flush:

@@ -97,3 +97,7 @@ def excluded_text(total: int, by_reason: dict[str, int]) -> str:
         return "Không có phiếu nào bị loại"
     reasons = "; ".join(f"{EXCLUSION_REASONS[r]}: {integer(n)}" for r, n in by_reason.items() if n)
     return f"{integer(total)} phiếu bị loại ({reasons})" if reasons else f"{integer(total)} phiếu bị loại"
+
+
+#: the dossier filter (survey.queries.Scope.dossier): ballots answered through a dossier's receipt code
+DOSSIER_TIMELINESS = {"on_time": "Đúng hạn", "late": "Trễ hạn"}
