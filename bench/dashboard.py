@@ -12,6 +12,8 @@
 
     .venv/bin/python bench/dashboard.py --rows 1000000 --grow-to 5000000
     .venv/bin/python bench/dashboard.py --rows 100000 --runs 5         # quick check
+    .venv/bin/python bench/dashboard.py --rows 1000000 --keep sipas_bench_1m       # load once, keep, measure again
+    .venv/bin/python bench/dashboard.py --rows 1000000 --grow-to 5000000 --keep sipas_bench_5m --load-only
 
 Targets (issue 11): every median < 300 ms and p95 < 500 ms, at N and at M. Not a test.
 """
@@ -19,6 +21,7 @@ Targets (issue 11): every median < 300 ms and p95 < 500 ms, at N and at M. Not a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import secrets
 import statistics
@@ -52,8 +55,23 @@ TARGET_MEDIAN, TARGET_P95 = 0.300, 0.500
 PASSWORD = "mat-khau-bench-" + secrets.token_hex(4)
 
 
-def prepare(url: str, rows: int, older: int) -> float:
-    """Load (``older`` = 0: schema, world and ``rows`` newest; else ``older`` more in older months), then fold."""
+def stored(url: str) -> int:
+    """Responses already in a kept database (0 when it has no schema yet)."""
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("responses"):
+                return 0
+            return int(conn.exec_driver_sql("SELECT COUNT(*) FROM responses").scalar())
+    finally:
+        engine.dispose()
+
+
+def prepare(url: str, rows: int, older: int, load: bool = True, fold: bool = True) -> float:
+    """Load (``older`` = 0: schema, world and ``rows`` newest; else ``older`` more in older months), then fold.
+    Without ``load``: bring the kept database's schema up to date and fold it again."""
     from flask_migrate import upgrade
 
     from survey.extensions import db
@@ -62,8 +80,14 @@ def prepare(url: str, rows: int, older: int) -> float:
 
     app = loader.make_app(url)
     with app.app_context():
-        span = None
-        if older:
+        span, seconds = None, 0.0
+        if not load:
+            from survey.models import User
+            from survey.services.users import set_password
+
+            upgrade()
+            set_password(db.session.scalar(db.select(User).filter_by(username="bench.admin")), PASSWORD)
+        elif older:
             world = loader.population(db)
             months = loader.months_back(loader.OLDER_MONTHS, skip=loader.BASE_MONTHS)
             seconds = loader.load(db, world, older, months, rows, seed=2)
@@ -75,11 +99,23 @@ def prepare(url: str, rows: int, older: int) -> float:
             create_user("bench.admin", PASSWORD, "admin", "Quản trị (bench)")
             db.session.commit()
         db.session.commit()  # a rebuild begins its own transaction
-        began = time.perf_counter()
-        result = cells.rebuild(span)
-        db.session.commit()
-        print(f"  loaded in {seconds:.0f} s; figures rebuild: {result.cells:,} cells from {result.ballots:,} ballots "
-              f"in {time.perf_counter() - began:.0f} s", file=sys.stderr)  # fmt: skip
+        if not fold:
+            unfolded = db.session.execute(db.text(
+                "SELECT period_month >= 202401, COUNT(*) FROM responses WHERE NOT folded AND NOT is_excluded GROUP BY 1"
+            )).all()  # fmt: skip
+            print(f"  not folded (read from rows): {dict((('2024–2026' if k else 'older'), n) for k, n in unfolded)}",
+                  file=sys.stderr)  # fmt: skip
+        if fold and not load:  # a kept database: fold what is not folded yet (after a migration, everything)
+            began = time.perf_counter()
+            folded = cells.fold()
+            db.session.commit()
+            print(f"  figures fold: {folded:,} ballots in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+        elif fold:
+            began = time.perf_counter()
+            result = cells.rebuild(span)
+            db.session.commit()
+            print(f"  loaded in {seconds:.0f} s; figures rebuild: {result.cells:,} cells from {result.ballots:,} "
+                  f"ballots in {time.perf_counter() - began:.0f} s", file=sys.stderr)  # fmt: skip
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE responses")
             conn.exec_driver_sql("VACUUM ANALYZE figure_cells")
@@ -154,22 +190,48 @@ def report(rows: int, figures: list[tuple[str, str, float, float]]) -> bool:
     return good
 
 
+@contextlib.contextmanager
+def kept(pg_url: str, name: str):
+    """A database of the same server, created when missing and never dropped."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).scalar():
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--grow-to", type=int, default=0, help="then add older responses up to this many")
     parser.add_argument("--runs", type=int, default=10, help="timed requests per view and period")
     parser.add_argument("--pg-url", default=loader.DEFAULT_PG, help="admin connection; a fresh database is made")
+    parser.add_argument("--keep", metavar="NAME", help="load into (or reuse) this database and keep it")
+    parser.add_argument("--load-only", action="store_true", help="load, do not fold nor measure")
+    parser.add_argument("--no-fold", action="store_true", help="a kept database: measure as folded so far")
     args = parser.parse_args(argv)
     good = True
-    with loader.database("postgresql", args.pg_url) as url:
-        print(f"loading {args.rows:,} responses", file=sys.stderr)
-        prepare(url, args.rows, 0)
+    with kept(args.pg_url, args.keep) if args.keep else loader.database("postgresql", args.pg_url) as url:
+        have = stored(url)
         steps = [(args.rows, 0)] + ([(args.grow_to, args.grow_to - args.rows)] if args.grow_to > args.rows else [])
+        if have == 0:
+            print(f"loading {args.rows:,} responses", file=sys.stderr)
+            prepare(url, args.rows, 0, fold=not args.load_only)
+            have = args.rows
+        elif have >= max(total for total, _ in steps):
+            print(f"reusing {have:,} responses in {args.keep}", file=sys.stderr)
+            prepare(url, args.rows, 0, load=False, fold=not args.no_fold)
+            steps = [(have, 0)]
         for total, older in steps:
-            if older:
+            if older and have < total:
                 print(f"adding {older:,} older responses", file=sys.stderr)
-                prepare(url, args.rows, older)
+                prepare(url, args.rows, older, fold=not args.load_only)
+            if args.load_only:
+                continue
             port = startup.free_port()
             log = Path(f"/tmp/sipas-dashboard-bench-{port}.log")
             server = start_gunicorn(url, port, log)

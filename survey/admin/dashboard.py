@@ -23,6 +23,7 @@ def render_view(name: str):
         unit_options=filters.unit_options(current_user),
         field_options=filters.field_options(),
         channels=list(labels.CHANNELS.items()),
+        dossiers=list(labels.DOSSIER_TIMELINESS.items()),
         profiles=labels.profiles(),
         period_kinds=labels.PERIOD_KINDS,
         period_form=filters.period_form(f.period),

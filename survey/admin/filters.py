@@ -35,7 +35,20 @@ from survey.services.users import visible_unit_ids
 #: query-string keys that make up the filters, kept in every link and export
 #: "UBND " before a unit's name, left out in file names
 _PEOPLES_COMMITTEE = re.compile(r"^(UBND|Ủy ban nhân dân)\s+", re.IGNORECASE)
-KEYS = ("period", "month", "quarter", "year", "from", "to", "unit", "field", "channel", "profile", "boundaries")
+KEYS = (
+    "period",
+    "month",
+    "quarter",
+    "year",
+    "from",
+    "to",
+    "unit",
+    "field",
+    "channel",
+    "profile",
+    "boundaries",
+    "dossier",
+)
 #: the value prefix of a unit's own counters in ``unit=`` ("riêng")
 ALONE = "rieng:"
 #: the form's boxes of each kind of period (a number picked from a list, and a year)
@@ -65,6 +78,8 @@ class Filters:
     unit_has_children: bool = False
     #: the day whose boundaries units are read on (survey.figures.boundaries); None: as recorded
     boundaries: date | None = None
+    #: ballots of dossiers returned on time ("on_time") or late ("late"); None: every ballot
+    dossier: str | None = None
 
     def scope(self, period: Period | None = None) -> Scope:
         period = period or self.period
@@ -72,6 +87,7 @@ class Filters:
             profile=self.profile, start_month=period.start, end_month=period.end, unit_ids=self.unit_ids,
             field_codes=(self.field_code,) if self.field_code else (), channels=(self.channel,) if self.channel else (),
             boundaries=self.boundaries,
+            dossier=self.dossier,
         )  # fmt: skip
 
     @property
@@ -97,6 +113,8 @@ class Filters:
             parts.append(f"lĩnh vực {self.field_name}")
         if self.channel:
             parts.append(labels.channel(self.channel))
+        if self.dossier:
+            parts.append(f"hồ sơ {labels.DOSSIER_TIMELINESS[self.dossier].lower()}")
         if self.profile != self.settings.profile:
             parts.append(labels.profile_name(self.profile))
         return parts
@@ -110,6 +128,8 @@ class Filters:
             parts.append("Lĩnh vực " + (self.field_name or self.field_code))
         if self.channel:
             parts.append(labels.channel(self.channel))
+        if self.dossier:
+            parts.append(f"Hồ sơ {labels.DOSSIER_TIMELINESS[self.dossier].lower()}")
         return [*parts, self.period.label]
 
     def title(self) -> str:
@@ -318,9 +338,16 @@ def parse(args, user: User) -> Filters:
     kept.update({k: v for k, v in (("field", field_code), ("channel", channel)) if v})
     if args.get("profile") and profile == args.get("profile"):
         kept["profile"] = profile
+    dossier = args.get("dossier") or None
+    if dossier and dossier not in labels.DOSSIER_TIMELINESS:
+        messages.append("Tình trạng hồ sơ không hợp lệ; đang xem mọi hồ sơ.")
+        dossier = None
+    if dossier:
+        kept["dossier"] = dossier
     if args.get("boundaries"):
         kept["boundaries"] = args["boundaries"]
-    return Filters(period, unit, field_code, channel, profile, unit_ids, settings, messages, kept, alone, children, on)
+    return Filters(period, unit, field_code, channel, profile, unit_ids, settings, messages, kept, alone, children, on,
+                   dossier)  # fmt: skip
 
 
 def _boundaries(value: str | None, messages: list[str]) -> date | None:

@@ -48,13 +48,15 @@ def _number(x) -> float | None:
     return fmt.rounded(float(x), 2)
 
 
-def indices(allowed: set[int] | None, unit: Unit | None, period: Period, by: str) -> dict:
-    """The figures of ``unit`` (and the units below), or of the key's units ``allowed`` (None: all)."""
+def indices(allowed: set[int] | None, unit: Unit | None, period: Period, by: str, dossier: str | None = None) -> dict:
+    """The figures of ``unit`` (and the units below), or of the key's units ``allowed`` (None: all);
+    ``dossier`` ("on_time", "late"): only the ballots of dossiers returned on time or late, without
+    response rates (the dossier counts do not say which dossiers were answered)."""
     if unit is not None:
         unit_ids = tuple(subtree_ids(unit.id))
     else:
         unit_ids = tuple(sorted(allowed)) if allowed is not None else None
-    scope = Scope(profile=PROFILE, start_month=period.start, end_month=period.end, unit_ids=unit_ids)
+    scope = Scope(profile=PROFILE, start_month=period.start, end_month=period.end, unit_ids=unit_ids, dossier=dossier)
     column = GROUPS[by]
     table = _figures(scope, column)
     profile = load_profile(PROFILE)
@@ -65,7 +67,7 @@ def indices(allowed: set[int] | None, unit: Unit | None, period: Period, by: str
         names = tables.unit_names(table[column]) if not table.empty else {}
     else:
         names = {}
-    rates = {r[column]: r for r in response_rates.rates(scope, [column]).to_dict("records")}
+    rates = {} if dossier else {r[column]: r for r in response_rates.rates(scope, [column]).to_dict("records")}
     groups = []
     if not table.empty:
         for key_value, part in table.groupby(column, sort=True):
@@ -91,6 +93,7 @@ def indices(allowed: set[int] | None, unit: Unit | None, period: Period, by: str
     )
     return {"unit": {"code": unit.code, "name": unit.name} if unit else None,
             "period": start if start == end else f"{start}/{end}", "period_label": period.label, "by": by,
+            "dossier": dossier,
             "rule": current_settings().rule, "groups": groups,
             "sipas_weighted_by_field": _number(weighted["index"].iloc[0]) if not weighted.empty else None}  # fmt: skip
 

@@ -117,6 +117,9 @@ class IndicesQuery(Strict):
     by = fields.String(load_default="field", validate=validate.OneOf(("field", "month", "unit"),
                                                                      error="Phải là một trong: {choices}."),
                        metadata={"description": "Chia theo lĩnh vực, tháng hoặc đơn vị trực thuộc."})  # fmt: skip
+    dossier = fields.String(validate=validate.OneOf(("on_time", "late"), error="Phải là một trong: {choices}."),
+                            metadata={"description": "Chỉ phiếu của hồ sơ trả đúng hạn (on_time) hoặc trễ hạn (late). "
+                                                     "Không gửi: mọi phiếu."})  # fmt: skip
 
 
 class Figure(Schema):
@@ -149,6 +152,9 @@ class IndicesResult(Schema):
     period = fields.String(metadata={"description": "Kỳ, như đã hỏi."})
     period_label = fields.String()
     by = fields.String()
+    dossier = fields.String(
+        allow_none=True, metadata={"description": "on_time, late hoặc null (mọi phiếu), như đã hỏi."}
+    )
     rule = fields.String(metadata={"description": "Cách tính chỉ số gộp (theo Phụ lục phương pháp)."})
     sipas_weighted_by_field = fields.Float(
         allow_none=True,

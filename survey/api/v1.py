@@ -208,4 +208,4 @@ def indices(query: dict):
     period = figures.parse_period(query.get("period"))
     if period is None:
         raise ApiProblem(422, "Kỳ không hợp lệ hoặc chưa tới.", {"period": ["Kỳ không hợp lệ hoặc chưa tới."]})
-    return figures.indices(g.api_unit_ids, unit, period, query["by"])
+    return figures.indices(g.api_unit_ids, unit, period, query["by"], query.get("dossier"))

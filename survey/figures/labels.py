@@ -187,3 +187,7 @@ def period_label(key: str) -> str:
         return Period.parse(key).label
     except ValueError:
         return key
+
+
+#: the dossier filter (survey.queries.Scope.dossier): ballots answered through a dossier's receipt code
+DOSSIER_TIMELINESS = {"on_time": "Đúng hạn", "late": "Trễ hạn"}

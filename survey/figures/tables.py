@@ -201,13 +201,15 @@ def perception(scope: Scope, counts: pd.DataFrame | None = None) -> pd.DataFrame
 
 
 def comments(scope: Scope, limit: int = 200) -> list[dict]:
-    """Newest comments first, with unit and field (never anything that identifies the respondent)."""
+    """Newest comments first (by month, then time), with unit and field (never anything that identifies the
+    respondent). The ``limit`` newest are read backwards along ix_responses_comments: the cost is that of
+    the comments shown, not of the period's ballots."""
     stmt = (
         select(Response.id, Response.submitted_at, Response.comment, Unit.name, Field.name, Response.is_excluded)
         .join(Unit, Response.unit_id == Unit.id)
         .join(Field, Response.field_id == Field.id)
         .where(*queries.where_clauses(scope), Response.comment.is_not(None))
-        .order_by(Response.submitted_at.desc())
+        .order_by(Response.period_month.desc(), Response.submitted_at.desc())
         .limit(limit)
     )
     return [

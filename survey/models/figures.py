@@ -1,4 +1,5 @@
-"""Folded figures: what the read model keeps per (questionnaire, unit, month) so a year reads like a month.
+"""Folded figures: what the read model keeps per (questionnaire, unit, field or channel, month) so a year
+reads like a month.
 
 See :mod:`survey.figures.cells` for what a cell holds and how it stays exact.
 """
@@ -17,6 +18,9 @@ class FigureCell(db.Model):
     #: method profile of the ballots folded in (profiles are never pooled)
     profile: Mapped[str] = mapped_column(String(32), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    #: which of the unit's ballots: 0 every one; a field's id (> 0) that field's; −1 − k those of channel
+    #: CHANNELS[k] (survey.figures.cells.part_of)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True, default=0, server_default="0")
     #: first month covered, YYYYMM in Vietnam time (Response.period_month)
     month: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: months covered: 1 (a month), 3 (a quarter) or 12 (a year); a year is read as one cell

@@ -86,6 +86,14 @@ class Response(db.Model):
             postgresql_where=text("is_excluded IS true"),
             sqlite_where=text("is_excluded IS true"),
         ),
+        #: the comments view: the newest comments of a period (survey.figures.tables.comments)
+        Index(
+            "ix_responses_comments",
+            "period_month",
+            "submitted_at",
+            postgresql_where=text("comment IS NOT NULL"),
+            sqlite_where=text("comment IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
