@@ -1,7 +1,7 @@
 """The models, one aggregate a module; importing this package registers them all."""
 
 from survey.models.api import ApiCall, ApiKey, DossierCount
-from survey.models.counters import Counter
+from survey.models.counters import Counter, ServicePoint
 from survey.models.feedback import FeedbackEvent, FeedbackItem
 from survey.models.figures import FigureCell
 from survey.models.officers import Officer, OfficerShift
@@ -12,4 +12,4 @@ from survey.models.units import Field, Procedure, Unit, UnitSuccession
 from survey.models.users import User
 
 __all__ = ["ApiCall", "ApiKey", "Counter", "DossierCount", "FeedbackEvent", "FeedbackItem", "Field", "FigureCell", "Officer", "OfficerShift", "Procedure", "ReceiptCode", "Report", "Response",
-           "ResponseReview", "Unit", "UnitSuccession", "User"]  # fmt: skip
+           "ResponseReview", "ServicePoint", "Unit", "UnitSuccession", "User"]  # fmt: skip
