@@ -332,7 +332,7 @@ def seed_responses(places: list[Place], today: date | None = None, seed: int = 2
                         continue
                     score = latent + rng.normal(0, 0.6) + (0.3 if code.startswith("C") else 0)
                     row[answer_column(code)] = _score(3 + score)
-                if rng.random() < 0.5:
+                if rng.random() < 0.7:
                     # "in general" follows the person's own answers on that element, not one mood for all
                     generals = []
                     for element in profile.elements:
