@@ -91,3 +91,14 @@ def test_a_response_keeps_the_point_where_the_citizen_was_served(app, client, bi
         _db.session.commit()
         forget_views()
         assert _db.session.get(Response, stored.id).service_point_id == point_id
+
+
+def test_privacy_notice_cites_the_2025_law_and_its_decree(client, binh_son):
+    notice = client.get("/bao-mat").get_data(as_text=True)
+    assert "Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15" in notice and "Nghị định 356/2025/NĐ-CP" in notice
+    assert "13/2023" not in notice  # the decree it replaced
+    form = client.get(f"/s/{binh_son['tokens']['BS-D1']}").get_data(as_text=True)
+    line = re.search(r'<p class="privacy">(.*?)</p>', form, re.S).group(1)
+    assert "Luật Bảo vệ dữ liệu cá nhân" in line and "13/2023" not in form
+    # the citizen's pages speak of the centre and its intake points, not of the Bộ phận Một cửa
+    assert "Bộ phận Một cửa" not in client.get("/").get_data(as_text=True)
