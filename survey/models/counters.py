@@ -53,6 +53,15 @@ def unit_title(name: str) -> str:
     return name.upper()
 
 
+def one_stop_place(unit_name: str, day: date) -> str:
+    """Where a unit served people on ``day``, in running text: 'Trung tâm Phục vụ hành chính công xã Bình Sơn'
+    since Nghị định 118/2025, 'Bộ phận Một cửa UBND xã Bình Chánh' before it."""
+    if day < ND118_DAY:
+        return f"Bộ phận Một cửa {unit_name}"
+    name = unit_name.removeprefix("UBND ")
+    return f"{SERVICE_POINT_KINDS['centre']} {name[:1].lower()}{name[1:]}"
+
+
 class ServicePoint(db.Model):
     """Where citizens hand in dossiers: a unit's centre, one of its intake points, a province centre's branch,
     or (before 1/7/2025) its Bộ phận Một cửa."""
