@@ -36,12 +36,12 @@ run: $(STAMP) instance/config.py ## migrate the SQLite database, seed demo data 
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 SNAPSHOTS := tests/reports/snapshots
-report-snapshots: $(STAMP) ## PNG of pages 1-2 of a demo monthly report into tests/reports/snapshots (needs pdftoppm)
+report-snapshots: $(STAMP) ## PNG of pages 1-2 of a demo monthly report (Xã Bình Sơn) into tests/reports/snapshots (needs pdftoppm)
 	@work=$$(mktemp -d) && month=$$(date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m) && \
 	export DATABASE_URL="sqlite:///$$work/demo.sqlite" SECRET_KEY=snapshots && \
 	$(FLASK) db upgrade >/dev/null 2>&1 && $(FLASK) seed-demo && \
-	$(FLASK) reports monthly --month $$month --unit MAU-CHAUO --out $$work && \
-	pdftoppm -png -r 60 -f 1 -l 2 $$work/$$month/MAU-CHAUO.pdf $(SNAPSHOTS)/monthly-page && \
+	$(FLASK) reports monthly --month $$month --unit 21040 --out $$work && \
+	pdftoppm -png -r 60 -f 1 -l 2 $$work/$$month/21040.pdf $(SNAPSHOTS)/monthly-page && \
 	rm -rf $$work && ls -l $(SNAPSHOTS)/*.png
 
 node_modules/.package-lock.json: package.json package-lock.json

@@ -1,4 +1,4 @@
-"""Khảo sát sự hài lòng (SIPAS) tại Bộ phận Một cửa."""
+"""Khảo sát sự hài lòng (SIPAS) tại Trung tâm Phục vụ hành chính công và điểm tiếp nhận (trước 1/7/2025: Bộ phận Một cửa)."""
 
 from __future__ import annotations
 

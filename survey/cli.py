@@ -135,13 +135,14 @@ def responses_import(in_file: Path) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Tạo dữ liệu mẫu (huyện Bình Sơn, 12 tháng phiếu giả lập) nếu chưa có."""
+    """Tạo dữ liệu mẫu (tỉnh Quảng Ngãi năm 2026: các xã mới của Bình Sơn và đơn vị cũ, phiếu từ 07/2024) nếu chưa có."""
     if demo.is_seeded():
         click.echo("Dữ liệu mẫu đã có, không tạo lại.")
         return
     counts = demo.seed_demo()
     db.session.commit()
-    click.echo(f"Đã tạo dữ liệu mẫu: {counts['units']} đơn vị, {counts['counters']} quầy, {counts['responses']} phiếu.")
+    click.echo(f"Đã tạo dữ liệu mẫu: {counts['current']} đơn vị cấp xã hiện hành, {counts['former']} đơn vị cũ "
+               f"(thôi hoạt động 30/6/2025), {counts['counters']} quầy, {counts['responses']} phiếu.")  # fmt: skip
 
 
 @click.command("demo-info")
@@ -149,7 +150,10 @@ def seed_demo() -> None:
 @with_appcontext
 def demo_info(base_url: str | None) -> None:
     """In một đường dẫn khảo sát, đường dẫn máy tính bảng tại quầy và các tài khoản mẫu để thử."""
-    counter = db.session.scalar(select(Counter).where(Counter.is_active.is_(True)).order_by(Counter.code))
+    demo_counter = select(Counter).where(Counter.code == demo.DEMO_COUNTER, Counter.is_active.is_(True))
+    counter = db.session.scalar(demo_counter) or db.session.scalar(
+        select(Counter).where(Counter.is_active.is_(True)).order_by(Counter.code)
+    )
     if counter is None:
         click.echo("Chưa có quầy nào.")
         return
@@ -157,16 +161,16 @@ def demo_info(base_url: str | None) -> None:
         counter_service.new_kiosk_token(counter)  # the demo counter gets a kiosk to try
         db.session.commit()
     base = base_url or current_app.config["PUBLIC_BASE_URL"]
-    click.echo(f"Phiếu khảo sát ({counter.unit.name}, {counter.name}):")
+    click.echo(f"Phiếu khảo sát ({counter.service_point.full_name}, {counter.name}):")
     click.echo(f"  {counter_service.survey_url(counter, base)}")
     if counter.kiosk_token:
         click.echo("Máy tính bảng tại quầy (chữ lớn, tự về phiếu mới):")
         click.echo(f"  {counter_service.kiosk_url(counter, base)}")
     if demo.is_seeded():
         click.echo(f"Bảng điều khiển: {base.rstrip('/')}/admin/  — tài khoản mẫu (chỉ dùng thử):")
-        for username, password, role, unit_code in demo.DEMO_USERS:
+        for username, password, role, _unit_code in demo.DEMO_USERS:
             click.echo(
-                f"  {username:<10} mật khẩu {password:<18} {ROLE_NAMES[role]}{' — ' + unit_code if unit_code else ''}"
+                f"  {username:<10} mật khẩu {password:<18} {demo.DEMO_USER_NAMES[username]} ({ROLE_NAMES[role]})"
             )
 
 

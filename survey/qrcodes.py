@@ -10,6 +10,8 @@ import qrcode.image.svg
 from flask import render_template
 from qrcode.constants import ERROR_CORRECT_M
 
+from survey.models.counters import MOTTO
+
 
 def _qr(url: str) -> qrcode.QRCode:
     # Level M survives a smudged or creased print; border 4 is the quiet zone scanners need.
@@ -31,7 +33,8 @@ def qr_svg(url: str) -> str:
 
 
 def poster_html(counter, url: str) -> str:
-    return render_template("posters/poster.html", counter=counter, url=url, qr_svg=qr_svg(url))
+    """The A4 poster of a counter, headed as the one-stop visual identity heads its service point."""
+    return render_template("posters/poster.html", counter=counter, url=url, qr_svg=qr_svg(url), motto=MOTTO)
 
 
 def poster_pdf(counter, url: str) -> bytes:

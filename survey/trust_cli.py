@@ -50,7 +50,7 @@ def receipts_issue(counter_code: str, field_code: str | None, count: int, valid_
     click.echo(f"Đã tạo {len(codes)} mã cho quầy {counter.code}, hiệu lực {days} ngày, in trong {out_file}.")
 
 
-privacy_group = AppGroup("privacy", help="Bảo vệ dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP).")
+privacy_group = AppGroup("privacy", help="Bảo vệ dữ liệu cá nhân (Luật 91/2025/QH15, Nghị định 356/2025/NĐ-CP).")
 
 
 @privacy_group.command("purge")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from analysis.profile import answer_ranges, respondent_questions
 from survey.extensions import db
-from survey.models.counters import Counter
+from survey.models.counters import Counter, ServicePoint
 from survey.models.types import UTCDateTime, utcnow
 from survey.models.units import Field, Procedure, Unit
 
@@ -105,6 +105,8 @@ class Response(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     #: indexed by ix_responses_counter_submitted (counter_id first)
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    #: the centre, intake point or branch where the citizen was served, as of that day (counters may move)
+    service_point_id: Mapped[int | None] = mapped_column(ForeignKey("service_points.id"))
     field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"), index=True)
     procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"))
     #: one of CHANNELS
@@ -146,6 +148,7 @@ class Response(db.Model):
 
     unit: Mapped[Unit] = relationship()
     counter: Mapped[Counter | None] = relationship()
+    service_point: Mapped[ServicePoint | None] = relationship()
     field: Mapped[Field] = relationship()
     procedure: Mapped[Procedure | None] = relationship()
 

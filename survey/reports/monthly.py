@@ -12,6 +12,7 @@ from analysis.tables import rank_table
 from survey.figures.labels import RULES
 from survey.figures.labels import channel as channel_name
 from survey.figures.periods import Period
+from survey.models.counters import one_stop_place
 from survey.queries import Scope
 from survey.reports import fmt, sections
 from survey.reports.data import Batch, UnitInfo
@@ -31,7 +32,7 @@ def _unit_rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
 def subject(unit: UnitInfo, period: Period) -> str:
     return (
         "Kết quả khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ của "
-        f"Bộ phận Một cửa {unit.name} {period.phrase}"
+        f"{one_stop_place(unit.name, period.first_day())} {period.phrase}"
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from survey.extensions import db
 from survey.models import Counter, Field, Officer, OfficerShift, Procedure, Unit
-from survey.models.counters import new_token
+from survey.models.counters import ServicePoint, heading_lines, new_token
 from survey.models.types import utcnow
 from survey.services.errors import DomainError
 
@@ -62,6 +62,12 @@ class CounterView:
     offered: tuple[FieldView, ...] = ()
     #: the kiosk tablet's token, when the counter has a kiosk
     kiosk_token: str | None = None
+    #: the centre, intake point or branch it stands in, and its name (Nghị định 118/2025)
+    service_point_id: int | None = None
+    service_point_name: str = ""
+    #: the heading of the one-stop visual identity ("TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "XÃ BÌNH SƠN",
+    #: "ĐIỂM TIẾP NHẬN SỐ 1"): what the form's header prints
+    heading: tuple[str, ...] = ()
 
 
 def _field_view(field: Field) -> FieldView:
@@ -80,6 +86,7 @@ def _load_view(token: str) -> CounterView | None:
             .options(
                 joinedload(Counter.unit).selectinload(Unit.fields).selectinload(Field.procedures),
                 joinedload(Counter.field).selectinload(Field.procedures),
+                joinedload(Counter.service_point),
                 # in the same statement: a counter offers no subset, or a few fields (no extra round trip)
                 joinedload(Counter.fields),
             )
@@ -89,7 +96,7 @@ def _load_view(token: str) -> CounterView | None:
     )
     if counter is None:
         return None
-    unit = counter.unit
+    unit, point = counter.unit, counter.service_point
     fields = tuple(_field_view(f) for f in unit.fields)
     offered_ids = {f.id for f in counter.offered}
     return CounterView(
@@ -102,6 +109,9 @@ def _load_view(token: str) -> CounterView | None:
         field=_field_view(counter.field) if counter.field is not None else None,
         offered=tuple(f for f in fields if f.id in offered_ids),
         kiosk_token=counter.kiosk_token,
+        service_point_id=point.id,
+        service_point_name=point.full_name,
+        heading=heading_lines(point.kind, point.name, unit.name),
     )
 
 
@@ -180,7 +190,7 @@ def forget_views() -> None:
     _cache().clear()
 
 
-_VIEWED = (Counter, Unit, Field, Procedure, Officer, OfficerShift)
+_VIEWED = (Counter, ServicePoint, Unit, Field, Procedure, Officer, OfficerShift)
 
 
 @event.listens_for(Session, "after_flush")
@@ -191,7 +201,7 @@ def _note_changed_views(session: Session, _context) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _forget_changed_views(session: Session) -> None:
-    # A counter, unit, field or procedure changed here: this server shows it at once.
+    # A counter, service point, unit, field or procedure changed here: this server shows it at once.
     if session.info.pop("counter_views_changed", False) and has_app_context():
         forget_views()
 

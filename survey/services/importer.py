@@ -151,6 +151,7 @@ def check_references(
             "profile": record["profile"],
             "unit_id": unit.id,
             "counter_id": counter.id if counter else None,
+            "service_point_id": counter.service_point_id if counter else None,
             "field_id": field.id,
             "procedure_id": procedure.id if procedure else None,
             "channel": record["channel"],

@@ -33,6 +33,8 @@ class Ballot:
     field_id: int
     channel: str = "qr"
     counter_id: int | None = None
+    #: the centre, intake point or branch of the counter, as of the day it was served
+    service_point_id: int | None = None
     procedure_id: int | None = None
     #: question code → answer (None = not answered)
     answers: dict[str, int | None] = field(default_factory=dict)
@@ -89,6 +91,7 @@ def build_response(ballot: Ballot) -> Response:
         profile=ballot.profile,
         unit_id=ballot.unit_id,
         counter_id=ballot.counter_id,
+        service_point_id=ballot.service_point_id,
         field_id=ballot.field_id,
         procedure_id=ballot.procedure_id,
         channel=ballot.channel,
@@ -148,6 +151,7 @@ def submit_response(counter: Counter, ballot: Ballot, *, via_receipt: bool = Fal
     if ballot.field_id not in {f.id for f in counter.offered}:
         raise InvalidSubmission("Lĩnh vực không thuộc đơn vị này")
     ballot.unit_id, ballot.counter_id = counter.unit_id, counter.id
+    ballot.service_point_id = counter.service_point_id
     check_ballot(ballot)
     response = build_response(ballot)
     trust.apply_flags(response, trust.assess(response, via_receipt=via_receipt))

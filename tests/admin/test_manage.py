@@ -27,7 +27,7 @@ def test_admin_creates_revokes_and_regenerates_a_counter(app, client, world, log
     poster = client.get(f"/admin/quay/{counter.id}/ap-phich.pdf")
     assert poster.mimetype == "application/pdf"
     (tmp_path / "p.pdf").write_bytes(poster.data)
-    assert "UBND THỊ TRẤN CHÂU Ổ" in PdfReader(tmp_path / "p.pdf").pages[0].extract_text()
+    assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG\nTHỊ TRẤN CHÂU Ổ" in PdfReader(tmp_path / "p.pdf").pages[0].extract_text()
     assert client.get(f"/admin/quay/{counter.id}/qr.png").mimetype == "image/png"
 
     client.post(f"/admin/quay/{counter.id}/thu-hoi", data={"csrf_token": token})

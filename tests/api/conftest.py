@@ -29,9 +29,9 @@ def district(app, db, make_field, make_unit, make_counter) -> SimpleNamespace:
     make_field("HT", "Hộ tịch", procedures=(("1.001193", "Đăng ký khai sinh"), ("1.000894", "Đăng ký kết hôn")))
     make_field("DD", "Đất đai", procedures=(("1.004227", "Đăng ký biến động đất đai"),))
     top = make_unit(code="MAU-BSN", name="UBND huyện Bình Sơn", kind="district")
-    a = make_unit(code="MAU-CHAUO", name="UBND thị trấn Châu Ổ", parent_id=top.id)
+    a = make_unit(code="21040", name="UBND thị trấn Châu Ổ", parent_id=top.id)
     b = make_unit(code="MAU-BCHANH", name="UBND xã Bình Chánh", parent_id=top.id)
-    qa = make_counter(unit=a, code="MAU-CHAUO-Q1")
+    qa = make_counter(unit=a, code="21040-Q2")
     qb = make_counter(unit=b, code="MAU-BCHANH-Q1")
     return SimpleNamespace(top=top, a=a, b=b, qa=qa, qb=qb)
 

@@ -26,7 +26,7 @@ def test_admin_creates_a_key_shown_once_and_revokes_it(app, client, district):
     _login(client, "quantri")
     token = csrf_from(client, "/admin/khoa-api")
     page = client.post("/admin/khoa-api", data={"csrf_token": token, "name": "iGate <b>tỉnh</b>",
-                                                "units": ["MAU-CHAUO"], "scopes": ["receipts", "counts"]})  # fmt: skip
+                                                "units": ["21040"], "scopes": ["receipts", "counts"]})  # fmt: skip
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     secret = re.search(r'value="(sipas_[^"]+)"', html).group(1)
@@ -35,11 +35,11 @@ def test_admin_creates_a_key_shown_once_and_revokes_it(app, client, district):
     # shown once: the list page afterwards has only its beginning
     listing = client.get("/admin/khoa-api").get_data(as_text=True)
     assert secret not in listing and secret[:14] in listing
-    body = {"service_point": "MAU-CHAUO-Q1", "field": "HT", "dossier": "HS-9"}
+    body = {"service_point": "21040-Q2", "field": "HT", "dossier": "HS-9"}
     assert client.post("/api/v1/receipts", json=body, headers=bearer(secret)).status_code == 201
     with app.app_context():
         key = db.session.scalar(select(ApiKey))
-        assert ([u.code for u in key.units], key.scopes) == (["MAU-CHAUO"], "receipts,counts")
+        assert ([u.code for u in key.units], key.scopes) == (["21040"], "receipts,counts")
         key_id = key.id
     revoked = client.post(f"/admin/khoa-api/{key_id}/thu-hoi", data={"csrf_token": token})
     assert revoked.status_code == 302

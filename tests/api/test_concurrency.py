@@ -11,7 +11,7 @@ from tests.api.conftest import calls_logged, receipts_stored
 
 def test_simultaneous_calls_for_one_dossier_make_one_code(app, live_server, district, make_key):
     secret = make_key(district.a)
-    body = json.dumps({"service_point": "MAU-CHAUO-Q1", "field": "HT", "dossier": "HS-CUNG-LUC"}).encode()
+    body = json.dumps({"service_point": "21040-Q2", "field": "HT", "dossier": "HS-CUNG-LUC"}).encode()
     barrier = threading.Barrier(4)
     results: list[tuple[int, str]] = []
 

@@ -53,7 +53,7 @@ def test_unknown_api_paths_are_problems_and_other_pages_keep_their_html(client):
 def test_api_takes_no_cookie_and_needs_no_csrf_token(client, district, make_key):
     from tests.api.conftest import bearer
 
-    response = client.post("/api/v1/receipts", json={"service_point": "MAU-CHAUO-Q1", "field": "HT",
+    response = client.post("/api/v1/receipts", json={"service_point": "21040-Q2", "field": "HT",
                                                      "dossier": "HS-1"}, headers=bearer(make_key(district.a)))  # fmt: skip
     assert response.status_code == 201
     assert "Set-Cookie" not in response.headers

@@ -19,7 +19,7 @@ def fixed_clock(monkeypatch):
 
 
 def cell(**values):
-    base = {"unit": "MAU-CHAUO", "field": "HT", "month": "2026-10", "received": 130, "returned": 120,
+    base = {"unit": "21040", "field": "HT", "month": "2026-10", "received": 130, "returned": 120,
             "returned_late": 6}  # fmt: skip
     return {k: v for k, v in {**base, **values}.items() if v is not None}
 
@@ -36,15 +36,15 @@ def test_counts_resent_replace(app, client, district, make_key):
     again = send(client, secret, cell(received=140, returned=125, returned_late=7))
     assert again.get_json() == {"created": 0, "replaced": 1}
     # the field as a whole and one of its procedures are two cells; the resend replaced, not added
-    assert counts_stored(app) == [("MAU-CHAUO", "HT", None, 202610, 140, 125, 7),
-                                  ("MAU-CHAUO", "HT", "1.001193", 202610, 50, 45, 1)]  # fmt: skip
+    assert counts_stored(app) == [("21040", "HT", None, 202610, 140, 125, 7),
+                                  ("21040", "HT", "1.001193", 202610, 50, 45, 1)]  # fmt: skip
 
 
 def test_service_point_counts_for_its_unit_and_the_current_month_is_accepted(app, client, district, make_key):
     secret = make_key(district.a)
-    response = send(client, secret, cell(unit=None, service_point="MAU-CHAUO-Q1", month="2026-11"))
+    response = send(client, secret, cell(unit=None, service_point="21040-Q2", month="2026-11"))
     assert response.get_json() == {"created": 1, "replaced": 0}
-    assert counts_stored(app) == [("MAU-CHAUO", "HT", None, 202611, 130, 120, 6)]
+    assert counts_stored(app) == [("21040", "HT", None, 202611, 130, 120, 6)]
 
 
 def test_key_of_commune_a_cannot_send_for_commune_b(app, client, district, make_key):
@@ -113,14 +113,14 @@ def test_import_xlsx_with_vietnamese_headers(app, runner, district, tmp_path):
     sheet = book.active
     sheet.append(["Mã đơn vị", "Mã lĩnh vực", "Mã thủ tục", "Tháng", "Tiếp nhận", "Đã trả kết quả", "Trả quá hạn",
                   "Ghi chú"])  # fmt: skip
-    sheet.append(["MAU-CHAUO", "HT", None, "10/2026", 130, 120, 6, "bỏ qua cột này"])
+    sheet.append(["21040", "HT", None, "10/2026", 130, 120, 6, "bỏ qua cột này"])
     sheet.append(["MAU-BCHANH", "DD", "1.004227", datetime(2026, 10, 1), 12, 10, 0, None])
     sheet.append([None] * 8)
     book.save(tmp_path / "ho-so.xlsx")
     result = runner.invoke(args=["dossiers", "import", str(tmp_path / "ho-so.xlsx")])
     assert result.exit_code == 0, result.output
     assert "Đã nhập 2 ô" in result.output
-    assert counts_stored(app) == [("MAU-CHAUO", "HT", None, 202610, 130, 120, 6),
+    assert counts_stored(app) == [("21040", "HT", None, 202610, 130, 120, 6),
                                   ("MAU-BCHANH", "DD", "1.004227", 202610, 12, 10, 0)]  # fmt: skip
     # imported again with a corrected number: replaced, not added
     sheet.cell(row=2, column=5, value=131)
@@ -134,10 +134,10 @@ def test_import_is_all_or_nothing_with_vietnamese_row_errors(app, runner, distri
     path = tmp_path / "ho-so.csv"
     path.write_text(
         "unit_code,field_code,month,received,returned,returned_late\n"
-        "MAU-CHAUO,HT,2026-10,130,120,6\n"
+        "21040,HT,2026-10,130,120,6\n"
         "MAU-KHONGCO,HT,2026-10,1,1,0\n"
-        "MAU-CHAUO,DD,2027-01,-3,1,2\n"
-        "MAU-CHAUO,HT,2026-10,1,1,0\n",
+        "21040,DD,2027-01,-3,1,2\n"
+        "21040,HT,2026-10,1,1,0\n",
         encoding="utf-8",
     )
     result = runner.invoke(args=["dossiers", "import", str(path)])
@@ -153,7 +153,7 @@ def test_import_is_all_or_nothing_with_vietnamese_row_errors(app, runner, distri
 
 def test_import_refuses_a_file_without_the_columns(app, runner, district, tmp_path):
     path = tmp_path / "sai.csv"
-    path.write_text("đơn vị,số\nMAU-CHAUO,3\n", encoding="utf-8")
+    path.write_text("đơn vị,số\n21040,3\n", encoding="utf-8")
     result = runner.invoke(args=["dossiers", "import", str(path)])
     assert result.exit_code == 1
     assert "thiếu cột field (mã lĩnh vực), month" in result.output

@@ -13,7 +13,7 @@ from tests.api.conftest import assert_problem, bearer
 
 
 def test_create_prints_the_key_once_and_stores_its_hash(app, runner, client, district):
-    result = runner.invoke(args=["api-keys", "create", "--name", "iGate tỉnh Quảng Ngãi", "--unit", "MAU-CHAUO",
+    result = runner.invoke(args=["api-keys", "create", "--name", "iGate tỉnh Quảng Ngãi", "--unit", "21040",
                                  "--scope", "receipts,read"])  # fmt: skip
     assert result.exit_code == 0, result.output
     secret = result.stdout.strip()
@@ -22,8 +22,8 @@ def test_create_prints_the_key_once_and_stores_its_hash(app, runner, client, dis
         key = db.session.scalar(select(ApiKey))
         assert key.key_hash == hashlib.sha256(secret.encode()).hexdigest()
         assert secret not in (key.key_hash, key.prefix, key.name) and key.prefix == secret[:14]
-        assert (key.scopes, [u.code for u in key.units]) == ("receipts,read", ["MAU-CHAUO"])
-    body = {"service_point": "MAU-CHAUO-Q1", "field": "HT", "dossier": "HS-1"}
+        assert (key.scopes, [u.code for u in key.units]) == ("receipts,read", ["21040"])
+    body = {"service_point": "21040-Q2", "field": "HT", "dossier": "HS-1"}
     assert client.post("/api/v1/receipts", json=body, headers=bearer(secret)).status_code == 201
     assert_problem(client.post("/api/v1/dossier-counts", json={"counts": []}, headers=bearer(secret)), 403)
 

@@ -61,7 +61,7 @@ def test_readme_curl_examples(app, client, live_server, district, make_key, answ
     # one dossier, one code: the second call returns the first one's
     assert first["created"] is True and second["created"] is False and second["code"] == first["code"]
     assert counts == {"created": 1, "replaced": 0}
-    assert counts_stored(app) == [("MAU-CHAUO", "HT", None, 202611, 130, 120, 6)]
+    assert counts_stored(app) == [("21040", "HT", None, 202611, 130, 120, 6)]
     (group,) = indices["groups"]
     assert (group["code"], group["name"], group["n"]) == ("HT", "Hộ tịch", 40)
     figures = {f["code"]: f for f in group["figures"]}

@@ -15,7 +15,7 @@ DOSSIER = "000.00.21.H55-261125-0001"
 
 
 def mint(client, secret, **body):
-    payload = {"service_point": "MAU-CHAUO-Q1", "field": "HT", "dossier": DOSSIER, **body}
+    payload = {"service_point": "21040-Q2", "field": "HT", "dossier": DOSSIER, **body}
     payload = {k: v for k, v in payload.items() if v is not None}
     return client.post("/api/v1/receipts", json=payload, headers=bearer(secret))
 
@@ -29,10 +29,10 @@ def test_same_dossier_twice_gets_one_code(app, client, district, make_key):
     assert body["url"] == f"https://khaosat.example.vn/r/{body['code']}"
     assert body["display"] == f"{body['code'][:4]}-{body['code'][4:]}"
     assert body["qr_svg"].startswith("<svg") or "<svg" in body["qr_svg"][:200]
-    assert body["unit"] == {"code": "MAU-CHAUO", "name": "UBND thị trấn Châu Ổ"}
+    assert body["unit"] == {"code": "21040", "name": "UBND thị trấn Châu Ổ"}
     assert body["field"] == {"code": "HT", "name": "Hộ tịch"}
     # sent again, spaced and in lower case as a clerk might type it, by unit instead of counter
-    again = mint(client, secret, dossier=" 000.00.21.h55-261125-0001 ", service_point=None, unit="MAU-CHAUO")
+    again = mint(client, secret, dossier=" 000.00.21.h55-261125-0001 ", service_point=None, unit="21040")
     assert again.status_code == 200, again.get_json()
     assert again.get_json()["code"] == body["code"] and again.get_json()["created"] is False
     rows = receipts_stored(app)
@@ -103,7 +103,7 @@ def test_a_code_answers_once_without_the_field_question(app, client, district, m
     assert sent.status_code == 303, sent.get_data(as_text=True)[:500]
     with app.app_context():
         response = db.session.scalar(select(Response))
-        assert (response.field.code, response.procedure.code, response.unit.code) == ("HT", "1.000894", "MAU-CHAUO")
+        assert (response.field.code, response.procedure.code, response.unit.code) == ("HT", "1.000894", "21040")
     # a second ballot (a new form key) through the same code is refused
     second = client.post(f"/r/{code}", data={**hidden_fields(html), "key": "x" * 32, **full_answers(value=1)})
     assert second.status_code == 410
@@ -135,7 +135,7 @@ def test_a_code_answers_once_without_the_field_question(app, client, district, m
 )
 def test_bad_receipt_requests_store_nothing(app, client, district, make_key, body, status):
     secret = make_key(district.a)
-    payload = {"service_point": "MAU-CHAUO-Q1", "field": "HT", "dossier": DOSSIER, **body}
+    payload = {"service_point": "21040-Q2", "field": "HT", "dossier": DOSSIER, **body}
     payload = {k: v for k, v in payload.items() if v is not None}
     assert_problem(client.post("/api/v1/receipts", json=payload, headers=bearer(secret)), status)
     assert receipts_stored(app) == []

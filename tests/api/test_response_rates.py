@@ -48,7 +48,7 @@ def test_rates_per_unit_field_and_month(app, october):
     assert rows["HT"][:2] == (40, 100) and rows["HT"][2] == pytest.approx(40.0)  # 40 / 100
     assert rows["DD"][:2] == (10, 300) and rows["DD"][2] == pytest.approx(10 / 3)  # 3,33 %
     assert rows["XD"][:2] == (0, 50) and rows["XD"][3] == "no_answers"
-    assert set(t["unit_code"]) == {"MAU-CHAUO"} and set(t["month"]) == {"2026-10"}
+    assert set(t["unit_code"]) == {"21040"} and set(t["month"]) == {"2026-10"}
 
 
 def test_weighted_sipas_counts_each_field_by_its_share_of_dossiers(app, october):
@@ -85,7 +85,7 @@ def test_dashboard_overview_shows_the_units_response_rate(app, client, october):
     page = client.get("/admin/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     client.post("/admin/login", data={"username": "quantri", "password": PASSWORD, "csrf_token": token})
-    html = client.get("/admin/?period=month&month=2026-10&unit=MAU-CHAUO").get_data(as_text=True)
+    html = client.get("/admin/?period=month&month=2026-10&unit=21040").get_data(as_text=True)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
     # 50 answers / 450 dossiers returned = 11,11 %; weighted SIPAS 25 % (see the test above)
     assert "Tỷ lệ phản hồi — Tháng 10/2026" in text
@@ -97,7 +97,7 @@ def test_dashboard_overview_shows_the_units_response_rate(app, client, october):
 def test_read_api_gives_rates_flags_and_the_weighted_sipas(app, client, district, make_key, october):
     from tests.api.conftest import bearer
 
-    response = client.get("/api/v1/indices?unit=MAU-CHAUO&period=2026-10&by=field",
+    response = client.get("/api/v1/indices?unit=21040&period=2026-10&by=field",
                           headers=bearer(make_key(district.a, scopes="read")))  # fmt: skip
     assert response.status_code == 200, response.get_json()
     body = response.get_json()

@@ -78,7 +78,7 @@ def check_name_and_sipas(app, district, reports_dir):
     # a commune's People's Committee is named alone, in full (Nghị định 30/2020, Phụ lục I)
     for wanted in ("ỦY BAN NHÂN DÂN\nXÃ BÌNH THẠNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                    "Độc lập - Tự do - Hạnh phúc", "Bình Thạnh, ngày 01 tháng 4 năm 2026", "/BC-UBND",
-                   "UBND xã Bình Thạnh tháng 03/2026", expected, "3 phiếu bị loại", "Nơi nhận:",
+                   "Trung tâm Phục vụ hành chính công xã Bình Thạnh tháng 03/2026", expected, "3 phiếu bị loại", "Nơi nhận:",
                    "- UBND huyện Bình Sơn (để báo cáo);", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
                    "trung bình cộng chỉ số các tiêu chí", "xếp thứ 1/1", "tiếp nhận 2 phản ánh, kiến nghị",
                    "đúng hạn 1 (50,00 %)"):  # fmt: skip

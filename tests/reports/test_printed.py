@@ -1,6 +1,6 @@
 """Every demo report read back as printed: PDF with pdfplumber, DOCX with python-docx, figures from the XLSX.
 
-The demo is seeded once (13 months up to 15/11/2026), its monthly reports of 10/2026 and the
+The demo (Quảng Ngãi in 2026) is seeded once (answers from 07/2024 up to 15/11/2026), its monthly reports of 10/2026 and the
 summary of quarter III/2026 made once for the module, and the database emptied again
 before the first test. The checks measure; none trusts the eye:
 
@@ -35,9 +35,9 @@ from survey.extensions import db as _db
 from survey.services.demo import seed_demo
 
 MM = 72 / 25.4  # PDF points per millimetre
-#: what no report may print: rule names, profile ids, placeholders, codes of the demo units
+#: what no report may print: rule names, profile ids, placeholders, codes of the demo's counters
 FORBIDDEN = ("mean_of_items", "general_question", "pooled", "sipas-2024", "sipas-2017", "NGƯỜI KÝ",
-             "Ký, ghi rõ họ tên", "MAU-", "None", "nan%", "THỦ TRƯỞNG ĐƠN VỊ")  # fmt: skip
+             "Ký, ghi rõ họ tên", "21040-", "None", "nan%", "THỦ TRƯỞNG ĐƠN VỊ")  # fmt: skip
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b")
 
 
@@ -52,7 +52,7 @@ def published(value: float) -> str:
 
 @pytest.fixture(scope="module")
 def demo_reports(app, tmp_path_factory) -> dict[str, Path]:
-    """Stem ('2026-10/MAU-CHAUO') → folder path without suffix, for every demo report."""
+    """Stem ('2026-10/21040') → folder path without suffix, for every demo report."""
     out = tmp_path_factory.mktemp("demo-reports")
     runner = app.test_cli_runner()
     with app.app_context():
@@ -69,9 +69,10 @@ def demo_reports(app, tmp_path_factory) -> dict[str, Path]:
                 for table in reversed(_db.metadata.sorted_tables):
                     conn.execute(text(f"DELETE FROM {table.name}"))
     stems = {f"{p.parent.name}/{p.stem}": p.with_suffix("") for p in sorted(out.glob("*/*.pdf"))}
-    # 7 communes and the district's own counters: 8 monthly reports; 1 quarterly summary
-    assert sorted(stems) == [f"2026-10/MAU-{c}" for c in ("BCHANH", "BDUONG", "BHIEP", "BLONG", "BSN", "BTHANH",
-                                                          "BTRUNG", "CHAUO")] + ["2026-Q3/MAU-BSN"]  # fmt: skip
+    # the sample's nine current communes, phường and đặc khu (official codes): 9 monthly reports; the province's
+    # quarterly summary (Tỉnh Quảng Ngãi, 51)
+    communes = ("21025", "21040", "21061", "21085", "21100", "21109", "21235", "21400", "21548")
+    assert sorted(stems) == [f"2026-10/{c}" for c in communes] + ["2026-Q3/51"]
     return stems
 
 
@@ -217,7 +218,7 @@ def head_lines(page: dict) -> dict[str, tuple[float, float]]:
 
 
 def test_the_head_follows_nghi_dinh_30(demo_reports, printed):
-    path = demo_reports["2026-10/MAU-CHAUO"]
+    path = demo_reports["2026-10/21040"]
     document = Document(path.with_suffix(".docx"))
     head = document.tables[0]
     grid = [int(c.get(qn_w("w"))) / 1440 * 25.4 for c in head._tbl.tblGrid.findall(qn_w("gridCol"))]
@@ -228,20 +229,20 @@ def test_the_head_follows_nghi_dinh_30(demo_reports, printed):
     # a commune's People's Committee: no superior body above it (Phụ lục I), its full name on two lines
     assert docx_left == [
         "ỦY BAN NHÂN DÂN",
-        "THỊ TRẤN CHÂU Ổ",
+        "XÃ BÌNH SƠN",
         "Số:\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/BC-UBND",
     ]
     assert docx_right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
-    assert re.fullmatch(r"Châu Ổ, ngày \d\d tháng \d{1,2} năm 20\d\d", docx_right[2])
+    assert re.fullmatch(r"Bình Sơn, ngày \d\d tháng \d{1,2} năm 20\d\d", docx_right[2])
     motto_runs = [
         r for p in head.rows[0].cells[1].paragraphs for r in p.runs if r.text == "Độc lập - Tự do - Hạnh phúc"
     ]
     assert motto_runs and not any(r.underline for r in motto_runs)  # a drawn rule, not underlined text
 
-    page = printed["2026-10/MAU-CHAUO"][0]
+    page = printed["2026-10/21040"][0]
     lines = head_lines(page)
     edges = [e for e in page["edges"] if e["top"] < 60 * MM and e["orientation"] == "h"]
-    for wanted, middle in (("ỦY BAN NHÂN DÂN", left_mid), ("THỊ TRẤN CHÂU Ổ", left_mid), ("Số: /BC-UBND", left_mid),
+    for wanted, middle in (("ỦY BAN NHÂN DÂN", left_mid), ("XÃ BÌNH SƠN", left_mid), ("Số: /BC-UBND", left_mid),
                            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", right_mid),
                            ("Độc lập - Tự do - Hạnh phúc", right_mid), (docx_right[2], right_mid)):  # fmt: skip
         x0, x1 = lines[wanted]
@@ -278,7 +279,7 @@ def test_plain_words_and_a_month_that_tells_one_story(demo_reports, printed):
         annex = " ".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c)
         for word in FORBIDDEN:
             assert word not in pdf and word not in docx, (stem, word)
-            if word != "MAU-":  # the annex lists the unit's administrative code
+            if word != "21040-":  # the annex may list codes
                 assert word not in annex, (stem, word)
         assert not ISO_DATE.search(pdf) and not ISO_DATE.search(docx), (stem, ISO_DATE.search(pdf + docx))
         # unset signer: the usual title lines and an empty line for the name
