@@ -415,8 +415,17 @@ def _open_complaints() -> int:
     due = timedelta(days=int(current_app.config.get("FEEDBACK_DUE_DAYS") or 7))
     ids = db.session.scalars(
         insert(FeedbackItem.__table__).returning(FeedbackItem.__table__.c.id, sort_by_parameter_order=True),
-        [{"response_id": r.id, "unit_id": r.unit_id, "kind": "complaint", "status": "new", "created_at": r.submitted_at,
-          "due_at": r.submitted_at + due} for r in rows],  # fmt: skip
+        [
+            {
+                "response_id": r.id,
+                "unit_id": r.unit_id,
+                "kind": "complaint",
+                "status": "new",
+                "created_at": r.submitted_at,
+                "due_at": r.submitted_at + due,
+            }
+            for r in rows
+        ],  # fmt: skip
     ).all()
     db.session.execute(insert(FeedbackEvent.__table__), [{"item_id": i, "actor_id": None, "action": "created",
                                                           "at": r.submitted_at} for i, r in zip(ids, rows, strict=True)])  # fmt: skip

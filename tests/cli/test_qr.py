@@ -54,7 +54,13 @@ def test_posters_are_a4_pdf_with_decodable_qr(runner, tmp_path, make_unit, make_
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
     text = reader.pages[0].extract_text()
-    for expected in ("TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "THỊ TRẤN CHÂU Ổ", "Mời Ông/Bà quét mã QR", url, "Gửi đánh giá"):
+    for expected in (
+        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+        "THỊ TRẤN CHÂU Ổ",
+        "Mời Ông/Bà quét mã QR",
+        url,
+        "Gửi đánh giá",
+    ):
         assert expected in text.replace("\n", " ") or expected in text, expected
 
 
