@@ -88,3 +88,15 @@ def fresh_login_limits(app):
     yield
     with app.app_context():
         limiter.reset()
+
+
+def browser_login(page, base: str, username: str, password: str = PASSWORD, *, to_dashboard: bool = True) -> None:
+    """Log in through the login page in Chromium (and wait for the dashboard, unless ``to_dashboard`` is False)."""
+    page.goto(f"{base}/admin/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    if to_dashboard:
+        page.wait_for_url(f"{base}/admin/")
+    else:
+        page.wait_for_load_state()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import User
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_login
 from tests.conftest import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -19,14 +19,6 @@ pytestmark = pytest.mark.browser
 SIZES = {"phone": (360, 740), "desk": (1366, 768)}
 #: set to a folder to keep a screenshot of each page (to look at them)
 SHOTS = os.environ.get("SIPAS_SCREENSHOTS")
-
-
-def _login(page, base: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/admin/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
 
 
 def _check(page, name: str, size: str, axe_source: str) -> None:
@@ -46,7 +38,7 @@ def test_account_and_counter_pages_fit_the_screen(browser, live_server, world, a
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
     page = context.new_page()
-    _login(page, live_server, "quantri")
+    browser_login(page, live_server, "quantri", to_dashboard=False)
     counter, officer = world["counter_a"], world["officer_a"]
     pages = {
         "counters": "/admin/quay", "counter": f"/admin/quay/{counter}", "revoke": f"/admin/quay/{counter}/thu-hoi",
@@ -77,17 +69,17 @@ def test_unlock_and_reset_without_the_shell(browser, live_server, world, app):
         db.session.commit()
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
     officer = context.new_page()
-    _login(officer, live_server, "canbo.chauo")
+    browser_login(officer, live_server, "canbo.chauo", to_dashboard=False)
     assert "/admin/login" in officer.url  # refused while locked
 
     admin_context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
     admin = admin_context.new_page()
-    _login(admin, live_server, "quantri")
+    browser_login(admin, live_server, "quantri", to_dashboard=False)
     admin.goto(f"{live_server}/admin/nguoi-dung")
     admin.get_by_role("link", name="canbo.chauo").click()
     admin.get_by_role("button", name="Mở khoá").click()
     assert "Đã mở khoá tài khoản canbo.chauo" in admin.content()
-    _login(officer, live_server, "canbo.chauo")
+    browser_login(officer, live_server, "canbo.chauo", to_dashboard=False)
     assert officer.url.endswith("/admin/")
 
     admin.get_by_role("link", name="Đặt lại mật khẩu…").click()
@@ -95,7 +87,7 @@ def test_unlock_and_reset_without_the_shell(browser, live_server, world, app):
     temporary = admin.get_by_label("Mật khẩu tạm").input_value()
     officer.goto(f"{live_server}/admin/phan-anh")
     assert "/admin/login" in officer.url  # the reset ended the officer's session
-    _login(officer, live_server, "canbo.chauo", temporary)
+    browser_login(officer, live_server, "canbo.chauo", temporary, to_dashboard=False)
     assert officer.url.endswith("/admin/mat-khau")
     officer.get_by_label("Mật khẩu hiện tại").fill(temporary)
     officer.get_by_label("Mật khẩu mới (ít nhất 10 ký tự, khó đoán)").fill("ba-con-meo-trèo-cây-cau-2026")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import FeedbackItem
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_login
 from tests.conftest import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -24,14 +24,6 @@ def desk(browser):
     context.close()
 
 
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/admin/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/admin/")
-
-
 def _logout(page) -> None:
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/admin/login")
@@ -39,7 +31,7 @@ def _logout(page) -> None:
 
 def test_filter_chart_table_export(desk, live_server, world, axe_source, tmp_path):
     page = desk
-    _login(page, live_server, "vanphong")
+    browser_login(page, live_server, "vanphong")
     assert axe_violations(page, axe_source) == []
     page.locator("#f-month-no").select_option("10")  # the filter box is open on a wide screen
     page.locator("#f-month-year").select_option("2026")
@@ -67,7 +59,7 @@ def test_filter_chart_table_export(desk, live_server, world, axe_source, tmp_pat
 
 def test_complaint_from_a_comment_to_closed(app, desk, live_server, world, axe_source):
     page = desk
-    _login(page, live_server, "vanphong")
+    browser_login(page, live_server, "vanphong")
     page.get_by_role("link", name="Phản ánh, kiến nghị").click()
     assert axe_violations(page, axe_source) == []
     page.get_by_role("link", name="xem ý kiến khác").click()
@@ -81,7 +73,7 @@ def test_complaint_from_a_comment_to_closed(app, desk, live_server, world, axe_s
     item_url = page.url
     _logout(page)
 
-    _login(page, live_server, "canbo.chauo")
+    browser_login(page, live_server, "canbo.chauo")
     page.goto(item_url)
     page.get_by_label("Kết quả xử lý (cơ quan đã làm gì)").fill("Đã biểu dương cán bộ trong cuộc họp tuần.")
     page.get_by_role("button", name="Lưu kết quả xử lý").click()
@@ -89,7 +81,7 @@ def test_complaint_from_a_comment_to_closed(app, desk, live_server, world, axe_s
     assert page.get_by_role("button", name="Đóng phản ánh").count() == 0
     _logout(page)
 
-    _login(page, live_server, "vanphong")
+    browser_login(page, live_server, "vanphong")
     page.goto(item_url)
     page.get_by_role("button", name="Đóng phản ánh").click()
     assert page.locator("#trang-thai").inner_text() == "Đã đóng"
@@ -102,7 +94,7 @@ def test_inbox_at_phone_and_desk_width(app, browser, live_server, world, axe_sou
     width, height = size
     context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
     page = context.new_page()
-    _login(page, live_server, "vanphong")
+    browser_login(page, live_server, "vanphong")
     for path in ("/admin/phan-anh", "/admin/phan-anh/y-kien"):
         page.goto(live_server + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path  # no sideways scroll

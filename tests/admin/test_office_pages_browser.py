@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_login
 from tests.admin.test_overview import FORBIDDEN
 from tests.conftest import axe_violations
 
@@ -39,14 +39,6 @@ CHART_TEXT_SIZES = """() => {
   }
   return sizes;
 }"""
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/admin/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/admin/")
 
 
 def _menu_pages(page, base: str) -> list[str]:
@@ -93,7 +85,7 @@ def test_every_menu_page_fits_a_phone_and_a_desk(browser, live_server, world, ax
                                       is_mobile=width < 500, has_touch=width < 500)  # fmt: skip
         page = context.new_page()
         try:
-            _login(page, live_server, username)
+            browser_login(page, live_server, username)
             page.goto(f"{live_server}/admin/?period=month&month=2026-10")
             crawled[width] = pages = _menu_pages(page, live_server)
             for url in pages:
@@ -113,7 +105,7 @@ def test_period_kind_switch_shows_only_its_boxes(browser, live_server, world):
         context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=script)
         page = context.new_page()
         try:
-            _login(page, live_server, "vanphong")
+            browser_login(page, live_server, "vanphong")
             page.goto(f"{live_server}/admin/?period=month&month=2026-10")
             page.locator("details.filter-box > summary").click()
             page.get_by_label("Xem theo").select_option("quarter")
