@@ -18,7 +18,7 @@ from survey.admin.filters import Filters
 from survey.extensions import db
 from survey.figures import boundaries, derived, fmt, labels, province, tables
 from survey.figures.export import Column, Table
-from survey.figures.periods import VN, month_name
+from survey.figures.periods import VN, Period, month_name
 from survey.models import Unit
 from survey.models.types import utcnow
 from survey.services import response_rates
@@ -242,7 +242,8 @@ def trend(f: Filters) -> View:
     codes = ["SIPAS", *(e.code for e in profile.elements)]
     columns = [Column("month", "Tháng"), Column("n_responses", "Số phiếu", "int")]
     columns += [Column(c, labels.code_name(profile, c), "percent") for c in codes]
-    table = Table(f"Diễn biến 12 tháng đến {f.period.phrase} — {f.scope_name}", columns)
+    span = Period(months[0], months[-1], "range")
+    table = Table(f"Diễn biến theo tháng, {span.phrase} — {f.scope_name}", columns)
     series: dict[str, list] = {c: [] for c in codes}
     keys = {m: f"{m // 100:04d}-{m % 100:02d}" for m in months}
     for m in months:

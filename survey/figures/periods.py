@@ -192,8 +192,14 @@ class Period:
         return Period(add_months(self.start, -12), add_months(self.end, -12), self.kind)
 
     def trend_months(self, count: int = 12) -> Period:
-        """The ``count`` months that end with this period (the trend)."""
-        return Period(add_months(self.end, -(count - 1)), self.end, "range")
+        """The months of a trend: the ``count`` months that end with this period, or the whole period
+        when it is longer (at most TREND_MAX_MONTHS, the last ones), so a range across a merger shows it."""
+        length = min(max(count, month_count(self.start, self.end)), TREND_MAX_MONTHS)
+        return Period(add_months(self.end, -(length - 1)), self.end, "range")
+
+
+#: the longest trend drawn month by month (three years)
+TREND_MAX_MONTHS = 36
 
 
 def last_ended_month(now: datetime) -> Period:

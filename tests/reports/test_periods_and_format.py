@@ -42,6 +42,15 @@ def test_periods():
             Period.parse(bad)
 
 
+def test_trend_months_cover_a_long_range_up_to_three_years():
+    # a month or a quarter: the 12 months ending with it; a longer range: all of it (07/2024-10/2026 is 28
+    # months: 6 in 2024, 12 in 2025, 10 in 2026), at most the last 36
+    assert Period.month(2026, 10).trend_months(12).label == "Từ tháng 11/2025 đến tháng 10/2026"
+    assert Period.quarter(2026, 3).trend_months(12).label == "Từ tháng 10/2025 đến tháng 09/2026"
+    assert len(list(Period(202407, 202610, "range").trend_months(12).months)) == 6 + 12 + 10
+    assert Period(201901, 202610, "range").trend_months(12).label == "Từ tháng 11/2023 đến tháng 10/2026"
+
+
 def test_numbers_and_dates():
     assert (fmt.pct(85.3249), fmt.pct(8.345), fmt.pct(float("nan")), fmt.pct(None)) == ("85,32 %", "8,35 %", "—", "—")
     assert (fmt.signed(1.254), fmt.signed(-0.5), fmt.integer(12345)) == ("+1,25", "-0,50", "12.345")
