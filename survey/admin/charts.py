@@ -77,8 +77,12 @@ def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]]
         y = y_of(tick)
         body.append(f'<line x1="0" y1="{y:.1f}" x2="100%" y2="{y:.1f}" stroke="#e1e4e8"/>')
         body.append(f'<text x="2" y="{y - 3:.1f}" class="tick">{tick}%</text>')
+    step = max(1, math.ceil(len(x_labels) / 12))  # at most 12 month labels, the last month always labelled
     for i, label in enumerate(x_labels):
-        odd = ' class="axis odd"' if (len(x_labels) - 1 - i) % 2 else ' class="axis"'
+        back = len(x_labels) - 1 - i
+        if back % step:
+            continue
+        odd = ' class="axis odd"' if (back // step) % 2 else ' class="axis"'
         body.append(f'<text x="{x_of(i):.2f}%" y="{height - 8}" text-anchor="middle"{odd}>{escape(label)}</text>')
     lines = []
     for i, label in sorted((marks or {}).items()):
