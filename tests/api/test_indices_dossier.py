@@ -52,7 +52,7 @@ def dossier_world(app, district):
         db.session.commit()
 
 
-def _sipas(body, code="MAU-CHAUO") -> tuple[int, float]:
+def _sipas(body, code="21040") -> tuple[int, float]:
     group = next(g for g in body["groups"] if g["code"] == code)
     return group["n"], next(f for f in group["figures"] if f["code"] == "SIPAS")["index"]
 
@@ -73,7 +73,7 @@ def test_read_api_splits_by_dossier_timeliness(app, client, district, make_key, 
     assert _sipas(read("")) == (8, 50.0)
     on_time = read("&dossier=on_time")
     assert on_time["dossier"] == "on_time" and _sipas(on_time) == (3, 66.67)
-    assert [g["code"] for g in on_time["groups"]] == ["MAU-CHAUO"]
+    assert [g["code"] for g in on_time["groups"]] == ["21040"]
     late = read("&dossier=late")
     assert _sipas(late) == (2, 50.0) and _sipas(late, "MAU-BCHANH") == (1, 100.0)
     assert_problem(client.get("/api/v1/indices?unit=MAU-BSN&period=2026-08&dossier=tre", headers=bearer(secret)), 422)
@@ -83,7 +83,7 @@ def test_dashboard_filter_and_export(app, client, district, dossier_world):
     page = client.get("/admin/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     client.post("/admin/login", data={"username": "quantri", "password": PASSWORD, "csrf_token": token})
-    base = "period=month&month=2026-08&unit=MAU-CHAUO"
+    base = "period=month&month=2026-08&unit=21040"
     html = client.get(f"/admin/?{base}&dossier=late").get_data(as_text=True)
     assert '<option value="late" selected>Trễ hạn</option>' in html
     assert "50,00" in html and "66,67" not in html
