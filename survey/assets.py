@@ -12,8 +12,10 @@ import hashlib
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, abort, current_app, url_for
+from markupsafe import Markup
 
 #: files served under hashed names (the rest of survey/static keeps Flask's plain /static route)
 HASHED = ("site.css", "admin.css", "form.js", "admin.js", "favicon.svg")
@@ -55,6 +57,17 @@ def asset_url(name: str) -> str:
     return url_for("assets.asset", hashed=_assets()[name].hashed)
 
 
+def asset_text(name: str) -> Markup:
+    """The text of ``name`` (a stylesheet inlined into a first visit's form page: survey.public.rendering)."""
+    return Markup(_assets()[name].body.decode())  # noqa: S704 (the app's own file)
+
+
+def asset_data_url(name: str) -> str:
+    """``name`` as a ``data:`` URL (the favicon, a few hundred bytes: the page carries it, no request)."""
+    found = _assets()[name]
+    return f"data:{found.mimetype.split(';')[0]},{quote(found.body.decode())}"
+
+
 @bp.get("/assets/<hashed>")
 def asset(hashed: str):
     found = next((a for a in _assets().values() if a.hashed == hashed), None)
@@ -93,4 +106,6 @@ def init_app(app: Flask) -> None:
     app.extensions["sipas_assets"] = load(app.static_folder)
     app.after_request(_preload_stylesheet)
     app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["asset_text"] = asset_text
+    app.jinja_env.globals["asset_data_url"] = asset_data_url
     app.register_blueprint(bp)

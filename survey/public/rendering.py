@@ -26,6 +26,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from analysis.profile import respondent_questions
+from survey.public.clients import has_no_device
 from survey.public.forms import make_form
 
 _blank_questions: dict[str, Markup] = {}
@@ -44,8 +45,8 @@ def _open_sections(form, profile) -> set[str]:
 
 
 def render_form(counter, profile, form, *, action: str, fixed_field=None, already_sent: bool = False,
-                questions_html: Markup | None = None, kiosk: dict | None = None) -> str:  # fmt: skip
-    """The form page as it stands (answers given, errors)."""
+                questions_html: Markup | None = None, kiosk: dict | None = None, inline_css: bool = False) -> str:  # fmt: skip
+    """The form page as it stands (answers given, errors); ``inline_css``: the stylesheet in the page."""
     return render_template(
         "public/form.html",
         counter=counter,
@@ -58,6 +59,7 @@ def render_form(counter, profile, form, *, action: str, fixed_field=None, alread
         fixed_field=fixed_field,
         questions_html=questions_html,
         kiosk=kiosk,
+        inline_css=inline_css,
     )
 
 
@@ -160,11 +162,12 @@ def _questions(profile) -> bytes:
     return found
 
 
-def _page_parts(counter, profile, action: str, field_choices, procedures) -> _CutPage | None:
+def _page_parts(counter, profile, action: str, field_choices, procedures, inline_css: bool) -> _CutPage | None:
     """Render a fresh page once, and cut it (None if it cannot be cut)."""
     form = make_form(profile.code, field_choices, procedures, with_questions=False)
     form.key.data = _KEY_MARK
-    html = render_form(counter, profile, form, action=action, questions_html=Markup(_QUESTIONS_MARK))  # noqa: S704 (a constant)
+    questions = Markup(_QUESTIONS_MARK)  # noqa: S704 (a constant)
+    html = render_form(counter, profile, form, action=action, questions_html=questions, inline_css=inline_css)
     # generate_csrf(): the token the page was just rendered with (kept for the request)
     return _CutPage.cut(html, generate_csrf(), str(blank_questions(profile)))
 
@@ -183,11 +186,15 @@ def counter_form_response(counter, profile, *, action: str, field_choices, proce
     """
     # per app (its config and URLs are in the page): (counter view, profile, action) → the page cut
     pages: dict[tuple, _CutPage] = current_app.extensions.setdefault("sipas_form_pages", {})
-    cache_key = (counter, profile.code, action)
+    # A browser's first visit (no device cookie yet) gets the stylesheet inside the page: on a slow
+    # phone network the first paint then waits for one round trip, not two. The page's Link header
+    # preloads the stylesheet all the same, so later visits (cookie set) link it from the cache.
+    inline_css = has_no_device()
+    cache_key = (counter, profile.code, action, inline_css)
     with _lock:
         parts = pages.get(cache_key)
     if parts is None:
-        parts = _page_parts(counter, profile, action, field_choices, procedures)
+        parts = _page_parts(counter, profile, action, field_choices, procedures, inline_css)
         if parts is None:  # a token or key that the markup changed: render as usual
             return make_response(blank_form_page(counter, profile, action=action, field_choices=field_choices,
                                                  procedures=procedures, key=key))  # fmt: skip
