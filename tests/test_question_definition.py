@@ -8,7 +8,7 @@ import re
 from importlib import resources
 
 from analysis.profile import all_question_codes, load_profile, profile_codes, respondent_questions
-from survey import queries
+from survey import scan
 from survey.models import Response
 from survey.models.responses import (
     ANSWER_CODES,
@@ -92,6 +92,6 @@ def test_every_allowed_answer_fits_the_query_packing():
     for code in profile_codes():
         profile = load_profile(code)
         for q in profile.question_codes:
-            assert all(0 <= v < queries.BLANK for v in profile.allowed_values(q)), q
-    assert queries.BLANK == 2**queries.BITS - 1
-    assert queries.BITS * queries.PER_WORD <= 63
+            assert all(0 <= v < scan.BLANK for v in profile.allowed_values(q)), q
+    assert scan.BLANK == 2**scan.BITS - 1
+    assert scan.BITS * scan.PER_WORD <= 63
