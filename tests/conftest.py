@@ -251,3 +251,12 @@ def axe_violations(page, axe_source: str, impacts=("serious", "critical")) -> li
     page.evaluate(axe_source + "\n;0")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+def menu_link(page, name: str):
+    """A link of the office's main menu; on a phone the menu is folded into "Menu", opened first."""
+    folded = page.locator("nav.top details.menu-one")
+    if folded.is_visible() and folded.get_attribute("open") is None:
+        folded.locator("summary").click()
+    return page.get_by_role("link", name=name, exact=True)
+

@@ -7,7 +7,7 @@ import pytest
 from survey.extensions import db
 from survey.services.users import create_user
 from tests.admin.conftest import PASSWORD
-from tests.conftest import axe_violations
+from tests.conftest import axe_violations, menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def test_docs_and_key_page(app, browser, live_server, district, axe_source, widt
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_url(f"{live_server}/admin/")
-        page.get_by_role("link", name="Khoá API").click()
+        menu_link(page, "Khoá API").click()
         page.get_by_label("Tên hệ thống kết nối").fill("iGate tỉnh Quảng Ngãi")
         page.get_by_label("Đơn vị (cả đơn vị trực thuộc); không chọn: mọi đơn vị").select_option(
             label="UBND thị trấn Châu Ổ"

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.admin.conftest import PASSWORD
-from tests.conftest import axe_violations
+from tests.conftest import axe_violations, menu_link
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("SCREENSHOT_DIR")
@@ -23,7 +23,7 @@ def test_officer_page_reads_at_phone_and_desk_width(browser, live_server, staffe
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_url(f"{live_server}/admin/")
-        page.get_by_role("link", name="Kết quả của tôi").click()
+        menu_link(page, "Kết quả của tôi").click()
         page.get_by_role("link", name="Quý 4").click()
         assert "Quý 4/2026" in page.locator("main").inner_text()
         assert page.locator("table.data").get_by_text("75,00 %").count() == 4  # raw 30/40: C1, C2, C3 and overall

@@ -19,14 +19,17 @@ def _without_hidden(page: str) -> str:
 
 def test_blank_page_is_what_a_full_render_gives(app, client, make_counter):
     counter = make_counter()
-    page = client.get(f"/s/{counter.token}").get_data(as_text=True)
+    first = client.get(f"/s/{counter.token}").get_data(as_text=True)  # no device cookie yet: stylesheet inside
+    later = client.get(f"/s/{counter.token}?moi=1").get_data(as_text=True)  # the cookie is set: stylesheet linked
     with app.test_request_context(), app.app_context():
         row = db.session.get(Counter, counter.id)
         profile = load_profile(app.config["DEFAULT_PROFILE"])
         form = make_form(profile.code, [(f.code, f.name) for f in row.unit.fields], [])
         form.key.data = "k" * 24
-        full = render_form(row, profile, form, action=f"/s/{counter.token}")
-    assert _without_hidden(page) == _without_hidden(full)
+        full = {inline: render_form(row, profile, form, action=f"/s/{counter.token}", inline_css=inline)
+                for inline in (True, False)}  # fmt: skip
+    assert _without_hidden(first) == _without_hidden(full[True]) and "<style>/*" in first
+    assert _without_hidden(later) == _without_hidden(full[False]) and "<style>/*" not in later
 
 
 def test_each_citizen_gets_fresh_hidden_values(app, client, make_counter):
@@ -56,7 +59,8 @@ def test_gzip_page_is_the_same_page_and_takes_a_ballot(app, client, make_counter
     # A phone asks for gzip: the page is joined from pieces compressed once, with its own hidden values
     # put in; Python's gzip module checks the stream, its CRC and its length.
     counter = make_counter()
-    plain = client.get(f"/s/{counter.token}").get_data(as_text=True)
+    client.get(f"/s/{counter.token}")  # a first visit: the device cookie is set (later pages link the stylesheet)
+    plain = client.get(f"/s/{counter.token}?moi=1").get_data(as_text=True)
     response = client.get(f"/s/{counter.token}?moi=1", headers={"Accept-Encoding": "gzip, deflate, br"})
     assert response.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in response.headers["Vary"]
     page = gzip.decompress(response.get_data()).decode()
