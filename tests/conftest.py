@@ -259,4 +259,3 @@ def menu_link(page, name: str):
     if folded.is_visible() and folded.get_attribute("open") is None:
         folded.locator("summary").click()
     return page.get_by_role("link", name=name, exact=True)
-

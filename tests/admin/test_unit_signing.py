@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from survey.extensions import db as _db
 from survey.models import Unit
-from tests.admin.conftest import PASSWORD, csrf_from
+from tests.admin.conftest import browser_login, csrf_from
 from tests.conftest import axe_violations
 
 SIGNER = {
@@ -82,11 +82,7 @@ def test_a_unit_officer_cannot_set_the_signer(app, client, world, login):
 def test_the_signer_fields_in_a_phone_sized_browser(app, browser, live_server, world, axe_source):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
     page = context.new_page()
-    page.goto(f"{live_server}/admin/login")
-    page.get_by_label("Tên đăng nhập").fill("quantri")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server}/admin/")
+    browser_login(page, live_server, "quantri")
     page.goto(f"{live_server}/admin/don-vi-quan-ly/{world['a'].id}")
     assert axe_violations(page, axe_source) == []
     name = page.get_by_label("Họ và tên người ký")

@@ -6,7 +6,7 @@ import pytest
 
 from survey.extensions import db
 from survey.services.users import create_user
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import PASSWORD, browser_login
 from tests.conftest import axe_violations, menu_link
 
 pytestmark = pytest.mark.browser
@@ -25,11 +25,7 @@ def test_docs_and_key_page(app, browser, live_server, district, axe_source, widt
         assert axe_violations(page, axe_source) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling of the page
 
-        page.goto(f"{live_server}/admin/login")
-        page.get_by_label("Tên đăng nhập").fill("quantri")
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_url(f"{live_server}/admin/")
+        browser_login(page, live_server, "quantri")
         menu_link(page, "Khoá API").click()
         page.get_by_label("Tên hệ thống kết nối").fill("iGate tỉnh Quảng Ngãi")
         page.get_by_label("Đơn vị (cả đơn vị trực thuộc); không chọn: mọi đơn vị").select_option(

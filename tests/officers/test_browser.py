@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_login
 from tests.conftest import axe_violations, menu_link
 
 pytestmark = pytest.mark.browser
@@ -18,11 +18,7 @@ def test_officer_page_reads_at_phone_and_desk_width(browser, live_server, staffe
     context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
     page = context.new_page()
     try:
-        page.goto(f"{live_server}/admin/login")
-        page.get_by_label("Tên đăng nhập").fill("congchuc.a1")
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_url(f"{live_server}/admin/")
+        browser_login(page, live_server, "congchuc.a1")
         menu_link(page, "Kết quả của tôi").click()
         page.get_by_role("link", name="Quý 4").click()
         assert "Quý 4/2026" in page.locator("main").inner_text()

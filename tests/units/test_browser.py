@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from survey.extensions import db as _db
 from survey.models import UnitSuccession
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_login
 from tests.conftest import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -19,11 +19,7 @@ def test_an_admin_records_a_merger_in_the_browser(app, browser, live_server, wor
                                                    height):  # fmt: skip
     context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
     page = context.new_page()
-    page.goto(f"{live_server}/admin/login")
-    page.get_by_label("Tên đăng nhập").fill("quantri")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server}/admin/")
+    browser_login(page, live_server, "quantri")
     page.goto(f"{live_server}/admin/don-vi/sap-nhap")
     assert axe_violations(page, axe_source) == []
     name = page.get_by_label("Tên đơn vị mới")
