@@ -57,6 +57,7 @@ from survey.admin import (  # noqa: E402,F401
     officers,
     reports,
     review,
+    service_points,
     successions,
     units,
     users,

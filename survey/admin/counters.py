@@ -17,10 +17,11 @@ from survey.admin.actions import CODE, Confirmation, act, admin_only, confirmed,
 from survey.extensions import db
 from survey.figures.periods import VN
 from survey.forms import Form, choices
-from survey.models import Counter, Field, Unit
+from survey.models import Counter, Field, ServicePoint, Unit
 from survey.models.types import utcnow
 from survey.services import counter_admin
 from survey.services import counters as counter_service
+from survey.services import service_points as point_service
 from survey.services.units import unit_by_code
 
 
@@ -29,6 +30,11 @@ class CounterForm(Form):
     name = StringField("Tên quầy", validators=[InputRequired("Xin nhập tên quầy."), Length(max=200)])
     unit = SelectField("Đơn vị", validators=[InputRequired()])
     field = SelectField("Lĩnh vực cố định (không bắt buộc)", validators=[Optional()])
+    service_point = SelectField("Điểm phục vụ", validators=[Optional()])
+
+
+class MoveForm(Form):
+    service_point = SelectField("Chuyển quầy sang", validators=[InputRequired("Xin chọn điểm phục vụ.")])
 
 
 class ReceiptForm(Form):
@@ -47,6 +53,17 @@ def _counter_form() -> CounterForm:
     form.unit.choices = choices((u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name)))
     fields = db.session.scalars(select(Field).order_by(Field.sort_order))
     form.field.choices = choices([("", "— Hỏi người dân —")] + [(f.code, f.name) for f in fields])
+    points = db.session.scalars(select(ServicePoint).join(ServicePoint.unit).where(ServicePoint.valid_to.is_(None))
+                                .order_by(Unit.name, ServicePoint.kind, ServicePoint.number))  # fmt: skip
+    form.service_point.choices = choices([("", "— Trung tâm của đơn vị —")]
+                                         + [(p.id, f"{p.unit.name} — {p.name}") for p in points])  # fmt: skip
+    return form
+
+
+def _move_form(counter: Counter) -> MoveForm:
+    form = MoveForm()
+    points = [p for p in point_service.open_points(counter.unit) if p.id != counter.service_point_id]
+    form.service_point.choices = choices((p.id, p.name) for p in points)
     return form
 
 
@@ -79,8 +96,9 @@ def counter_create():
 
     def create():
         field = db.session.scalar(select(Field).where(Field.code == form.field.data)) if form.field.data else None
+        point = db.session.get(ServicePoint, int(form.service_point.data)) if form.service_point.data else None
         counter = counter_admin.create_counter(form.code.data, form.name.data, unit_by_code(form.unit.data), field,
-                                               actor=current_user)  # fmt: skip
+                                               actor=current_user, point=point)  # fmt: skip
         return f"Đã tạo quầy {counter.code}."
 
     return act(create, url_for("admin.counters"), form=form)
@@ -93,7 +111,8 @@ def counter_page(counter_id: int):
     admin = current_user.role == "admin"
     return render_template("admin/counter.html", counter=counter, survey_url=counter_service.survey_url(counter, base),
                            kiosk_url=counter_service.kiosk_url(counter, base),
-                           receipt_form=_receipt_form(counter) if admin and counter.is_active else None)  # fmt: skip
+                           receipt_form=_receipt_form(counter) if admin and counter.is_active else None,
+                           move_form=_move_form(counter) if admin and counter.is_active else None)  # fmt: skip
 
 
 _PRINTED_STOP = "Các áp phích/mã QR đã in của quầy này sẽ không dùng được nữa"
@@ -159,6 +178,21 @@ def counter_fields(counter_id: int):
         return f"Quầy {counter.code} nhận: {', '.join(f.name for f in counter.offered)}."
 
     return act(save, _page(counter))
+
+
+@bp.post("/quay/<int:counter_id>/diem-phuc-vu")
+@admin_only
+def counter_move(counter_id: int):
+    """The counter stands in another service point of its unit (answers already given keep theirs)."""
+    counter = visible_or_404(Counter, counter_id)
+    form = _move_form(counter)
+
+    def move():
+        point = db.session.get(ServicePoint, int(form.service_point.data))
+        point_service.move_counter(counter, point, actor=current_user)
+        return f"Quầy {counter.code} từ nay ở {point.full_name}; phiếu đã nhận vẫn ghi nơi cũ."
+
+    return act(move, _page(counter), form=form)
 
 
 @bp.post("/quay/<int:counter_id>/ma-danh-gia")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField, widgets)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from survey.admin import bp
 from survey.admin.actions import CODE, act, admin_only
@@ -15,7 +16,9 @@ from survey.forms import Form, choices
 from survey.models import Unit, UnitSuccession
 from survey.models.units import SUCCESSION_KINDS, UNIT_TYPES
 from survey.services import audit
+from survey.services import service_points as point_service
 from survey.services import units as unit_service
+from survey.services.errors import DomainError
 from survey.services.text import clean_text
 
 NEW_TYPES = ("xa", "phuong", "dac_khu")
@@ -31,7 +34,9 @@ def _at_least_one(form, field) -> None:
 
 
 class MergerForm(Form):
-    old_units = SelectMultipleField("Các đơn vị cũ", validators=[_at_least_one],
+    # the choices are the units in force; one merged already is not refused as a bad choice but by the service,
+    # which says when and into what (a form sent twice)
+    old_units = SelectMultipleField("Các đơn vị cũ", validators=[_at_least_one], coerce=int, validate_choice=False,
                                     widget=widgets.ListWidget(prefix_label=False),
                                     option_widget=widgets.CheckboxInput())  # fmt: skip
     on = DateField("Ngày đơn vị mới bắt đầu hoạt động", validators=[InputRequired("Xin nhập ngày sáp nhập.")])
@@ -42,6 +47,16 @@ class MergerForm(Form):
     parent = SelectField("Trực thuộc", validators=[Optional()])
     basis_number = StringField("Số nghị quyết (không bắt buộc)", validators=[Optional(), Length(max=60)])
     basis_date = DateField("Ngày ban hành nghị quyết", validators=[Optional()])
+    centre_address = StringField("Địa chỉ Trung tâm Phục vụ hành chính công (không bắt buộc)",
+                                 validators=[Optional(), Length(max=300)])  # fmt: skip
+    intake_count = IntegerField("Số điểm tiếp nhận", default=1, validators=[
+        InputRequired("Xin nhập số điểm tiếp nhận (0 nếu chỉ có trung tâm)."),
+        NumberRange(0, point_service.MAX_INTAKE_POINTS,
+                    message=f"Số điểm tiếp nhận từ 0 đến {point_service.MAX_INTAKE_POINTS}.")])  # fmt: skip
+    intake_names = TextAreaField("Tên các điểm tiếp nhận (mỗi dòng một tên; để trống: Điểm tiếp nhận số 1, số 2…)",
+                                 validators=[Optional(), Length(max=3000)])  # fmt: skip
+    replace_counters = BooleanField("Tạo quầy mới tại trung tâm của đơn vị mới thay cho các quầy cũ "
+                                    "(quầy cũ và phiếu của quầy cũ vẫn thuộc đơn vị cũ; cần in áp phích mới)")  # fmt: skip
 
 
 def _unit_label(unit: Unit) -> str:
@@ -65,14 +80,22 @@ def merger_record():
         return render_template("admin/merger.html", form=form)
 
     def record():
-        olds = list(db.session.scalars(select(Unit).where(Unit.id.in_([int(i) for i in form.old_units.data]))))
+        olds = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.old_units.data), Unit.kind != "province")))
+        if len(olds) != len(set(form.old_units.data)):
+            raise DomainError("Lựa chọn không hợp lệ, xin vui lòng chọn lại.")
         parent = db.session.get(Unit, int(form.parent.data)) if form.parent.data else None
         new = unit_service.NewUnit(form.code.data.strip(), clean_text(form.name.data), form.unit_type.data, parent)
         basis = unit_service.LegalBasis(clean_text(form.basis_number.data) or None, form.basis_date.data)
-        unit = unit_service.record_merger(olds, new, form.on.data, basis)
+        points = point_service.plan(form.intake_count.data, (form.intake_names.data or "").splitlines(),
+                                    form.centre_address.data)  # fmt: skip
+        done = unit_service.merge(olds, new, form.on.data, basis, points,
+                                  replace_counters=form.replace_counters.data, actor=current_user)  # fmt: skip
         names = ", ".join(old.name for old in olds)
-        audit.record(current_user, f"Ghi nhận sáp nhập: {names} → {unit.name} từ {form.on.data:%d/%m/%Y}")
-        return f"Đã ghi nhận: {names} → {unit.name} từ {form.on.data:%d/%m/%Y}; các quầy của đơn vị cũ đã đóng."
+        intake = f" và {len(done.points) - 1} điểm tiếp nhận" if len(done.points) > 1 else ""
+        counters = (f"; quầy mới tại trung tâm: {', '.join(f'{n.code} (thay {o.code})' for o, n in done.replaced)}"
+                    " — hãy in áp phích mới") if done.replaced else ""  # fmt: skip
+        return (f"Đã ghi nhận: {names} → {done.unit.name} từ {form.on.data:%d/%m/%Y}; {done.counters_closed} quầy "
+                f"của đơn vị cũ đã đóng; đã tạo {done.points[0].name}{intake}{counters}.")  # fmt: skip
 
     return act(record, url_for("admin.merger_record"), form=form, done=url_for("admin.successions_list"),
                again=lambda: render_template("admin/merger.html", form=form))  # fmt: skip

@@ -193,7 +193,7 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
         doc.add(*sections.response_rate_blocks(rates, f"trong {period.phrase}"))
         doc.add(Heading("II. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"))
         doc.add(*sections.feedback_paragraphs(batch.feedback.get(unit.id), period.phrase))
-        doc.add(sections.signature(unit, signing))
+        doc.add(sections.signature(unit, signing, period=period))
         return doc
     doc.add(Paragraph(f"Tổng số phiếu hợp lệ: {fmt.integer(n)} phiếu; {dropped}."))
     if n < settings.min_n:
@@ -245,5 +245,5 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     doc.add(Heading("IX. Ý KIẾN CỦA NGƯỜI DÂN"))
     comments = sections.comment_selection(batch.comments.get(unit.id, []), settings.comments_max)
     doc.add(Paragraph("Một số ý kiến tiêu biểu (đã ẩn thông tin có thể nhận diện cá nhân):", "italic"))
-    doc.add(*sections.comment_blocks(comments), sections.signature(unit, signing))
+    doc.add(*sections.comment_blocks(comments), sections.signature(unit, signing, period=period))
     return doc

@@ -200,7 +200,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     if n == 0:
         doc.add(Paragraph(f"Trong {period.phrase}, các đơn vị không có phiếu khảo sát hợp lệ nào.", "warning"))
         doc.add(Heading("II. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ"), _feedback_table(batch, members))
-        doc.add(sections.signature(body, signing))
+        doc.add(sections.signature(body, signing, period=period))
         return doc
     small = [u.name for u in members if _n(batch, u.code) < settings.min_n]
     if small:
@@ -280,7 +280,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     pooled_counts = batch.counts.groupby(["code", "value"], dropna=False)["n"].sum().reset_index()
     doc.add(sections.expectation_table(pooled_counts, profile) or Paragraph("Không có câu trả lời về mong đợi."))
     extra = () if is_province(top) else (f"Các đơn vị có {one_stop(period)}",)
-    doc.add(sections.signature(body, signing, extra))
+    doc.add(sections.signature(body, signing, extra, period=period))
     return doc
 
 

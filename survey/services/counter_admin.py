@@ -7,7 +7,7 @@ writes who did what to the audit log. The caller commits once.
 
 from __future__ import annotations
 
-from survey.models import Counter, Field, ReceiptCode, Unit, User
+from survey.models import Counter, Field, ReceiptCode, ServicePoint, Unit, User
 from survey.services import audit
 from survey.services import counters as counter_service
 from survey.services import receipts as receipt_service
@@ -19,16 +19,22 @@ from survey.services.unique import add_unique
 MAX_ISSUE_ONLINE = 480
 
 
-def create_counter(code: str, name: str, unit: Unit, field: Field | None, *, actor: User) -> Counter:
-    """A new counter of ``unit`` (with a fixed field, or asking the citizen). Flushes."""
+def create_counter(code: str, name: str, unit: Unit, field: Field | None, *, actor: User,
+                   point: ServicePoint | None = None) -> Counter:  # fmt: skip
+    """A new counter of ``unit`` (with a fixed field, or asking the citizen) at ``point``, one of the unit's open
+    service points (None: the unit's centre). Flushes."""
     code = clean_text(code, 64) or ""
     name = clean_text(name, 200)
     if not code or not name:
         raise DomainError("Xin nhập mã và tên quầy.")
-    counter = add_unique(
-        Counter(code=code, name=name, unit_id=unit.id, field_id=field.id if field else None), f"Mã quầy {code} đã có."
-    )
-    audit.record(actor, f"Tạo quầy {code} ({name}) của {unit.name}")
+    if point is not None and point.unit_id != unit.id:
+        raise DomainError(f"{point.full_name} không thuộc {unit.name}: xin chọn điểm phục vụ của đơn vị đó.")
+    if point is not None and point.valid_to is not None:
+        raise DomainError(f"{point.full_name} đã đóng: xin chọn một điểm đang tiếp nhận.")
+    counter = add_unique(Counter(code=code, name=name, unit_id=unit.id, field_id=field.id if field else None,
+                                 service_point_id=point.id if point else None), f"Mã quầy {code} đã có.")  # fmt: skip
+    where = f" tại {point.full_name}" if point is not None else ""
+    audit.record(actor, f"Tạo quầy {code} ({name}) của {unit.name}{where}")
     return counter
 
 

@@ -11,10 +11,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from survey.extensions import db
 from survey.figures.periods import VN
-from survey.models import Counter, Unit, UnitSuccession
+from survey.models import Counter, ServicePoint, Unit, UnitSuccession, User
 from survey.models.types import utcnow
 from survey.models.units import SUCCESSION_KINDS, UNIT_TYPES
+from survey.services import audit
 from survey.services.errors import DomainError
+from survey.services.service_points import PointPlan, close_points_of, open_points_for, replacement_counters
 
 
 def subtree_ids(unit_id: int) -> list[int]:
@@ -119,17 +121,24 @@ def record_succession(predecessor: Unit, successor: Unit, on: date, kind: str, *
 
 
 def close_unit(unit: Unit, last_day: date) -> int:
-    """End ``unit`` on ``last_day`` and withdraw its active counters; returns how many counters were closed."""
+    """End ``unit`` on ``last_day``, withdraw its active counters and close its service points that day;
+    returns how many counters were closed."""
     if unit.valid_from is not None and last_day < unit.valid_from:
         raise DomainError(f"{unit.name} bắt đầu hoạt động sau ngày đó.")
     unit.valid_to = last_day
     closed = 0
-    for counter in db.session.scalars(select(Counter).where(Counter.unit_id == unit.id, Counter.is_active.is_(True))):
+    for counter in _active_counters([unit]):
         counter.is_active = False
         counter.revoked_at = utcnow()
         closed += 1
+    close_points_of(unit, last_day)
     db.session.flush()
     return closed
+
+
+def _active_counters(units: Sequence[Unit]) -> list[Counter]:
+    stmt = select(Counter).where(Counter.unit_id.in_([u.id for u in units]), Counter.is_active.is_(True))
+    return list(db.session.scalars(stmt.order_by(Counter.code)))
 
 
 @dataclass(frozen=True)
@@ -142,21 +151,61 @@ class NewUnit:
     parent: Unit | None = None
 
 
+def _already_merged(old_units: Sequence[Unit], on: date) -> None:
+    """A merger submitted twice (or an old unit merged already) is refused with what was recorded."""
+    for old in old_units:
+        done = next((s for s in old.successions_out if s.date == on), None) if old.valid_to is not None else None
+        if done is not None:
+            raise DomainError(f"Đã ghi nhận trước đó: {old.name} sáp nhập vào {done.successor.name} từ "
+                              f"{on:%d/%m/%Y}. Không ghi nhận lần nữa.")  # fmt: skip
+
+
 def record_merger(old_units: Sequence[Unit], new: NewUnit, on: date, basis: LegalBasis = LegalBasis()) -> Unit:
-    """Several units become one on day ``on``: old units end the day before, their counters close, the new unit
-    starts (it may reuse the code of one of them) and each old unit's succession is recorded as a whole merge."""
+    """Several units become one on day ``on``: old units end the day before, their counters and service points
+    close, the new unit starts (it may reuse the code of one of them) with the fields its predecessors received,
+    and each old unit's succession is recorded as a whole merge."""
     if len(old_units) < 1:
         raise DomainError("Xin chọn ít nhất một đơn vị cũ.")
+    _already_merged(old_units, on)
     last_day = on - timedelta(days=1)
     for old in old_units:
         if old.valid_to is not None and old.valid_to < last_day:
             raise DomainError(f"{old.name} đã thôi hoạt động trước ngày đó.")
         close_unit(old, last_day)
     unit = add_unit(new.code, new.name, unit_type=new.unit_type, parent=new.parent, valid_from=on)
+    unit.fields = sorted({f for old in old_units for f in old.fields}, key=lambda f: (f.sort_order, f.id))
     kind = "merge" if len(old_units) > 1 else "rename"
     for old in old_units:
         record_succession(old, unit, on, kind, basis=basis)
     return unit
+
+
+@dataclass(frozen=True)
+class MergerDone:
+    """What :func:`merge` made: the new unit, its service points, and the counters made for it (old → new)."""
+
+    unit: Unit
+    points: list[ServicePoint]
+    counters_closed: int
+    replaced: list[tuple[Counter, Counter]]
+
+
+def merge(old_units: Sequence[Unit], new: NewUnit, on: date, basis: LegalBasis, points: PointPlan, *,
+          replace_counters: bool, actor: User) -> MergerDone:  # fmt: skip
+    """The admin's merger in one step: :func:`record_merger`, then the new unit's Trung tâm Phục vụ hành chính
+    công and điểm tiếp nhận from ``on``; with ``replace_counters``, a new counter at the centre for each counter
+    the old units closed (the old ones keep their answers and service point). One audit entry. Flushes."""
+    _already_merged(old_units, on)
+    closing = _active_counters(old_units)
+    unit = record_merger(old_units, new, on, basis)
+    made = open_points_for(unit, points)
+    replaced = replacement_counters(closing, made[0]) if replace_counters else []
+    names = ", ".join(old.name for old in old_units)
+    intake = f" và {len(made) - 1} điểm tiếp nhận" if len(made) > 1 else ""
+    moved = f"; quầy mới: {', '.join(f'{n.code} (thay {o.code})' for o, n in replaced)}" if replaced else ""
+    audit.record(actor, f"Ghi nhận sáp nhập: {names} → {unit.name} từ {on:%d/%m/%Y}; đóng {len(closing)} quầy cũ; "
+                        f"tạo {made[0].name}{intake}{moved}")  # fmt: skip
+    return MergerDone(unit, made, len(closing), replaced)
 
 
 @dataclass(frozen=True)

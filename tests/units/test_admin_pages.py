@@ -22,7 +22,8 @@ def test_admin_records_a_merger_and_edits_its_succession(app, client, world, log
     token = csrf_from(client, "/admin/don-vi/sap-nhap")
     old = _ids(app, "X-CHAUO", "X-BCHANH")
     data = {"csrf_token": token, "old_units": old, "on": "2025-07-01", "code": "X-CHAUO", "name": "Xã Bình Sơn",
-            "unit_type": "xa", "parent": "", "basis_number": "1677/NQ-UBTVQH15", "basis_date": "2025-06-16"}  # fmt: skip
+            "unit_type": "xa", "parent": "", "basis_number": "1677/NQ-UBTVQH15", "basis_date": "2025-06-16",
+            "intake_count": "1"}  # fmt: skip
     page = client.post("/admin/don-vi/sap-nhap", data=data, follow_redirects=True).get_data(as_text=True)
     assert "Đã ghi nhận: UBND thị trấn Châu Ổ, UBND xã Bình Chánh → Xã Bình Sơn từ 01/07/2025" in page
     assert "Nghị quyết số 1677/NQ-UBTVQH15 ngày 16/06/2025" in page and "01/07/2025" in page
@@ -51,7 +52,7 @@ def test_a_merger_onto_a_code_in_use_is_refused_and_changes_nothing(app, client,
     login("quantri")
     token = csrf_from(client, "/admin/don-vi/sap-nhap")
     data = {"csrf_token": token, "old_units": _ids(app, "X-CHAUO"), "on": "2025-07-01", "code": "X-BCHANH",
-            "name": "Xã mới", "unit_type": "xa", "parent": ""}  # fmt: skip
+            "name": "Xã mới", "unit_type": "xa", "parent": "", "intake_count": "1"}  # fmt: skip
     page = client.post("/admin/don-vi/sap-nhap", data=data, follow_redirects=True).get_data(as_text=True)
     assert "một mã chỉ dùng cho một đơn vị tại mỗi thời điểm" in page
     none_chosen = client.post("/admin/don-vi/sap-nhap", data={**data, "old_units": [], "code": "X-MOI"},
