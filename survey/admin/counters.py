@@ -63,7 +63,7 @@ def _counter_form() -> CounterForm:
 def _move_form(counter: Counter) -> MoveForm:
     form = MoveForm()
     points = [p for p in point_service.open_points(counter.unit) if p.id != counter.service_point_id]
-    form.service_point.choices = choices((p.id, p.name) for p in points)
+    form.service_point.choices = choices([("", "— Chọn điểm phục vụ —")] + [(p.id, p.name) for p in points])
     return form
 
 

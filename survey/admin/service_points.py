@@ -24,7 +24,7 @@ from survey.services import service_points as point_service
 
 class PointForm(Form):
     kind = SelectField("Loại", choices=choices((k, SERVICE_POINT_KINDS[k]) for k in point_service.NEW_KINDS))
-    name = StringField("Tên (để trống: tên theo loại và số thứ tự, ví dụ Điểm tiếp nhận số 2)",
+    name = StringField("Tên (để trống: đặt theo loại và số thứ tự tiếp theo)",
                        validators=[Optional(), Length(max=200)])  # fmt: skip
     address = StringField("Địa chỉ (không bắt buộc)", validators=[Optional(), Length(max=300)])
     valid_from = DateField("Ngày bắt đầu tiếp nhận (không bắt buộc)", validators=[Optional()])

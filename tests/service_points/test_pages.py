@@ -170,6 +170,12 @@ def test_a_counter_is_placed_in_a_point_and_moved(app, client, world, login):
         counter_id = counter.id
         centre_id = _db.session.scalar(select(ServicePoint.id).where(ServicePoint.unit_id == unit_id,
                                                                      ServicePoint.kind == "centre"))  # fmt: skip
+    for bad, message in (("", "Xin chọn điểm phục vụ."), (str(other_unit_point), "Lựa chọn không hợp lệ")):
+        page = client.post(f"/admin/quay/{counter_id}/diem-phuc-vu", data={"csrf_token": token, "service_point": bad},
+                           follow_redirects=True).get_data(as_text=True)  # fmt: skip
+        assert message in page
+    with app.app_context():
+        assert _db.session.get(Counter, counter_id).service_point_id == intake_id
     page = client.post(f"/admin/quay/{counter_id}/diem-phuc-vu", data={"csrf_token": token,
                        "service_point": str(centre_id)}, follow_redirects=True).get_data(as_text=True)  # fmt: skip
     assert "Quầy X-CHAUO-D1 từ nay ở Trung tâm Phục vụ hành chính công thị trấn Châu Ổ" in page
