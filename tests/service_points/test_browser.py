@@ -74,4 +74,8 @@ def test_a_merger_in_the_browser_opens_the_new_centre(app, browser, live_server,
         unit = _db.session.scalar(select(Unit).where(Unit.code == "X-BS"))
         names = _db.session.scalars(select(ServicePoint.name).where(ServicePoint.unit_id == unit.id)
                                     .order_by(ServicePoint.id))  # fmt: skip
-        assert list(names) == ["Trung tâm Phục vụ hành chính công", "Điểm tiếp nhận Bình Chánh", "Điểm tiếp nhận Châu Ổ"]
+        assert list(names) == [
+            "Trung tâm Phục vụ hành chính công",
+            "Điểm tiếp nhận Bình Chánh",
+            "Điểm tiếp nhận Châu Ổ",
+        ]

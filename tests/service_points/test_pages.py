@@ -20,15 +20,28 @@ def _unit_id(app, code):
 
 def _points(app, unit_id):
     with app.app_context():
-        rows = _db.session.scalars(select(ServicePoint).where(ServicePoint.unit_id == unit_id).order_by(ServicePoint.id))
+        rows = _db.session.scalars(
+            select(ServicePoint).where(ServicePoint.unit_id == unit_id).order_by(ServicePoint.id)
+        )
         return [(p.kind, p.name, p.address, p.valid_to) for p in rows]
 
 
 def _merger(app, token, **extra):
     with app.app_context():
         olds = [str(i) for i in _db.session.scalars(select(Unit.id).where(Unit.code.in_(["X-CHAUO", "X-BCHANH"])))]
-    return {"csrf_token": token, "old_units": olds, "on": "2025-07-01", "code": "X-BS", "name": "Xã Bình Sơn",
-            "unit_type": "xa", "parent": "", "intake_count": "2", "intake_names": "", "centre_address": "", **extra}
+    return {
+        "csrf_token": token,
+        "old_units": olds,
+        "on": "2025-07-01",
+        "code": "X-BS",
+        "name": "Xã Bình Sơn",
+        "unit_type": "xa",
+        "parent": "",
+        "intake_count": "2",
+        "intake_names": "",
+        "centre_address": "",
+        **extra,
+    }
 
 
 def test_the_merger_form_opens_the_centre_and_its_intake_points(app, client, world, login):
@@ -37,9 +50,11 @@ def test_the_merger_form_opens_the_centre_and_its_intake_points(app, client, wor
     data = _merger(app, token, intake_names="Điểm tiếp nhận Bình Chánh\r\n", centre_address="Thôn Phú Lễ",
                    replace_counters="y")  # fmt: skip
     page = client.post("/admin/don-vi/sap-nhap", data=data, follow_redirects=True).get_data(as_text=True)
-    assert ("Đã ghi nhận: UBND thị trấn Châu Ổ, UBND xã Bình Chánh → Xã Bình Sơn từ 01/07/2025; 2 quầy của đơn vị cũ "
-            "đã đóng; đã tạo Trung tâm Phục vụ hành chính công và 2 điểm tiếp nhận; quầy mới tại trung tâm: "
-            "X-BS-X-BCHANH-Q1 (thay X-BCHANH-Q1), X-BS-X-CHAUO-Q1 (thay X-CHAUO-Q1) — hãy in áp phích mới.") in page
+    assert (
+        "Đã ghi nhận: UBND thị trấn Châu Ổ, UBND xã Bình Chánh → Xã Bình Sơn từ 01/07/2025; 2 quầy của đơn vị cũ "
+        "đã đóng; đã tạo Trung tâm Phục vụ hành chính công và 2 điểm tiếp nhận; quầy mới tại trung tâm: "
+        "X-BS-X-BCHANH-Q1 (thay X-BCHANH-Q1), X-BS-X-CHAUO-Q1 (thay X-CHAUO-Q1) — hãy in áp phích mới."
+    ) in page
     unit_id = _unit_id(app, "X-BS")
     assert _points(app, unit_id) == [("centre", "Trung tâm Phục vụ hành chính công", "Thôn Phú Lễ", None),
                                      ("intake", "Điểm tiếp nhận Bình Chánh", None, None),
@@ -93,8 +108,10 @@ def test_the_admin_adds_renames_and_closes_a_service_point(app, client, world, l
     page = client.post(f"{edit}/dong", data={"csrf_token": token, "last_day": "2026-10-31"},
                        follow_redirects=True).get_data(as_text=True)  # fmt: skip
     assert "Đã đóng Điểm tiếp nhận An Điềm" in page and "từ sau ngày 31/10/2026" in page
-    assert _points(app, unit_id) == [("centre", "Trung tâm Phục vụ hành chính công", None, None),
-                                     ("intake", "Điểm tiếp nhận An Điềm", "Thôn An Điềm 2", date(2026, 10, 31))]
+    assert _points(app, unit_id) == [
+        ("centre", "Trung tâm Phục vụ hành chính công", None, None),
+        ("intake", "Điểm tiếp nhận An Điềm", "Thôn An Điềm 2", date(2026, 10, 31)),
+    ]
     with app.app_context():
         summaries = list(_db.session.scalars(select(AuditEntry.summary).order_by(AuditEntry.id)))[-3:]
         assert summaries[0].startswith("Tạo Điểm tiếp nhận số 1") and summaries[2].startswith("Đóng Điểm tiếp nhận")
@@ -137,7 +154,11 @@ def test_only_the_admin_reaches_the_pages(app, client, world, login, username):
     unit_id = _unit_id(app, "X-CHAUO")
     with app.app_context():
         point_id = _db.session.scalar(select(ServicePoint.id).where(ServicePoint.unit_id == unit_id))
-    for path in ("/admin/diem-phuc-vu", f"/admin/don-vi-quan-ly/{unit_id}/diem-phuc-vu", f"/admin/diem-phuc-vu/{point_id}"):
+    for path in (
+        "/admin/diem-phuc-vu",
+        f"/admin/don-vi-quan-ly/{unit_id}/diem-phuc-vu",
+        f"/admin/diem-phuc-vu/{point_id}",
+    ):
         assert client.get(path).status_code == 403
     token = csrf_from(client, "/admin/quay")
     for path in (f"/admin/diem-phuc-vu/{point_id}/dong", f"/admin/diem-phuc-vu/{point_id}"):
