@@ -88,7 +88,8 @@ def merger_record():
         return render_template("admin/merger.html", form=form)
 
     def record():
-        olds = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.old_units.data), Unit.kind != "province")))
+        olds = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.old_units.data), Unit.kind != "province")
+                                       .order_by(Unit.name)))  # fmt: skip
         if len(olds) != len(set(form.old_units.data)):
             raise DomainError("Lựa chọn không hợp lệ, xin vui lòng chọn lại.")
         parent = db.session.get(Unit, int(form.parent.data)) if form.parent.data else None
@@ -98,12 +99,7 @@ def merger_record():
                                     form.centre_address.data)  # fmt: skip
         done = unit_service.merge(olds, new, form.on.data, basis, points,
                                   replace_counters=form.replace_counters.data, actor=current_user)  # fmt: skip
-        names = ", ".join(old.name for old in olds)
-        intake = f" và {len(done.points) - 1} điểm tiếp nhận" if len(done.points) > 1 else ""
-        counters = (f"; quầy mới tại trung tâm: {', '.join(f'{n.code} (thay {o.code})' for o, n in done.replaced)}"
-                    " — hãy in áp phích mới") if done.replaced else ""  # fmt: skip
-        return (f"Đã ghi nhận: {names} → {done.unit.name} từ {form.on.data:%d/%m/%Y}; {done.counters_closed} quầy "
-                f"của đơn vị cũ đã đóng; đã tạo {done.points[0].name}{intake}{counters}.")  # fmt: skip
+        return f"Đã ghi nhận: {done.summary}{' — hãy in áp phích mới' if done.replaced else ''}."
 
     return act(record, url_for("admin.merger_record"), form=form, done=url_for("admin.successions_list"),
                again=lambda: render_template("admin/merger.html", form=form))  # fmt: skip

@@ -188,6 +188,8 @@ class MergerDone:
     points: list[ServicePoint]
     counters_closed: int
     replaced: list[tuple[Counter, Counter]]
+    #: the change in one sentence (no final stop), for the audit log and the admin's message
+    summary: str = ""
 
 
 def merge(old_units: Sequence[Unit], new: NewUnit, on: date, basis: LegalBasis, points: PointPlan, *,
@@ -200,12 +202,14 @@ def merge(old_units: Sequence[Unit], new: NewUnit, on: date, basis: LegalBasis, 
     unit = record_merger(old_units, new, on, basis)
     made = open_points_for(unit, points)
     replaced = replacement_counters(closing, made[0]) if replace_counters else []
-    names = ", ".join(old.name for old in old_units)
     intake = f" và {len(made) - 1} điểm tiếp nhận" if len(made) > 1 else ""
-    moved = f"; quầy mới: {', '.join(f'{n.code} (thay {o.code})' for o, n in replaced)}" if replaced else ""
-    audit.record(actor, f"Ghi nhận sáp nhập: {names} → {unit.name} từ {on:%d/%m/%Y}; đóng {len(closing)} quầy cũ; "
-                        f"tạo {made[0].name}{intake}{moved}")  # fmt: skip
-    return MergerDone(unit, made, len(closing), replaced)
+    moved = (
+        f"; quầy mới tại trung tâm: {', '.join(f'{n.code} (thay {o.code})' for o, n in replaced)}" if replaced else ""
+    )
+    summary = (f"{', '.join(old.name for old in old_units)} → {unit.name} từ {on:%d/%m/%Y}; {len(closing)} quầy của "
+               f"đơn vị cũ đã đóng; đã tạo {made[0].name}{intake}{moved}")  # fmt: skip
+    audit.record(actor, f"Ghi nhận sáp nhập: {summary}")
+    return MergerDone(unit, made, len(closing), replaced, summary)
 
 
 @dataclass(frozen=True)

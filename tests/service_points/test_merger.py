@@ -57,8 +57,8 @@ def test_a_merger_opens_the_centre_and_intake_points_and_closes_the_old_ones(app
         assert _count(AuditEntry) == audits + 1
         entry = _db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert entry.summary == ("Ghi nhận sáp nhập: UBND xã Bình Chánh, UBND thị trấn Châu Ổ → Xã Bình Sơn từ "
-                                 "01/07/2025; đóng 2 quầy cũ; tạo Trung tâm Phục vụ hành chính công và 3 điểm tiếp "
-                                 "nhận")  # fmt: skip
+                                 "01/07/2025; 2 quầy của đơn vị cũ đã đóng; đã tạo Trung tâm Phục vụ hành chính công "
+                                 "và 3 điểm tiếp nhận")  # fmt: skip
 
 
 def test_a_merger_submitted_twice_is_refused_with_a_message(app, world):
