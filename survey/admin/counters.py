@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -54,6 +55,7 @@ def _counter_form() -> CounterForm:
     fields = db.session.scalars(select(Field).order_by(Field.sort_order))
     form.field.choices = choices([("", "— Hỏi người dân —")] + [(f.code, f.name) for f in fields])
     points = db.session.scalars(select(ServicePoint).join(ServicePoint.unit).where(ServicePoint.valid_to.is_(None))
+                                .options(contains_eager(ServicePoint.unit))
                                 .order_by(Unit.name, ServicePoint.kind, ServicePoint.number))  # fmt: skip
     form.service_point.choices = choices([("", "— Trung tâm của đơn vị —")]
                                          + [(p.id, f"{p.unit.name} — {p.name}") for p in points])  # fmt: skip
@@ -83,7 +85,10 @@ def _page(counter: Counter) -> str:
 
 @bp.get("/quay")
 def counters():
-    items = db.session.scalars(visible(select(Counter), Counter.unit_id).order_by(Counter.code)).all()
+    stmt = visible(select(Counter), Counter.unit_id).options(
+        selectinload(Counter.unit), selectinload(Counter.service_point)
+    )
+    items = db.session.scalars(stmt.order_by(Counter.code)).all()
     form = _counter_form() if current_user.role == "admin" else None
     return render_template("admin/counters.html", counters=items, base=current_app.config["PUBLIC_BASE_URL"],
                            form=form)  # fmt: skip
