@@ -19,7 +19,7 @@ import pytest
 
 from survey.figures import fmt, tables
 from survey.figures.settings import Settings
-from tests.figures.test_boundaries import MARCH_2025, MARCH_2026, _login, _scope, history  # noqa: F401
+from tests.figures.test_boundaries import MARCH_2025, MARCH_2026, _scope
 
 ON = date(2026, 1, 1)
 

@@ -95,7 +95,7 @@ def test_the_trend_of_xa_binh_son_runs_across_the_merger_with_the_break_marked(a
 def test_the_demo_shows_the_2026_structure(app, demo):
     reviewer = _client(app, "sonoivu")
     page = reviewer.get("/admin/don-vi?month=2026-03").get_data(as_text=True)
-    ranking = page[page.index("<table"):page.index("</table>")]  # the ranking (the unit picker lists history too)
+    ranking = page[page.index("<table") : page.index("</table>")]  # the ranking (the unit picker lists history too)
     for name in NEW_COMMUNES:
         assert name in ranking, name
     assert "Đặc khu Lý Sơn" in ranking and "Huyện Bình Sơn" not in ranking  # districts are gone in 2026
