@@ -22,7 +22,14 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.indices import RESULT_COLUMNS, RULES
-from analysis.io import ESTIMATED_COLUMN, META_COLUMNS, OFFICER_COLUMN, WEIGHT_COLUMN, read_responses
+from analysis.io import (
+    ESTIMATED_COLUMN,
+    META_COLUMNS,
+    OFFICER_COLUMN,
+    ORIGINAL_UNIT_COLUMN,
+    WEIGHT_COLUMN,
+    read_responses,
+)
 from analysis.officers import officer_summary, officer_table
 from analysis.periods import PERIOD_COLUMNS, add_periods
 from analysis.profile import respondent_questions
@@ -93,6 +100,8 @@ def officers_main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     if OFFICER_COLUMN not in df.columns:
         print(f"Tệp không có cột {OFFICER_COLUMN!r} (mã công chức phục vụ)", file=sys.stderr)
         return 1
+    if ORIGINAL_UNIT_COLUMN in df.columns:  # an export on a day's boundaries: each officer where they served
+        df = df.drop_duplicates("response_id").assign(unit_code=lambda d: d[ORIGINAL_UNIT_COLUMN])
     try:
         table = officer_table(df, args.element, profile=args.profile, rule=args.rule, min_n=min_n)
     except ValueError as err:

@@ -101,3 +101,26 @@ def test_the_analysis_cli_refuses_a_bad_weight_and_a_response_twice_on_one_unit(
     assert cli.returncode == 1 and cli.stdout == ""
     assert "Dòng 3, cột weight" in cli.stderr and "Dòng 3, cột estimated" in cli.stderr
     assert "Dòng 4, cột response_id: mã phiếu 'r1' trùng với dòng 2" in cli.stderr
+
+
+def test_officers_on_a_boundaries_file_are_each_where_they_served(tmp_path):
+    """A split unit's response is on two rows of a boundaries export: the per-officer figure counts it once,
+    at the unit where the officer served, as from the plain export."""
+    head = ("response_id,submitted_at,profile,unit_code,counter_code,field_code,procedure_code,channel,"
+            "A1,A2,A3,B1,B2,B3,B4,C1,C2,C3,D1,D2,D3,E1,E2,E3,officer_code")  # fmt: skip
+    plain, split = [head], [head + ",unit_code_original,weight,estimated"]
+    for i in range(40):
+        value = 5 if i % 3 else 2
+        row = f"r{i},2025-03-10T10:00:00+07:00,sipas-2024,{{unit}},,HT,,qr," + ",".join([str(value)] * 16)
+        officer = "CB-1" if i % 2 else "CB-2"
+        plain.append(row.format(unit="21100") + f",{officer}")
+        split.append(row.format(unit="21100") + f",{officer},21100,0.6,1")
+        split.append(row.format(unit="21160") + f",{officer},21100,0.4,1")
+    outputs = []
+    for name, lines in (("plain.csv", plain), ("split.csv", split)):
+        path = tmp_path / name
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        cli = subprocess.run([sys.executable, "-m", "analysis", "officers", str(path), "--min-n", "1"],
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        outputs.append(cli.stdout)
+    assert outputs[0] == outputs[1] and "CB-1" in outputs[0]
