@@ -1,6 +1,11 @@
 """Command line: ``python -m analysis sipas FILE.csv --by unit_code,month`` and
 ``python -m analysis officers FILE.csv [--element C] [--min-n 30] [--format csv|json]``.
 
+A file with a ``weight`` column (``responses export --boundaries``: a split unit's answers on a row per
+successor with the recorded share) is counted by those shares, each row as ``weight`` of a response, and
+the groups holding an ``estimated`` row are flagged ``estimated``: the app's figures on the same
+boundaries, to the printed digit.
+
 Exit codes: 0 success; 1 the input file is unreadable or invalid (every problem
 on stderr with its row and column); 2 wrong command-line usage. Nothing is
 written to stdout unless the whole table could be computed.
@@ -17,7 +22,14 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.indices import RESULT_COLUMNS, RULES
-from analysis.io import META_COLUMNS, OFFICER_COLUMN, read_responses
+from analysis.io import (
+    ESTIMATED_COLUMN,
+    META_COLUMNS,
+    OFFICER_COLUMN,
+    ORIGINAL_UNIT_COLUMN,
+    WEIGHT_COLUMN,
+    read_responses,
+)
 from analysis.officers import officer_summary, officer_table
 from analysis.periods import PERIOD_COLUMNS, add_periods
 from analysis.profile import respondent_questions
@@ -88,6 +100,8 @@ def officers_main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     if OFFICER_COLUMN not in df.columns:
         print(f"Tệp không có cột {OFFICER_COLUMN!r} (mã công chức phục vụ)", file=sys.stderr)
         return 1
+    if ORIGINAL_UNIT_COLUMN in df.columns:  # an export on a day's boundaries: each officer where they served
+        df = df.drop_duplicates("response_id").assign(unit_code=lambda d: d[ORIGINAL_UNIT_COLUMN])
     try:
         table = officer_table(df, args.element, profile=args.profile, rule=args.rule, min_n=min_n)
     except ValueError as err:
@@ -133,23 +147,47 @@ def _options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple
 def sipas_report(
     df: pd.DataFrame, by: Sequence[str], rule: str, min_n: int, max_points: float | None = None
 ) -> pd.DataFrame:
-    """One table for a file that may mix profiles: ``profile`` leads as a grouping key."""
+    """One table for a file that may mix profiles: ``profile`` leads as a grouping key.
+
+    Rows weighted by a share (a ``weight`` column other than 1) count as that share of a response."""
+    shares = WEIGHT_COLUMN in df.columns and bool((df[WEIGHT_COLUMN] != 1.0).any())
     frames = []
     for code in sorted(df["profile"].unique()):
+        rows = df[df["profile"] == code]
         part = sipas_from_responses(
-            df[df["profile"] == code],
+            rows,
             list(by),
             code,
-            rule,
+            rule,  # type: ignore[arg-type]
+            weights=WEIGHT_COLUMN if shares else None,
             min_n=min_n,
-            max_points=max_points,  # type: ignore[arg-type]
+            shares=shares,
+            max_points=max_points,
         )
+        if ESTIMATED_COLUMN in rows.columns:
+            part = _mark_estimated(part, rows, list(by))
         part.insert(0, "profile", code)
         frames.append(part)
     if not frames:
         extra = ["points"] if max_points is not None else []
         return pd.DataFrame(columns=["profile", *by, *RESULT_COLUMNS, *extra])
     return pd.concat(frames, ignore_index=True)
+
+
+def _mark_estimated(table: pd.DataFrame, rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Add the ``estimated`` flag to the groups of ``table`` that hold a row counted by a share."""
+    marked = rows[rows[ESTIMATED_COLUMN] == "1"]
+    if marked.empty or table.empty:
+        return table
+    if by:
+        keys = set(marked[by].astype(str).itertuples(index=False, name=None))
+        hit = pd.Series([k in keys for k in table[by].astype(str).itertuples(index=False, name=None)],
+                        index=table.index)  # fmt: skip
+    else:
+        hit = pd.Series(True, index=table.index)
+    table = table.copy()
+    table.loc[hit, "flag"] = [f"{f};{ESTIMATED_COLUMN}" if f else ESTIMATED_COLUMN for f in table.loc[hit, "flag"]]
+    return table
 
 
 def main(argv: Sequence[str] | None = None) -> int:

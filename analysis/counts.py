@@ -172,9 +172,12 @@ def counts_from_responses(
 
 
 def responses_per_group(
-    df: pd.DataFrame, by: str | Sequence[str] | None = (), profile: str | Profile | None = None
+    df: pd.DataFrame,
+    by: str | Sequence[str] | None = (),
+    profile: str | Profile | None = None,
+    weights: str | pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Number of respondents per group: ``[*by, n_responses]``.
+    """Number of respondents per group: ``[*by, n_responses]`` (with ``weights``, their sum: shares of responses).
 
     >>> responses_per_group(pd.DataFrame({"unit_code": ["U1", "U1", "U2"]}), "unit_code")
       unit_code  n_responses
@@ -183,9 +186,12 @@ def responses_per_group(
     """
     sub, _ = select_profile(df, profile)
     cols = normalise_by(by, sub)
+    w = _weights(sub, weights)
     if not cols:
-        return pd.DataFrame({"n_responses": [len(sub)]})
-    out = sub.groupby(cols, sort=True, dropna=False, observed=True).size()
+        return pd.DataFrame({"n_responses": [len(sub) if w is None else float(w.sum())]})
+    grouped = sub.groupby(cols, sort=True, dropna=False, observed=True)
+    out = grouped.size() if w is None else pd.Series(w, index=sub.index).groupby(
+        [sub[c] for c in cols], sort=True, dropna=False, observed=True).sum()  # fmt: skip
     return out.rename("n_responses").reset_index()
 
 
@@ -201,6 +207,7 @@ def moments_from_responses(
     profile: str | Profile | None = None,
     weights: str | pd.Series | None = None,
     satisfied: Iterable[int] | None = None,
+    shares: bool = False,
 ) -> pd.DataFrame:
     """Respondent-level cross-product sums that give the composite intervals.
 
@@ -213,6 +220,9 @@ def moments_from_responses(
     present in ``df``. With ``weights``, ``s`` and ``v`` are multiplied by the
     weight ``w_r`` (the constant stays 1), so row ``'1'`` holds weighted totals,
     the other entries ``Σ w_r² a_r b_r`` and ``('1','1')`` the respondent count.
+    With ``shares`` the weights are shares of a response (a split unit's answers counted in
+    each successor by its share, as the app does): every entry is ``Σ w_r a_r b_r``, the
+    response counted as ``w_r`` of a respondent, ``('1','1')`` the sum of the shares.
 
     Returns
     -------
@@ -240,7 +250,9 @@ def moments_from_responses(
         values = _answers(sub, code)
         u[:, 1 + k] = values.isin(sat).fillna(False).to_numpy(dtype=float)
         u[:, 1 + len(codes) + k] = values.isin(valid).fillna(False).to_numpy(dtype=float)
-    if w is not None:
+    if w is not None and shares:
+        u *= np.sqrt(w)[:, None]  # Σ (√w u)(√w u)ᵀ = Σ w u uᵀ
+    elif w is not None:
         u[:, 1:] *= w[:, None]
     gid, keys = group_keys(sub, cols)
     order = np.argsort(gid, kind="stable")

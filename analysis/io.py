@@ -43,10 +43,17 @@ OFFICER_COLUMN = "officer_code"
 #: optional column: where the answer was given, when ``unit_code`` names the unit it counts for on a later
 #: day's boundaries (a merged commune's successor; ``responses export --boundaries``)
 ORIGINAL_UNIT_COLUMN = "unit_code_original"
+#: optional column: the share of the response counted for ``unit_code`` (``responses export --boundaries``: a
+#: unit split among several new ones has a row per successor with the recorded share; 1 for every other row).
+#: With it, one ``response_id`` may appear on several rows, once per ``unit_code``
+WEIGHT_COLUMN = "weight"
+#: optional column: ``1`` on a row counted by a share (the dashboard's "ước tính"), empty otherwise
+ESTIMATED_COLUMN = "estimated"
 
 #: characters no code or number may hold (PostgreSQL refuses NUL in text outright)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also take "٣" (Arabic-Indic)
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _HAS_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 PathOrBuffer = str | os.PathLike[str] | IO[str] | IO[bytes]
@@ -95,8 +102,8 @@ class _Checker:
         self.problems.append(Problem(row, column, reason))
 
     def check_header(self) -> bool:
-        known = {*META_COLUMNS, COMMENT_COLUMN, OFFICER_COLUMN, ORIGINAL_UNIT_COLUMN, *self.question_columns,
-                 *self.respondent_columns}  # fmt: skip
+        known = {*META_COLUMNS, COMMENT_COLUMN, OFFICER_COLUMN, ORIGINAL_UNIT_COLUMN, WEIGHT_COLUMN,
+                 ESTIMATED_COLUMN, *self.question_columns, *self.respondent_columns}  # fmt: skip
         seen: set[str] = set()
         for name in self.header:
             if name in seen:
@@ -115,6 +122,12 @@ class _Checker:
             for item in self.profiles[code].item_codes:
                 if item not in self.header:
                     self.add(1, item, f"thiếu cột bắt buộc của phiếu {code}")
+
+    def weight(self, row: int, text: str) -> float | None:
+        if not _DECIMAL.fullmatch(text) or not float(text) < float("inf"):
+            self.add(row, WEIGHT_COLUMN, f"trọng số {text!r} phải là số không âm, dấu chấm thập phân (ví dụ 0.6)")
+            return None
+        return float(text)
 
     def answer(self, row: int, column: str, text: str, allowed: tuple[int, ...] | None) -> int | None:
         if text == "":
@@ -148,7 +161,9 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
         respondent questions (``sex``, ``age_band``…), ``comment``, ``officer_code``
         (the serving civil servant's pseudonymous code, method §4.1) and ``unit_code_original``
         (where the answer was given, when ``unit_code`` names its unit on a later day's
-        boundaries). A column
+        boundaries), ``weight`` (the share of the response counted for ``unit_code``, a
+        number >= 0; with it a ``response_id`` may repeat on rows of different units) and
+        ``estimated`` (``1`` on a row counted by a share). A column
         that is absent means "not asked"; an empty cell means "not answered".
 
     Returns
@@ -208,7 +223,7 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
     lines: list[int] = []
     used_profiles: list[str] = []
-    seen_ids: dict[str, int] = {}
+    seen_ids: dict[object, int] = {}
     for offset, record in enumerate(records[1:]):
         row = offset + 2
         if not any(cell.strip() for cell in record):
@@ -226,9 +241,11 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
             if cells[name] == "":
                 check.add(row, name, "ô không được để trống")
         rid = cells["response_id"]
-        if rid and rid in seen_ids:
-            check.add(row, "response_id", f"mã phiếu {rid!r} trùng với dòng {seen_ids[rid]}")
-        seen_ids.setdefault(rid, row)
+        # with shares, a response counts once per unit: the same id on rows of different units
+        seen = (rid, cells["unit_code"]) if WEIGHT_COLUMN in cells else rid
+        if rid and seen in seen_ids:
+            check.add(row, "response_id", f"mã phiếu {rid!r} trùng với dòng {seen_ids[seen]}")
+        seen_ids.setdefault(seen, row)
         if cells["submitted_at"]:
             stamp = _parse_time(cells["submitted_at"])
             if isinstance(stamp, str):
@@ -255,9 +272,13 @@ def read_responses(path_or_buffer: PathOrBuffer) -> pd.DataFrame:
         for name in check.respondent_columns:
             out[name] = check.answer(row, name, cells[name], check.respondent[name])
         out[COMMENT_COLUMN] = cells.get(COMMENT_COLUMN, "")
-        for name in (OFFICER_COLUMN, ORIGINAL_UNIT_COLUMN):
+        for name in (OFFICER_COLUMN, ORIGINAL_UNIT_COLUMN, ESTIMATED_COLUMN):
             if name in cells:
                 out[name] = cells[name]
+        if WEIGHT_COLUMN in cells:
+            out[WEIGHT_COLUMN] = check.weight(row, cells[WEIGHT_COLUMN])
+        if cells.get(ESTIMATED_COLUMN, "") not in ("", "1"):
+            check.add(row, ESTIMATED_COLUMN, f"giá trị {cells[ESTIMATED_COLUMN]!r} không hợp lệ (1 hoặc để trống)")
         rows.append(out)
         lines.append(row)
     check.check_required_items(used_profiles)
@@ -271,8 +292,9 @@ def _column_rank(header: list[str], column: str) -> int:
 
 
 def _frame(rows: list[dict[str, object]], lines: list[int], check: _Checker) -> pd.DataFrame:
-    officer = [c for c in (OFFICER_COLUMN, ORIGINAL_UNIT_COLUMN) if c in check.header]
-    columns = [*META_COLUMNS, *check.question_columns, *check.respondent_columns, COMMENT_COLUMN, *officer]
+    officer = [c for c in (OFFICER_COLUMN, ORIGINAL_UNIT_COLUMN, ESTIMATED_COLUMN) if c in check.header]
+    weight = [WEIGHT_COLUMN] if WEIGHT_COLUMN in check.header else []
+    columns = [*META_COLUMNS, *check.question_columns, *check.respondent_columns, COMMENT_COLUMN, *officer, *weight]
     df = pd.DataFrame(rows, columns=columns, index=pd.Index(lines, dtype="int64", name="line"))
     for name in (*META_COLUMNS, COMMENT_COLUMN, *officer):
         if name != "submitted_at":
@@ -280,4 +302,6 @@ def _frame(rows: list[dict[str, object]], lines: list[int], check: _Checker) -> 
     df["submitted_at"] = pd.to_datetime(pd.Series(df["submitted_at"].tolist(), index=df.index, dtype=object), utc=True)
     for name in (*check.question_columns, *check.respondent_columns):
         df[name] = pd.array(df[name].tolist(), dtype="Int64")
+    if weight:
+        df[WEIGHT_COLUMN] = df[WEIGHT_COLUMN].astype("float64")
     return df

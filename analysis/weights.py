@@ -121,6 +121,7 @@ def sipas_from_responses(
     min_n: int = 30,
     *,
     satisfied: Iterable[int] | None = None,
+    shares: bool = False,
     **options: object,
 ) -> pd.DataFrame:
     """:func:`analysis.indices.sipas_table` straight from response rows.
@@ -133,14 +134,20 @@ def sipas_from_responses(
     ``w_r u_r`` in place of ``u_r``. The weights are treated as fixed, which
     ignores the (small) variance of the stratum shares. ``n_responses`` and the
     small-sample flag stay unweighted. ``options`` go to ``sipas_table``.
+
+    With ``shares`` the weights are not sampling weights but shares of a response: the
+    ``weight`` column of ``responses export --boundaries``, where the answers of a unit
+    split among several new ones count in each by the recorded share. A response then
+    counts as ``w`` of a respondent everywhere (counts, moments and ``n_responses``),
+    exactly as the app's figures on a day's boundaries count it, so the two agree.
     """
     sub, prof = select_profile(df, profile)
     cols = normalise_by(by, sub)
     if isinstance(weights, pd.Series):
         weights = weights.reindex(sub.index)
     counts = counts_from_responses(sub, cols, prof, weights)
-    moments = moments_from_responses(sub, cols, prof, weights, satisfied)
-    n_resp = responses_per_group(sub, cols, prof)
+    moments = moments_from_responses(sub, cols, prof, weights, satisfied, shares=shares)
+    n_resp = responses_per_group(sub, cols, prof, weights if shares else None)
     return sipas_table(
         counts,
         cols,

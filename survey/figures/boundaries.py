@@ -317,20 +317,26 @@ def merger_days(scope: queries.Scope) -> list[date]:
 class Attribution:
     """What an exported response's unit becomes on a day's boundaries."""
 
-    code: str  #: the unit in force that day (the response's own code for a split or a former district)
     original: str  #: the code of the unit where the answer was given
+    #: (code of a unit in force that day, share) for each unit the answer counts for: one ``(code, 1.0)`` for a
+    #: whole succession (or none, or a former district's own counter: its own code); one per successor for a split
+    shares: tuple[tuple[str, float], ...]
+
+    @property
+    def estimated(self) -> bool:
+        """The answer counts for its units by shares (a split unit's), as the dashboard's "ước tính" rows."""
+        return any(w != 1.0 for _, w in self.shares)
 
 
 def attributions(on: date | None) -> dict[int, Attribution]:
-    """Unit id → codes for ``responses export --boundaries``: only whole successions move a response
-    (``on`` None: every response keeps its unit)."""
+    """Unit id → codes and shares for ``responses export --boundaries`` (``on`` None: every response keeps its
+    unit); the shares are those :func:`tallies` gives each unit's answers."""
     g = graph()
     out = {}
     for unit_id, node in g.units.items():
         targets = g.targets(unit_id, on) if on is not None else {unit_id: 1.0}
-        whole = len(targets) == 1 and next(iter(targets.values())) == 1.0
-        code = g.units[next(iter(targets))].code if whole else node.code
-        out[unit_id] = Attribution(code, node.code)
+        shares = tuple(sorted((g.units[t].code, w) for t, w in targets.items() if w > 0))
+        out[unit_id] = Attribution(node.code, shares or ((node.code, 1.0),))
     return out
 
 

@@ -10,7 +10,7 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from analysis.io import META_COLUMNS, ORIGINAL_UNIT_COLUMN
+from analysis.io import ESTIMATED_COLUMN, META_COLUMNS, ORIGINAL_UNIT_COLUMN, WEIGHT_COLUMN
 from analysis.profile import all_question_codes, load_profile
 from survey.extensions import db
 from survey.figures.boundaries import attributions
@@ -40,12 +40,14 @@ def question_columns(profiles: set[str]) -> list[str]:
 
 
 def export_rows(stmt, boundaries: date | None = None) -> Iterator[list[str]]:
-    """Header then one row a response, streamed in batches.
+    """Header then one row a response (one row per unit it counts for, on a day's boundaries), streamed in batches.
 
     With ``boundaries`` (a day), ``unit_code`` is the unit in force that day that the answer counts for
-    wholly (a merged or renamed unit's successor, survey.figures.boundaries); the code of the unit where
-    it was given is kept in ``unit_code_original``. A response of a unit split among several, or of a
-    former district's own counter, keeps its own code: it belongs wholly to no one unit of that day.
+    (survey.figures.boundaries, as the dashboard counts it); the code of the unit where it was given is kept
+    in ``unit_code_original``. A merged or renamed unit's answer counts wholly for its successor: one row,
+    ``weight`` 1. A split unit's answer is written once per successor, ``weight`` the recorded share and
+    ``estimated`` 1 (the dashboard's "ước tính"); ``python -m analysis`` weighs such rows by their share.
+    A former district's own counter keeps its own code (it belongs to no one commune).
     """
     moved = attributions(boundaries) if boundaries is not None else None
     profiles = set(db.session.scalars(stmt.with_only_columns(Response.profile).distinct().order_by(None)))
@@ -56,7 +58,7 @@ def export_rows(stmt, boundaries: date | None = None) -> Iterator[list[str]]:
         stmt.with_only_columns(Response.id).where(Response.officer_id.is_not(None)).order_by(None).limit(1)
     )
     yield [*META_COLUMNS, *codes, *respondent, "comment", *(["officer_code"] if with_officer else []),
-           *([ORIGINAL_UNIT_COLUMN] if moved is not None else [])]  # fmt: skip
+           *([ORIGINAL_UNIT_COLUMN, WEIGHT_COLUMN, ESTIMATED_COLUMN] if moved is not None else [])]  # fmt: skip
     counter, field, procedure = aliased(Counter), aliased(Field), aliased(Procedure)
     rows = db.session.execute(
         stmt.add_columns(Unit.id, counter.code, field.code, procedure.code, Officer.code)
@@ -71,11 +73,7 @@ def export_rows(stmt, boundaries: date | None = None) -> Iterator[list[str]]:
     for response, unit_id, counter_code, field_code, procedure_code, officer_code in rows:
         unit = codes_of[unit_id]
         answers = [getattr(response, answer_column(c)) for c in codes]
-        yield [
-            neutralise(response.response_key),
-            response.submitted_at.astimezone(VN).isoformat(),
-            response.profile,
-            unit.code,
+        rest = [
             counter_code or "",
             field_code,
             procedure_code or "",
@@ -84,15 +82,24 @@ def export_rows(stmt, boundaries: date | None = None) -> Iterator[list[str]]:
             *("" if getattr(response, r) is None else str(getattr(response, r)) for r in respondent),
             neutralise(response.comment) or "",
             *([officer_code or ""] if with_officer else []),
-            *([unit.original] if moved is not None else []),
         ]
+        head = [neutralise(response.response_key), response.submitted_at.astimezone(VN).isoformat(), response.profile]
+        if moved is None:
+            yield [*head, unit.original, *rest]
+            continue
+        marker = "1" if unit.estimated else ""
+        for code, share in unit.shares:
+            yield [*head, code, *rest, unit.original, "1" if share == 1.0 else repr(share), marker]
 
 
 def write_csv(out: TextIO, stmt, boundaries: date | None = None) -> int:
     # every cell quoted: a ";" inside a comment never splits it in a Vietnamese Excel
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    count = -1
-    for row in export_rows(stmt, boundaries):
+    count, last = 0, None
+    rows = export_rows(stmt, boundaries)
+    writer.writerow(next(rows))
+    for row in rows:
         writer.writerow(row)
-        count += 1
+        count += row[0] != last  # a split unit's response is one response on several rows
+        last = row[0]
     return count

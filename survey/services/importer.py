@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import insert, select
 
 from analysis.errors import InputError
-from analysis.io import read_responses
+from analysis.io import ORIGINAL_UNIT_COLUMN, read_responses
 from analysis.profile import respondent_questions
 from survey.extensions import db
 from survey.figures.periods import VN, period_month
@@ -212,6 +212,9 @@ def import_csv(path: Path) -> int:
         raise ImportRejected(problems) from exc
     if df.empty:
         raise ImportRejected([(None, None, "tệp không có dòng dữ liệu nào")])
+    if ORIGINAL_UNIT_COLUMN in df.columns:  # unit_code there is the unit of a later day, a split's answer on 2 rows
+        raise ImportRejected([(1, ORIGINAL_UNIT_COLUMN, "tệp xuất theo địa giới một ngày (--boundaries) không nhập "
+                                                        "lại được; hãy xuất lại không có --boundaries")])  # fmt: skip
     problems, rows = check_references(df)
     if problems:
         raise ImportRejected(problems)

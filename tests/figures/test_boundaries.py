@@ -228,7 +228,8 @@ def test_export_on_boundaries_through_the_analysis_cli_equals_the_dashboard(app,
     moved = [r for r in rows if r["unit_code_original"] == "21052"]
     assert len(moved) == 2 and {r["unit_code"] for r in moved} == {"21040"}
     assert {r["unit_code"] for r in rows if r["unit_code_original"] == "21100" and r["submitted_at"] < "2026"} == {
-        "21100"  # a split unit's answers belong wholly to no one commune: they keep their own code
+        "21100",
+        "21160",  # a split unit's answers: a row per successor, by share (tests/cli/test_boundaries_export.py)
     }
     assert {r["unit_code"] for r in rows if r["unit_code_original"] == "524"} == {"524"}
     cli = subprocess.run([sys.executable, "-m", "analysis", "sipas", str(out), "--by", "unit_code,month"],

@@ -95,3 +95,45 @@ def test_an_unknown_province_is_refused_plainly_and_changes_nothing(app, runner)
     assert bad_day.exit_code != 0 and "YYYY-MM-DD" in bad_day.output
     with app.app_context():
         assert _db.session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
+def test_load_with_former_on_an_empty_database_at_once_then_again_changes_nothing(app, runner):
+    """Done when: ``units load --province "Quảng Ngãi" --with-former`` on an EMPTY database, then again."""
+    output = _load(runner, "--with-former")
+    assert "Tỉnh Quảng Ngãi: 96 đơn vị hiện hành mới, 0 đã có." in output
+    with app.app_context():
+        in_force = select(Unit).where(Unit.valid_to.is_(None))
+        assert len(_db.session.scalars(in_force.where(Unit.kind == "commune")).all()) == 96
+        former = _db.session.scalars(select(Unit).where(Unit.valid_to == date(2025, 6, 30))).all()
+        # the former province Kon Tum (merged into Quảng Ngãi), the 23 former districts (Quảng Ngãi 13 with the
+        # island huyện Lý Sơn, Kon Tum 10), and their communes: Kon Tum's 102, Quảng Ngãi's 170
+        assert [u.name for u in former if u.kind == "province"] == ["Tỉnh Kon Tum"]
+        districts = [u for u in former if u.kind == "district"]
+        assert len(districts) == 13 + 10 and len({u.code for u in districts}) == 23
+        communes = [u for u in former if u.kind == "commune"]
+        assert len(communes) == 170 + 102
+        assert f"Đơn vị cũ: {1 + 23 + 272} mới, 0 đã có" in output
+        # the crosswalk: every former commune goes (whole or in part) to a unit in force today
+        went = set(_db.session.scalars(select(UnitSuccession.predecessor_id)))
+        assert {u.name for u in communes if u.id not in went} == set()
+        assert all(s.successor.valid_to is None for s in _db.session.scalars(select(UnitSuccession)))
+    before = _snapshot(app)
+    again = _load(runner, "--with-former")
+    assert "0 đơn vị hiện hành mới, 96 đã có" in again and f"Đơn vị cũ: 0 mới, {1 + 23 + 272} đã có" in again
+    assert _snapshot(app) == before
+
+
+def test_the_crosswalk_prints_the_binh_son_table_of_the_issue_row_by_row(app, runner):
+    """Done when: ``units crosswalk`` prints the issue's Bình Sơn table (every row, nothing more)."""
+    _load(runner, "--with-former")
+    printed = runner.invoke(args=["units", "crosswalk"])
+    assert printed.exit_code == 0, printed.output
+    rows = [r for r in csv.DictReader(io.StringIO(printed.output)) if r["new_name"] in BÌNH_SƠN]
+    assert sorted((r["new_name"], r["old_name"]) for r in rows) == sorted(
+        (new, old) for new, olds in BÌNH_SƠN.items() for old in olds
+    )
+    for row in rows:  # all from the former huyện Bình Sơn but Tịnh Hòa, from the former Quảng Ngãi city
+        parent = "Thành phố Quảng Ngãi" if row["old_name"] == "Xã Tịnh Hòa" else "Huyện Bình Sơn"
+        assert (row["old_parent"], row["date"]) == (parent, "2025-07-01"), row
+    # the code reused across the merger: Châu Ổ's 21040 is Xã Bình Sơn's
+    assert {(r["old_code"], r["new_code"]) for r in rows if r["old_name"] == "Thị trấn Châu Ổ"} == {("21040", "21040")}
