@@ -47,6 +47,10 @@ def app(database_url, tmp_path_factory) -> Iterator:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "PUBLIC_BASE_URL": "https://khaosat.example.vn",
             "REPORTS_DIR": str(instance / "reports"),
+            # the "hours" flag reads the real clock: off here, so a test's ballots do not depend on when the
+            # suite runs; the trust tests turn it on with their own clock (tests/trust/conftest.py)
+            "TRUST_HOURS_START": None,
+            "TRUST_HOURS_END": None,
         }
     )
     app.instance_path = str(instance)

@@ -31,8 +31,11 @@ class Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
+def clock(app, monkeypatch) -> Clock:
+    """A clock at :data:`OFFICE_MORNING`, with the office hours of the default config (6:00–20:00) checked."""
     clock = Clock(OFFICE_MORNING)
+    monkeypatch.setitem(app.config, "TRUST_HOURS_START", 6)
+    monkeypatch.setitem(app.config, "TRUST_HOURS_END", 20)
     for module in ("survey.services.responses", "survey.services.receipts"):
         monkeypatch.setattr(f"{module}.utcnow", clock)
     return clock
