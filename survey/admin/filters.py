@@ -29,7 +29,7 @@ from survey.figures.periods import KINDS, YEARS, Period, last_ended_month, month
 from survey.models import Field, Unit, User
 from survey.models.responses import CHANNELS
 from survey.queries import Scope
-from survey.services.units import subtree_ids, today, unit_by_code
+from survey.services.units import resolve_code, subtree_ids, today, unit_by_code
 from survey.services.users import visible_unit_ids
 
 #: query-string keys that make up the filters, kept in every link and export
@@ -100,7 +100,7 @@ class Filters:
     @property
     def unit_value(self) -> str:
         """The unit choice as the form's ``unit`` value (``CODE``, ``rieng:CODE``, empty for every unit)."""
-        return "" if self.unit is None else (ALONE if self.unit_alone else "") + self.unit.code
+        return "" if self.unit is None else (ALONE if self.unit_alone else "") + unit_param(self.unit)
 
     @property
     def field_name(self) -> str | None:
@@ -142,6 +142,24 @@ class Filters:
         return "_".join([f"sipas-{slug(what)}", *(slug(p) for p in parts if slug(p))])
 
 
+def unit_param(unit: Unit) -> str:
+    """A unit as the ``unit`` value of a URL: its code, and for a former unit also its last day (``21040@2025-06-30``),
+    since a code may be reused by the unit in force today (Thị trấn Châu Ổ's 21040 is Xã Bình Sơn's from 1/7/2025)."""
+    return unit.code if unit.valid_to is None else f"{unit.code}@{unit.valid_to.isoformat()}"
+
+
+def unit_from_param(value: str) -> Unit | None:
+    """The unit :func:`unit_param` named (``None`` for an unknown code or a bad day)."""
+    code, _, day = value.partition("@")
+    if not day:
+        return unit_by_code(code)
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        return None
+    return resolve_code(code, on)
+
+
 def has_children(unit: Unit) -> bool:
     return db.session.scalar(select(Unit.id).where(Unit.parent_id == unit.id).limit(1)) is not None
 
@@ -179,10 +197,10 @@ def unit_options(user: User) -> list[tuple[str, str]]:
         for u in children.get(parent, []):
             indent = "\u2003" * depth
             if children.get(u.id):
-                out.append((u.code, indent + labels.unit_scope_name(u.name)))
-                out.append((ALONE + u.code, indent + "\u2003" + labels.unit_scope_name(u.name, alone=True)))
+                out.append((unit_param(u), indent + labels.unit_scope_name(u.name)))
+                out.append((ALONE + unit_param(u), indent + "\u2003" + labels.unit_scope_name(u.name, alone=True)))
             else:
-                out.append((u.code, indent + u.name))
+                out.append((unit_param(u), indent + u.name))
             walk(u.id, depth + 1)
 
     walk(None, 0)
@@ -304,7 +322,7 @@ def parse(args, user: User) -> Filters:
     alone = value.startswith(ALONE)
     code = value[len(ALONE) :] if alone else value
     if code:
-        unit = unit_by_code(code)
+        unit = unit_from_param(code)
         if unit is None or (allowed is not None and unit.id not in allowed):
             abort(404)
     elif user.unit is not None:  # an officer's unit; a reviewer of a province starts at the province
