@@ -127,11 +127,38 @@ def _half_up(value: float, decimals: int) -> float:
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+#: a scaled value further than this from a rounding tie (k + ½) is rounded in floating point; nearer, in decimal
+_TIE_MARGIN = 1e-6
+#: scaled values up to this size have float errors far below the margin (an ulp of 1e8 is 1.5e-8)
+_FAST_LIMIT = 1e8
+
+
+def _half_up_array(arr: FloatArray, scaled: FloatArray, decimals: int, exact) -> FloatArray:
+    """``arr`` rounded half-up to ``decimals``, given ``scaled`` (≈ the exact decimal value × 10^decimals).
+
+    Where ``scaled`` lies clearly between two ties, rounding it in floating point gives the decimal
+    result (``k / 10^decimals`` is the double nearest the decimal ``k·10^-decimals``, as ``float(Decimal)``
+    is); values near a tie, very large or not finite go through ``exact`` (the decimal computation)."""
+    magnitude = np.abs(scaled)
+    whole = np.floor(magnitude)
+    with np.errstate(invalid="ignore"):
+        fraction = magnitude - whole
+        fast = np.isfinite(scaled) & (magnitude < _FAST_LIMIT) & (np.abs(fraction - 0.5) > _TIE_MARGIN)
+    out = np.copysign((whole + (fraction > 0.5)) / 10.0**decimals, arr)
+    finite = np.isfinite(arr)
+    out[~finite] = arr[~finite]
+    slow = ~fast & finite
+    if slow.any():
+        out[slow] = [exact(v) for v in arr[slow]]
+    return out
+
+
 def round_half_up(values: ArrayLike | float, decimals: int = 2) -> FloatArray | float:
     """Round as a person would on paper: half away from zero, on the decimal shown.
 
     Binary floats make ``round(8.345, 2)`` give 8.34; this rounds the shortest
-    decimal representation instead, as the published tables do.
+    decimal representation instead, as the published tables do. Arrays are rounded in
+    floating point where no tie is near (the same result) and in decimal near a tie.
 
     >>> round_half_up(8.345), round_half_up([91.175, float("nan")]).tolist()
     (8.35, [91.18, nan])
@@ -139,7 +166,11 @@ def round_half_up(values: ArrayLike | float, decimals: int = 2) -> FloatArray | 
     if np.ndim(values) == 0:
         return _half_up(float(values), decimals)  # type: ignore[arg-type]
     arr = np.asarray(values, dtype=float)
-    return np.array([_half_up(v, decimals) for v in arr.ravel()]).reshape(arr.shape)
+    flat = arr.ravel()
+    if decimals < 0 or decimals > 15:
+        return np.array([_half_up(v, decimals) for v in flat]).reshape(arr.shape)
+    out = _half_up_array(flat, flat * 10.0**decimals, decimals, lambda v: _half_up(float(v), decimals))
+    return out.reshape(arr.shape)
 
 
 def par_points(index: ArrayLike | float, max_points: float = 10.0) -> FloatArray | float:
@@ -147,6 +178,7 @@ def par_points(index: ArrayLike | float, max_points: float = 10.0) -> FloatArray
 
     The product is taken in decimal arithmetic on the index as given (full
     precision), so 83.45 % of 10 points is 8.35, not the 8.34 binary floats give.
+    Arrays are computed in floating point where no tie is near, in decimal near one.
 
     >>> par_points(91.17), par_points(83.45), par_points(83.454)
     (9.12, 8.35, 8.35)
@@ -164,7 +196,10 @@ def par_points(index: ArrayLike | float, max_points: float = 10.0) -> FloatArray
     if np.ndim(index) == 0:
         return one(float(index))  # type: ignore[arg-type]
     arr = np.asarray(index, dtype=float)
-    return np.array([one(v) for v in arr.ravel()]).reshape(arr.shape)
+    flat = arr.ravel()
+    # index × max_points / 100 in hundredths is index × max_points
+    out = _half_up_array(flat, flat * float(max_points), 2, lambda v: one(float(v)))
+    return out.reshape(arr.shape)
 
 
 def rank_desc(values: pd.Series, eligible: pd.Series | Iterable[bool] | None = None) -> pd.Series:

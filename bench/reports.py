@@ -8,10 +8,22 @@
 2. The 9 months before are added (a year of history); the same 20 reports again: the time must
    not grow, since every query is bounded by the month (at most the 12 of the trend).
 3. All 200 reports of the month, one worker process per core, as ``flask reports monthly`` runs.
+
+At a province's scale, on a database loaded by ``bench/dashboard.py`` (1 M responses, 200 communes;
+never written to but for the ``reports`` rows)::
+
+    .venv/bin/python bench/reports.py --database postgresql+psycopg://postgres@127.0.0.1:5432/sipas_bench_1m \
+        --month 2026-11 --units 20
+
+makes the month's report of each of ``--units`` communes one at a time, as
+``flask --app survey reports monthly --unit CODE --month M --force --out DIR`` does, all in one
+process after a first (cold) report, and prints the CPU seconds each cost the app (median, p95,
+max) and the PostgreSQL server (the CPU of its backends for the database, read from ``/proc``).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import statistics
@@ -111,7 +123,74 @@ def describe(gaps: list[float]) -> str:
     return f"mean {statistics.mean(gaps):.3f} s, p95 {p95:.3f} s, n={len(gaps)}"
 
 
+def _backend_cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system) of PostgreSQL backends on this machine, from /proc (0 if unreadable)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _backends() -> list[int]:
+    rows = db.session.execute(db.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
+    return [int(pid) for (pid,) in rows]
+
+
+def province(url: str, month: Period, units: int) -> None:
+    """CPU per report for ``units`` units of a kept database, each made as ``reports monthly --unit`` makes it."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-reports-1m-"))
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "REPORTS_DIR": str(workdir)})
+    with app.app_context():
+        settings = Settings.from_config(app.config)
+        count = db.session.execute(db.text("SELECT count(*) FROM responses")).scalar()
+        everyone = [u for u in data.units_with_counters() if u.exists_in(month)]
+        step = max(1, len(everyone) // units)
+        chosen = everyone[::step][:units]
+        now = datetime(month.last_day().year, month.last_day().month, month.last_day().day, 20, tzinfo=UTC)
+        postgres = db.engine.dialect.name == "postgresql"
+
+        def one(code: str) -> tuple[float, float]:
+            pids = _backends() if postgres else []
+            server = _backend_cpu(pids)
+            started = time.process_time()
+            plan = generate.plan(generate.monthly_pairs([month], code), workdir, force=True)
+            generate.execute(plan, settings, now, workers=1)
+            db.session.commit()
+            app_cpu = time.process_time() - started
+            return app_cpu, _backend_cpu(sorted(set(pids) | set(_backends() if postgres else []))) - server
+
+        load = os.getloadavg()
+        cold, _ = one(chosen[0].code)
+        costs = [one(u.code) for u in chosen]
+        cpu, server = [c for c, _ in costs], [s for _, s in costs]
+        print(f"database: {db.engine.dialect.name}, {count:,} responses; month {month.key}; {len(chosen)} units "
+              f"({chosen[0].code} … {chosen[-1].code}); cores {os.cpu_count()}; load average {load[0]:.2f} at "
+              f"the start, {os.getloadavg()[0]:.2f} at the end")  # fmt: skip
+        print(f"first report in a fresh process (imports, fonts): {cold:.3f} s CPU")
+        print(f"CPU per report, app (DOCX + PDF + XLSX, in process): median {statistics.median(cpu):.3f} s, "
+              f"p95 {float(np.percentile(cpu, 95)):.3f} s, max {max(cpu):.3f} s, n={len(cpu)}")  # fmt: skip
+        if postgres:
+            print(f"CPU per report, PostgreSQL backends: median {statistics.median(server):.3f} s, "
+                  f"p95 {float(np.percentile(server, 95)):.3f} s")  # fmt: skip
+        db.session.remove()
+        db.engine.dispose()
+    print(f"files in {workdir}")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", metavar="URL", help="a loaded database (bench/dashboard.py --keep NAME)")
+    parser.add_argument("--month", default="2026-11", help="with --database: the month, YYYY-MM")
+    parser.add_argument("--units", type=int, default=20, help="with --database: how many units' reports")
+    args = parser.parse_args()
+    if args.database:
+        province(args.database, Period.parse(args.month), args.units)
+        return
     workdir = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite'}"
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "REPORTS_DIR": str(workdir / "out")})

@@ -82,6 +82,9 @@ class Batch:
     settings: Settings
     #: sipas_table by unit_code for the period (intervals, PAR points)
     table: pd.DataFrame
+    #: the overall rows by unit_code of the units ranked against each other (the reports' units and their
+    #: siblings): what a rank needs, without intervals
+    ranking: pd.DataFrame
     #: counts by unit_code for the period: item distributions, expectations
     counts: pd.DataFrame
     previous: pd.DataFrame
@@ -113,17 +116,28 @@ def _table(scope: queries.Scope, by: list[str], settings: Settings,
     return tables.table_and_counts(scope, by, settings, intervals)
 
 
-def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now: datetime) -> Batch:
+def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now: datetime,
+               ranked_ids: Iterable[int] = ()) -> Batch:  # fmt: skip
     """The frames for ``period`` and the units ``unit_ids`` (about a dozen grouped queries).
 
+    ``ranked_ids``: more units whose overall index a rank needs (a report's siblings); only their overall
+    rows are read (``Batch.ranking``), never their intervals, fields, trend or comments.
+
     The units are read on the boundaries of the period's last day (survey.figures.boundaries): a commune
-    made by a merger compares with, and trends across, the answers of the units it was made from.
+    made by a merger compares with, and trends across, the answers of the units it was made from. A
+    unit's figures on those boundaries do not depend on which other units are read with it.
     """
     ids = tuple(sorted(set(unit_ids)))
     on = period.last_day()
     scope = _scope(settings, ids, period.first_month, period.last_month, on)
     by = ["unit_code"]
     table, counts = _table(scope, by, settings)
+    ranking = tables.overall(table)
+    more = tuple(sorted(set(ranked_ids) - set(ids)))
+    if more:
+        others = tables.table(_scope(settings, more, period.first_month, period.last_month, on), by, settings,
+                              intervals=False)  # fmt: skip
+        ranking = pd.concat([ranking, tables.overall(others)], ignore_index=True) if not others.empty else ranking
     previous, year_ago = period.previous(), period.year_ago()
     trend_start = period.trend_months(12)
     excluded = {key[0]: summary.total for key, summary in derived.excluded(scope, by).items()}
@@ -131,6 +145,7 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
         period=period,
         settings=settings,
         table=table,
+        ranking=ranking,
         counts=counts,
         previous=_table(_scope(settings, ids, previous.first_month, previous.last_month, on), by, settings)[0],
         year_ago=_table(_scope(settings, ids, year_ago.first_month, year_ago.last_month, on), by, settings)[0],

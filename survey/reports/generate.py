@@ -163,8 +163,8 @@ def _docs(jobs: list[Job], settings: Settings, now: datetime) -> Iterator[tuple[
         siblings = {
             job.unit.id: [s for s in by_parent.get(job.unit.parent_id, []) if s.exists_in(period)] for job in batch_jobs
         }
-        ids = {u.id for group in siblings.values() for u in group} | {job.unit.id for job in batch_jobs}
-        batch = data.load_batch(period, ids, settings, now)
+        ranked = {u.id for group in siblings.values() for u in group}
+        batch = data.load_batch(period, {job.unit.id for job in batch_jobs}, settings, now, ranked)
         for job in batch_jobs:
             yield job, monthly_doc(job.unit, batch, siblings[job.unit.id], today, signing[job.unit.id])
 

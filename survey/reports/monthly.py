@@ -60,8 +60,7 @@ def sibling_rank(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo]) -> Para
     codes = {s.code for s in siblings} | {unit.code}
     if len(codes) < 2:
         return Paragraph("Không có đơn vị cùng cấp để xếp hạng.")
-    table = batch.table
-    overall = table.loc[(table["level"] == "overall") & table["unit_code"].isin(codes)]
+    overall = batch.ranking.loc[batch.ranking["unit_code"].isin(codes)] if not batch.ranking.empty else batch.ranking
     ranked = rank_table(overall, "unit_code") if len(overall) else overall.assign(rank=pd.NA)
     n_ranked = int(ranked["rank"].notna().sum())
     mine = ranked.loc[ranked["unit_code"] == unit.code, "rank"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from analysis.change import compare_periods
@@ -175,8 +176,9 @@ def small_sample_warning(n: int, settings: Settings, who: str = "Đơn vị") ->
 
 
 def one(table: pd.DataFrame, level: str, code: str) -> pd.Series | None:
-    rows = table.loc[(table["level"] == level) & (table["code"] == code)]
-    return rows.iloc[0] if len(rows) else None
+    """The first row of ``table`` at ``level`` with ``code`` (a report asks for a few dozen: compared as arrays)."""
+    found = np.flatnonzero((table["level"].to_numpy() == level) & (table["code"].to_numpy() == code))
+    return table.iloc[found[0]] if len(found) else None
 
 
 def value_of(row: pd.Series | None, column: str) -> float | None:
@@ -269,7 +271,10 @@ def change_table(current: pd.DataFrame, comparisons: list[tuple[str, pd.DataFram
 def item_table(counts: pd.DataFrame, table: pd.DataFrame, profile: Profile) -> Table:
     """Every item: answers at each of the five levels, "not applicable", and the satisfied share."""
     scale = [v for v, _ in profile.scale]
-    pivot = counts.loc[counts["value"].notna()].pivot_table(index="code", columns="value", values="n", aggfunc="sum")
+    given = counts.loc[counts["value"].notna()]
+    answers: dict[tuple[str, int], float] = {}
+    for code, value, n in zip(given["code"], given["value"], given["n"], strict=True):
+        answers[(code, int(value))] = answers.get((code, int(value)), 0) + n
     columns = [Column("Mã", width=0.6), Column("Tiêu chí", width=4.0)]
     columns += [Column(label, "int") for _, label in profile.scale]
     columns += [Column(profile.not_applicable_label, "int"), Column("Tỷ lệ hài lòng", "pct")]
@@ -278,7 +283,7 @@ def item_table(counts: pd.DataFrame, table: pd.DataFrame, profile: Profile) -> T
         for item in element.items:
             cells: list[object] = [item.code, item.text]
             for value in (*scale, 0):
-                n = pivot.loc[item.code, value] if item.code in pivot.index and value in pivot.columns else 0
+                n = answers.get((item.code, value), 0)
                 cells.append(0 if pd.isna(n) else int(n))
             cells.append(value_of(one(table, "item", item.code), "index"))
             rows.append(cells)
