@@ -19,7 +19,12 @@ answers given at its predecessors count for it:
 
 :func:`tallies` is the hook of :func:`survey.queries.tallies` for a :class:`~survey.queries.Scope`
 with ``boundaries`` set: it counts per unit id, then gives each unit's sums to the units it
-counts for (weighted), and relabels. :func:`expand` is what a scope's unit ids become (the
+counts for (weighted), and relabels (or counts as recorded when that is the same: :func:`plain`).
+Every other count beside the indices follows the same mapping through :func:`per_unit` and
+:func:`regroup`: ballots per channel, field or month (:func:`responses_per_group`), excluded ballots
+(:func:`excluded`), dossiers (survey.services.response_rates); a split unit's counts by shares are
+rounded to whole ballots or dossiers (:func:`whole`) and marked. Comments are not divided:
+:func:`comments` and :func:`owners` give a split unit's comments to every successor. :func:`expand` is what a scope's unit ids become (the
 units of the day, their predecessors and the subtrees of those). :func:`breaks` says in
 which shown month a merger falls, for the trend chart's mark.
 """
@@ -35,10 +40,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from flask import g as request_globals
-from flask import has_app_context
+from flask import has_app_context, has_request_context, request
 from sqlalchemy import func, select
 
 from analysis.profile import Profile
+from analysis.stats import round_half_up
 from survey import queries
 from survey.extensions import db
 from survey.models import Unit, UnitSuccession
@@ -133,7 +139,11 @@ class Graph:
 
 
 def graph() -> Graph:
-    """The graph, read once per request (or app context) while units and successions stay as they were."""
+    """The graph, read once per request (or app context) while units and successions stay as they were
+    (a GET request changes neither: it reads the graph once)."""
+    cached = request_globals.get("_sipas_unit_graph") if has_app_context() else None
+    if cached is not None and has_request_context() and request.method in ("GET", "HEAD"):
+        return cached[1]
     stamp = db.session.execute(
         select(
             func.count(Unit.id),
@@ -170,9 +180,18 @@ def _load() -> Graph:
 
 
 def _weights(g: Graph, ids: Iterable[int] | None, on: date) -> dict[int, dict[int, float]] | None:
-    """Unit id in scope → {target: weight} of the targets inside the scope (None: every unit, every target)."""
+    """Unit id in scope → {target: weight} of the targets inside the scope (None: every unit, every target);
+    kept with the graph (a page asks for the same scope's weights a dozen times). Do not change the result."""
     if ids is None:
         return None
+    ids = tuple(ids)
+    key = ("weights", ids, on)
+    if key not in g._memo:
+        g._memo[key] = _compute_weights(g, ids, on)
+    return g._memo[key]
+
+
+def _compute_weights(g: Graph, ids: tuple[int, ...], on: date) -> dict[int, dict[int, float]]:
     inside = g.closure(i for i in ids if i in g.units)
     out = {}
     for unit_id in inside:
@@ -261,17 +280,29 @@ def _spread(g: Graph, weights: dict[int, dict[int, float]] | None, on: date, by:
 def whole(values: np.ndarray) -> np.ndarray:
     """Counts as shown: an estimate (shares of a split unit) rounded half-up to a whole ballot or dossier,
     as :func:`survey.figures.fmt.integer` shows the indices' estimated counts."""
-    from survey.figures import fmt
-
-    return np.asarray([int(fmt.rounded(v, 0)) for v in np.asarray(values, dtype="float64").ravel()],
-                      dtype=np.int64).reshape(np.shape(values))  # fmt: skip
+    return np.asarray(round_half_up(np.asarray(values, dtype="float64"), 0)).astype(np.int64)
 
 
-def per_unit(scope: queries.Scope) -> queries.Scope | None:
-    """The scope whose rows :func:`regroup` takes (counted per ``unit_id``); None when nothing was merged or
-    split in ``scope`` on its boundaries (count it as recorded, without ``boundaries``)."""
+def plain(scope: queries.Scope, by: Sequence[str]) -> queries.Scope | None:
+    """The scope to count as recorded, grouped ``by`` itself, when that gives its figures on its boundaries:
+    nothing merged or split in it, or only whole merges and no grouping by unit (each ballot then counts once,
+    for the one unit in force it belongs to), as fast as a count without boundaries. None: count per unit id
+    on :func:`per_unit` and :func:`regroup`."""
     plan = _plan(scope) if scope.boundaries is not None else None
-    return plan[2] if plan is not None else None
+    if plan is None:
+        return dataclasses.replace(scope, boundaries=None)
+    _, weights, inner = plan
+    if "unit_code" in by or weights is None:
+        return None
+    return inner if all(len(t) == 1 and next(iter(t.values())) == 1.0 for t in weights.values()) else None
+
+
+def per_unit(scope: queries.Scope) -> queries.Scope:
+    """The scope whose rows :func:`regroup` takes (counted per ``unit_id``), when :func:`plain` is None."""
+    plan = _plan(scope)
+    if plan is None:
+        raise ValueError("per_unit: nothing was merged or split in this scope (count it as recorded: plain())")
+    return plan[2]
 
 
 def regroup(scope: queries.Scope, by: Sequence[str], frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -281,7 +312,7 @@ def regroup(scope: queries.Scope, by: Sequence[str], frame: pd.DataFrame, column
     are all 0 is no group. The rows that took shares are said by :func:`estimated_groups`."""
     plan = _plan(scope)
     if plan is None:
-        raise ValueError("regroup: nothing to regroup on these boundaries (per_unit(scope) is None)")
+        raise ValueError("regroup: nothing was merged or split in this scope (count it as recorded: plain())")
     by, columns = list(by), list(columns)
     if frame.empty:
         if by:
@@ -302,10 +333,10 @@ def regroup(scope: queries.Scope, by: Sequence[str], frame: pd.DataFrame, column
 def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[str, ...],
             moment_of: tuple[str, ...] | None) -> queries.Tallies:  # fmt: skip
     """:func:`survey.queries.tallies` on the boundaries of ``scope.boundaries``."""
-    plan = _plan(scope)
-    if plan is None:  # nothing was merged or split here: the plain count
-        return queries.tallies(dataclasses.replace(scope, boundaries=None), by, profile, codes, moment_of)
-    g, weights, inner = plan
+    direct = plain(scope, by)
+    if direct is not None:  # nothing was merged or split here, or whole merges only: the plain count
+        return queries.tallies(direct, by, profile, codes, moment_of)
+    g, weights, inner = _plan(scope)  # type: ignore[misc]
     rest = [b for b in by if b != "unit_code"]
     t = queries.tallies(inner, ["unit_id", *rest], profile, codes, moment_of)
     if t.keys.empty or not len(t.n):
@@ -323,11 +354,11 @@ def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[
 def responses_per_group(scope: queries.Scope, by: Sequence[str]) -> pd.DataFrame:
     """:func:`survey.queries.responses_per_group` on the boundaries of ``scope.boundaries`` (ballots per
     channel, field, month…): read per unit id (from the figure cells where they serve), then regrouped."""
-    inner = per_unit(scope)
-    if inner is None:
-        return queries.responses_per_group(dataclasses.replace(scope, boundaries=None), by)
+    direct = plain(scope, by)
+    if direct is not None:
+        return queries.responses_per_group(direct, by)
     rest = [b for b in by if b != "unit_code"]
-    return regroup(scope, by, queries.responses_per_group(inner, ["unit_id", *rest]), ["n_responses"])
+    return regroup(scope, by, queries.responses_per_group(per_unit(scope), ["unit_id", *rest]), ["n_responses"])
 
 
 def excluded(scope: queries.Scope, by: Sequence[str]) -> dict:
@@ -335,9 +366,10 @@ def excluded(scope: queries.Scope, by: Sequence[str]) -> dict:
     excluded ballots by shares, rounded, and the summary marked ``estimated``."""
     from survey.figures import derived
 
+    direct = plain(scope, by)
+    if direct is not None:
+        return derived.excluded(direct, by)
     inner = per_unit(scope)
-    if inner is None:
-        return derived.excluded(dataclasses.replace(scope, boundaries=None), by)
     by = list(by)
     rest = [b for b in by if b != "unit_code"]
     columns = ["total", *derived.REASONS]

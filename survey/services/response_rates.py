@@ -36,11 +36,12 @@ def dossier_totals(scope: Scope, by: Sequence[str] = BY) -> pd.DataFrame:
     wins over its procedures' cells (never both: that would count a dossier twice). With
     ``scope.boundaries`` a merged unit counts its predecessors' dossiers, as its answers
     (survey.figures.boundaries: exact for whole merges, by shares and rounded for a split unit)."""
-    inner = boundaries.per_unit(scope)
-    if inner is None:
-        return _dossier_totals(scope, by)
+    direct = boundaries.plain(scope, by)
+    if direct is not None:
+        return _dossier_totals(direct, by)
     rest = [b for b in by if b != "unit_code"]
-    return boundaries.regroup(scope, by, _dossier_totals(inner, ["unit_id", *rest]), DOSSIER_COLUMNS)
+    return boundaries.regroup(scope, by, _dossier_totals(boundaries.per_unit(scope), ["unit_id", *rest]),
+                              DOSSIER_COLUMNS)  # fmt: skip
 
 
 def _dossier_totals(scope: Scope, by: Sequence[str]) -> pd.DataFrame:
