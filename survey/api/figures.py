@@ -10,8 +10,8 @@ import re
 from datetime import date
 
 from analysis.profile import load_profile
-from survey.figures import current as current_settings
 from survey.figures import boundaries, fmt, labels, tables
+from survey.figures import current as current_settings
 from survey.figures.periods import Period, last_ended_month, period_month, vn_now
 from survey.models import Unit
 from survey.models.types import utcnow

@@ -138,8 +138,12 @@ class Figure(Schema):
     ci_low = fields.Float(allow_none=True, metadata={"description": "Cận dưới khoảng tin cậy 95 %, %."})
     ci_high = fields.Float(allow_none=True, metadata={"description": "Cận trên khoảng tin cậy 95 %, %."})
     n_valid = fields.Integer(metadata={"description": "Số câu trả lời hợp lệ."})
-    flags = fields.List(fields.String(), metadata={"description": "Ghi chú: small_sample, no_valid_answers, "
-                                                                 "estimated (ước tính: có đơn vị cũ bị chia tách)…"})
+    flags = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Ghi chú: small_sample, no_valid_answers, estimated (ước tính: có đơn vị cũ bị chia tách)…"
+        },
+    )
 
 
 class IndexGroup(Schema):
@@ -152,7 +156,7 @@ class IndexGroup(Schema):
         fields.String(),
         metadata={
             "description": "no_answers: có hồ sơ nhưng không có phiếu; no_dossiers: có phiếu nhưng chưa có số hồ sơ; "
-                           "estimated: số phiếu và số hồ sơ có phần chia theo tỷ lệ của đơn vị cũ bị chia tách."
+            "estimated: số phiếu và số hồ sơ có phần chia theo tỷ lệ của đơn vị cũ bị chia tách."
         },
     )
     figures = fields.List(fields.Nested(Figure), metadata={"description": "SIPAS rồi từng yếu tố."})
@@ -166,10 +170,13 @@ class IndicesResult(Schema):
     dossier = fields.String(
         allow_none=True, metadata={"description": "on_time, late hoặc null (mọi phiếu), như đã hỏi."}
     )
-    boundaries = fields.String(allow_none=True, metadata={"description": "Ngày địa giới đã dùng (YYYY-MM-DD), "
-                                                                         "null: theo nơi trả lời (recorded)."})
-    notes = fields.List(fields.String(), metadata={"description": "Ghi chú như trên bảng điều khiển (địa giới, ước "
-                                                                  "tính)."})
+    boundaries = fields.String(
+        allow_none=True,
+        metadata={"description": "Ngày địa giới đã dùng (YYYY-MM-DD), null: theo nơi trả lời (recorded)."},
+    )
+    notes = fields.List(
+        fields.String(), metadata={"description": "Ghi chú như trên bảng điều khiển (địa giới, ước tính)."}
+    )
     rule = fields.String(metadata={"description": "Cách tính chỉ số gộp (theo Phụ lục phương pháp)."})
     sipas_weighted_by_field = fields.Float(
         allow_none=True,

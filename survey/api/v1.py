@@ -23,8 +23,8 @@ from survey.public.views import retry_on_database_restart
 from survey.qrcodes import qr_png, qr_svg
 from survey.receipt_sheet import receipt_url
 from survey.services import dossiers, officers, receipts
-from survey.services.units import unit_by_code
 from survey.services.errors import DomainError
+from survey.services.units import unit_by_code
 
 blp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
                 description="Kết nối hệ thống thông tin giải quyết thủ tục hành chính (một cửa).")  # fmt: skip

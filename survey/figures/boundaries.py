@@ -597,4 +597,3 @@ def comment_notes(scope: queries.Scope) -> list[str]:
         out.append("Ý kiến tại đơn vị cũ bị chia tách cho nhiều đơn vị mới được hiển thị cho mọi đơn vị mới nhận "
                    "phần của đơn vị đó, không tính riêng cho một đơn vị nào.")  # fmt: skip
     return out
-

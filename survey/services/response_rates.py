@@ -19,8 +19,8 @@ from analysis.indices import sipas_table
 from analysis.weights import poststratify
 from survey import queries
 from survey.extensions import db
-from survey.figures import current as current_settings
 from survey.figures import boundaries, fmt, labels
+from survey.figures import current as current_settings
 from survey.models import DossierCount, Field, Unit
 from survey.queries import Scope
 

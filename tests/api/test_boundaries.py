@@ -1,6 +1,6 @@
 """GET /api/v1/indices on the boundaries of a day (``boundaries``): the dashboard's figures, strings and counts.
 
-The fixture is tests/figures/test_boundaries.py's ``seven``: Xã Bình Sơn made from seven former units, Xã Bình
+The fixture is tests/figures/test_boundaries.py's ``seven`` (made visible by tests/api/conftest.py): Xã Bình Sơn made from seven former units, Xã Bình
 Hiệp split 60 % / 40 % between Xã Đông Sơn and Xã Vạn Tường, the former district's own counter; March 2025
 is before the merger. Every counted ballot answers 4 to every item (satisfied), so every index is 100 %.
 """
@@ -12,7 +12,7 @@ import io
 from types import SimpleNamespace
 
 from tests.api.conftest import assert_problem, bearer
-from tests.figures.test_boundaries import _login, seven  # noqa: F401  (the fixture)
+from tests.figures.test_boundaries import _login
 
 ESTIMATED = "Ước tính (đơn vị cũ bị chia tách, phiếu chia theo tỷ lệ)"
 
@@ -25,14 +25,19 @@ def _groups(body) -> dict:
     return {g["code"]: g for g in body["groups"]}
 
 
-def test_a_merged_commune_in_march_2025_counts_its_seven_predecessors(client, seven, make_key):  # noqa: F811
+def test_a_merged_commune_in_march_2025_counts_its_seven_predecessors(client, seven, make_key):
     secret = make_key(SimpleNamespace(id=seven["province"]), scopes="read")
     body = _get(client, secret, "unit=21040&period=2025-03&by=field&boundaries=2026-01-01").get_json()
     assert body["boundaries"] == "2026-01-01" and body["unit"]["name"] == "Xã Bình Sơn"
     (group,) = body["groups"]
     # 15 counted ballots of the seven (4 + 2 + 2 + 2 + 2 + 1 + 2); dossiers Châu Ổ 20 + Bình Chánh 10 = 30: 50 %
     assert (group["code"], group["n"], group["returned"], group["response_rate"], group["flags"]) == (
-        "HT", 15, 30, 50.0, [])
+        "HT",
+        15,
+        30,
+        50.0,
+        [],
+    )
     sipas = next(f for f in group["figures"] if f["code"] == "SIPAS")
     assert (sipas["index"], sipas["flags"]) == (100.0, ["small_sample"])  # a whole merge: exact, not estimated
     assert body["notes"] and "theo địa giới hành chính ngày 01/01/2026" in body["notes"][0]
@@ -43,7 +48,7 @@ def test_a_merged_commune_in_march_2025_counts_its_seven_predecessors(client, se
     assert recorded["boundaries"] is None and recorded["groups"] == []
 
 
-def test_split_communes_and_the_former_district_by_unit(client, seven, make_key):  # noqa: F811
+def test_split_communes_and_the_former_district_by_unit(client, seven, make_key):
     secret = make_key(SimpleNamespace(id=seven["province"]), scopes="read")
     groups = _groups(_get(client, secret, "unit=51&period=2025-03&by=unit&boundaries=2026-01-01").get_json())
     # Đông Sơn: 1 + 0,6 · 8 = 5,8 → 6 ballots, 10 + 0,6 · 50 = 40 dossiers (6/40 = 15 %), marked estimated
@@ -58,8 +63,7 @@ def test_split_communes_and_the_former_district_by_unit(client, seven, make_key)
     assert (groups["21040"]["name"], groups["21040"]["n"], groups["21040"]["flags"]) == ("Xã Bình Sơn", 15, [])
 
 
-def test_the_api_says_what_the_dashboard_says_for_the_same_units_month_and_boundaries(app, client, seven,
-                                                                                      make_key):  # noqa: F811
+def test_the_api_says_what_the_dashboard_says_for_the_same_units_month_and_boundaries(app, client, seven, make_key):
     secret = make_key(SimpleNamespace(id=seven["province"]), scopes="read")
     api = _groups(_get(client, secret, "unit=51&period=2025-03&by=unit&boundaries=2026-01-01").get_json())
     _login(client, "sonoivu")
@@ -83,7 +87,7 @@ def test_the_api_says_what_the_dashboard_says_for_the_same_units_month_and_bound
     assert "<strong>6</strong> phiếu trên <strong>40</strong> hồ sơ" in page and "15,00 %" in page
 
 
-def test_a_day_that_is_no_date_is_refused_and_the_parameter_is_documented(client, seven, make_key):  # noqa: F811
+def test_a_day_that_is_no_date_is_refused_and_the_parameter_is_documented(client, seven, make_key):
     secret = make_key(SimpleNamespace(id=seven["province"]), scopes="read")
     problem = assert_problem(_get(client, secret, "unit=21040&period=2025-03&boundaries=2025-02-30"), 422)
     assert "boundaries" in problem["errors"]

@@ -386,7 +386,11 @@ def test_a_split_units_channel_and_excluded_counts_go_by_shares_rounded_and_mark
         assert boundaries.estimated_groups(_scope([seven["province"]]), ["unit_code"]) == {("21100",), ("21160",)}
         per_unit = derived.excluded(_scope([seven["province"]]), ["unit_code"])
         assert {k: (s.total, s.estimated) for k, s in per_unit.items()} == {
-            ("21040",): (5, False), ("524",): (2, False), ("21100",): (3, True), ("21160",): (3, True)}
+            ("21040",): (5, False),
+            ("524",): (2, False),
+            ("21100",): (3, True),
+            ("21160",): (3, True),
+        }
 
 
 def test_the_former_districts_counter_is_never_counted_for_one_commune(app, seven):
@@ -456,6 +460,9 @@ def test_report_comments_of_a_split_unit_go_to_every_successor(app, seven):
         ids = (seven["binh_son"], seven["dong_son"], seven["van_tuong"])
         got = comment_selection(Period.of_month(202503), ids, Settings(), TODAY)
         recorded = comment_selection(Period.of_month(202503), ids, Settings())
-    assert got == {seven["binh_son"]: [("Cán bộ nhiệt tình", 1), ("Phải chờ lâu", 1)],
-                   seven["dong_son"]: [("Cần thêm ghế ngồi", 1)], seven["van_tuong"]: [("Cần thêm ghế ngồi", 1)]}
+    assert got == {
+        seven["binh_son"]: [("Cán bộ nhiệt tình", 1), ("Phải chờ lâu", 1)],
+        seven["dong_son"]: [("Cần thêm ghế ngồi", 1)],
+        seven["van_tuong"]: [("Cần thêm ghế ngồi", 1)],
+    }
     assert recorded == {}
