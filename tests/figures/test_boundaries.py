@@ -67,6 +67,26 @@ def _ballots(unit: Unit, counter: Counter, field_id: int, values: list[int], mon
     return out
 
 
+def _reform(old: dict[str, Unit], merged: tuple[str, ...], district: Unit, province: Unit) -> tuple[Unit, ...]:
+    """1/7/2025: ``merged`` → Xã Bình Sơn (reusing 21040); Xã Bình Hiệp (21100) split 60 % to Xã Đông Sơn (with
+    Xã Bình Thanh, 21110, whole) and 40 % to Xã Vạn Tường (with Xã Bình Trị, 21130, whole); the district closed."""
+    basis = unit_service.LegalBasis("1677/NQ-UBTVQH15", date(2025, 6, 16))
+    binh_son = unit_service.record_merger([old[c] for c in merged],
+                                          unit_service.NewUnit("21040", "Xã Bình Sơn", "xa", province), MERGER,
+                                          basis)  # fmt: skip
+    for unit in (old["21100"], old["21130"], old["21110"], district):
+        unit_service.close_unit(unit, LAST_OLD_DAY)
+    add = unit_service.add_unit
+    dong_son = add("21100", "Xã Đông Sơn", unit_type="xa", parent=province, valid_from=MERGER)
+    van_tuong = add("21160", "Xã Vạn Tường", unit_type="xa", parent=province, valid_from=MERGER)
+    succeed = unit_service.record_succession
+    succeed(old["21100"], dong_son, MERGER, "split", share=0.6, share_basis="dân số", basis=basis)
+    succeed(old["21100"], van_tuong, MERGER, "split", share=0.4, share_basis="dân số", basis=basis)
+    succeed(old["21110"], dong_son, MERGER, "merge", basis=basis)
+    succeed(old["21130"], van_tuong, MERGER, "merge", basis=basis)
+    return binh_son, dong_son, van_tuong
+
+
 @pytest.fixture
 def history(app, db, make_field):
     make_field("HT", "Hộ tịch")
@@ -91,20 +111,7 @@ def history(app, db, make_field):
         for b in ballots:  # given before the merger, where the citizens were served
             _db.session.add(build_response(b))
         _db.session.flush()
-        basis = unit_service.LegalBasis("1677/NQ-UBTVQH15", date(2025, 6, 16))
-        binh_son = unit_service.record_merger([old["21040"], old["21052"], old["21043"]],
-                                              unit_service.NewUnit("21040", "Xã Bình Sơn", "xa", province), MERGER,
-                                              basis)  # fmt: skip
-        for code in ("21100", "21130", "21110"):
-            unit_service.close_unit(old[code], LAST_OLD_DAY)
-        unit_service.close_unit(district, LAST_OLD_DAY)
-        dong_son = add("21100", "Xã Đông Sơn", unit_type="xa", parent=province, valid_from=MERGER)
-        van_tuong = add("21160", "Xã Vạn Tường", unit_type="xa", parent=province, valid_from=MERGER)
-        succeed = unit_service.record_succession
-        succeed(old["21100"], dong_son, MERGER, "split", share=0.6, share_basis="dân số", basis=basis)
-        succeed(old["21100"], van_tuong, MERGER, "split", share=0.4, share_basis="dân số", basis=basis)
-        succeed(old["21110"], dong_son, MERGER, "merge", basis=basis)
-        succeed(old["21130"], van_tuong, MERGER, "merge", basis=basis)
+        binh_son, dong_son, van_tuong = _reform(old, ("21040", "21052", "21043"), district, province)
         new = {"21040": binh_son, "21100": dong_son, "21160": van_tuong}
         for code, unit in new.items():
             counters[f"new-{code}"] = Counter(unit=unit, code=f"Q-NEW-{code}", name="Điểm tiếp nhận số 1")
@@ -321,19 +328,7 @@ def seven(app, db, make_field):
             if returned is not None:
                 cells.append(dossiers.Cell(old[code], field, None, 202503, returned, returned, 0))
         dossiers.record(cells)
-        basis = unit_service.LegalBasis("1677/NQ-UBTVQH15", date(2025, 6, 16))
-        binh_son = unit_service.record_merger([old[c] for c in SEVEN],
-                                              unit_service.NewUnit("21040", "Xã Bình Sơn", "xa", province), MERGER,
-                                              basis)  # fmt: skip
-        for code in ("21100", "21110", "21130", "524"):
-            unit_service.close_unit(old[code], LAST_OLD_DAY)
-        dong_son = add("21100", "Xã Đông Sơn", unit_type="xa", parent=province, valid_from=MERGER)
-        van_tuong = add("21160", "Xã Vạn Tường", unit_type="xa", parent=province, valid_from=MERGER)
-        succeed = unit_service.record_succession
-        succeed(old["21100"], dong_son, MERGER, "split", share=0.6, share_basis="dân số", basis=basis)
-        succeed(old["21100"], van_tuong, MERGER, "split", share=0.4, share_basis="dân số", basis=basis)
-        succeed(old["21110"], dong_son, MERGER, "merge", basis=basis)
-        succeed(old["21130"], van_tuong, MERGER, "merge", basis=basis)
+        binh_son, dong_son, van_tuong = _reform(old, tuple(SEVEN), district, province)
         for user, unit in (("canbo.binhson", binh_son), ("canbo.dongson", dong_son), ("canbo.vantuong", van_tuong)):
             create_user(user, PASSWORD, "unit_officer", f"Cán bộ {unit.name}", unit)
         create_user("sonoivu", PASSWORD, "reviewer", "Sở Nội vụ", province)
