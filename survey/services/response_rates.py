@@ -150,15 +150,15 @@ def overview(scope: Scope) -> dict | None:
         return None
     weighted = weighted_sipas(scope)
     overall = weighted[weighted["level"] == "overall"] if not weighted.empty else weighted
-    summary = summarise(by_field, field_names(), float(overall["index"].iloc[0]) if not overall.empty else None)
-    # the estimate's words (labels.FLAGS), empty when exact: the page, exports and reports say the same
-    summary["estimated"] = labels.FLAGS["estimated"] if estimated(scope) else ""
-    return summary
+    return marked(summarise(by_field, field_names(), float(overall["index"].iloc[0]) if not overall.empty else None),
+                  scope)  # fmt: skip
 
 
-def estimated(scope: Scope) -> bool:
-    """Whether the scope's answers and dossiers (not grouped by unit) take shares of a split unit."""
-    return bool(boundaries.estimated_groups(scope, ())) if scope.boundaries is not None else False
+def marked(summary: dict, scope: Scope) -> dict:
+    """``summary`` with ``estimated``: the estimate's words (labels.FLAGS) when the scope's answers and dossiers
+    take shares of a split unit (survey.figures.boundaries), else empty; pages, exports and reports say it."""
+    split = scope.boundaries is not None and bool(boundaries.estimated_groups(scope, ()))
+    return {**summary, "estimated": labels.FLAGS["estimated"] if split else ""}
 
 
 def has_dossiers(by_field: pd.DataFrame) -> bool:
