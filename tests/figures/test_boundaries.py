@@ -445,6 +445,10 @@ def test_the_dashboard_overview_shows_excluded_and_rates_on_the_boundaries(app, 
     text = re.sub(r"<[^>]+>", "", page)
     assert "6 phiếu trên 40 hồ sơ đã trả kết quả\n    (15,00 %) — Ước tính" in text
     assert "3 phiếu bị loại (quá nhiều phiếu tại một quầy trong một phút: 3) — Ước tính" in text
+    export = client.get("/admin/xuat/overview.csv?month=2025-03").get_data(as_text=True)
+    total = next(line for line in export.splitlines() if line.startswith("Tổng cộng;"))
+    # received; returned; returned late; ballots; rate; note
+    assert total == "Tổng cộng;40;40;0;6;15,00;Ước tính (đơn vị cũ bị chia tách, phiếu chia theo tỷ lệ)"
 
 
 def test_report_comments_of_a_split_unit_go_to_every_successor(app, seven):
