@@ -24,9 +24,9 @@ Every other count beside the indices follows the same mapping through :func:`per
 :func:`regroup`: ballots per channel, field or month (:func:`responses_per_group`), excluded ballots
 (:func:`excluded`), dossiers (survey.services.response_rates); a split unit's counts by shares are
 rounded to whole ballots or dossiers (:func:`whole`) and marked. Comments are not divided:
-:func:`comments` and :func:`owners` give a split unit's comments to every successor. :func:`expand` is what a scope's unit ids become (the
-units of the day, their predecessors and the subtrees of those). :func:`breaks` says in
-which shown month a merger falls, for the trend chart's mark.
+:func:`comments` and :func:`owners` give a split unit's comments to every successor.
+:func:`expand` is what a scope's unit ids become (the units of the day, their predecessors and the
+subtrees of those). :func:`breaks` says in which shown month a merger falls, for the trend chart's mark.
 """
 
 from __future__ import annotations
