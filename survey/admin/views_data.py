@@ -319,7 +319,7 @@ def comments(f: Filters) -> View:
     return View(
         "comments", "Ý kiến", [table],
         notes=["Ý kiến hiển thị đã ẩn số điện thoại, địa chỉ thư, giấy tờ và tên người.",
-               *boundaries.comment_notes(f.scope())],
+               *boundaries.comment_notes(f.scope(), rows)],
     )  # fmt: skip
 
 

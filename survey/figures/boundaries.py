@@ -581,19 +581,20 @@ def comments(scope: queries.Scope, limit: int = 200) -> list[dict]:
     return rows
 
 
-def comment_notes(scope: queries.Scope) -> list[str]:
-    """What the comments (view, export, report) say when comments of former units are among them."""
+def comment_notes(scope: queries.Scope, rows: Sequence[dict]) -> list[str]:
+    """What the comments view (and its exports) says when ``rows`` (:func:`comments`) hold former units' comments."""
     from survey.figures import fmt
 
     on = scope.boundaries
-    if not merger_days(scope):
+    if on is None:
+        return []
+    g = graph()
+    former = {r["unit_id"] for r in rows if r["unit_id"] in g.units and not g.units[r["unit_id"]].in_force(on)}
+    if not former:
         return []
     out = [f"Theo địa giới hành chính ngày {fmt.day(on)}: gồm cả ý kiến tại các đơn vị cũ trước khi sắp xếp "
            "(tên đơn vị cũ ghi kèm đơn vị hiện nay)."]  # fmt: skip
-    g = graph()
-    weights = _weights(g, scope.unit_ids, on)
-    pairs = weights.items() if weights is not None else ((u, g.targets(u, on)) for u in g.units)
-    if any(len(g.targets(u, on)) > 1 for u, _ in pairs):
+    if any(len(g.targets(u, on)) > 1 for u in former):
         out.append("Ý kiến tại đơn vị cũ bị chia tách cho nhiều đơn vị mới được hiển thị cho mọi đơn vị mới nhận "
                    "phần của đơn vị đó, không tính riêng cho một đơn vị nào.")  # fmt: skip
     return out

@@ -426,6 +426,7 @@ def test_comments_of_predecessors_and_of_a_split_unit_for_every_successor(app, c
     assert "Cán bộ nhiệt tình" in page and "Phải chờ lâu" in page
     assert "Thị trấn Châu Ổ (đơn vị cũ, nay thuộc Xã Bình Sơn)" in page
     assert "Bãi xe chật" not in page and "Cần thêm ghế ngồi" not in page
+    assert "gồm cả ý kiến tại các đơn vị cũ" in page and "mọi đơn vị mới nhận phần" not in page  # no split here
     for officer in ("canbo.dongson", "canbo.vantuong"):  # the split unit's comment: both successors, said so
         other = app.test_client()
         _login(other, officer)
