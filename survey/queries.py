@@ -154,8 +154,10 @@ def responses_per_group(scope: Scope, by: Sequence[str] = ()) -> pd.DataFrame:
     """``[*by, n_responses]``; without ``by``, one row (0 when nothing is in scope). From figure_cells
     (their first number) when they serve the scope and grouping, else one grouped count of the rows."""
     by = _check_by(by)
-    from survey.figures import cells
+    from survey.figures import boundaries, cells
 
+    if scope.boundaries is not None:
+        return boundaries.responses_per_group(scope, by)
     if cells.serves(scope, by):
         t = cells.tallies(scope, by, load_profile(scope.profile), (), None)
         out = t.keys.copy()

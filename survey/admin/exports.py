@@ -61,7 +61,7 @@ def response_rate_tables(f: filters.Filters) -> list[Table]:
     rows = [dict(r) for r in summary["fields"]]
     rows.append({"field_name": "Tổng cộng", "received": summary["received"], "returned": summary["returned"],
                  "returned_late": summary["returned_late"], "answers": summary["answers"], "rate": summary["rate"],
-                 "flag": ""})  # fmt: skip
+                 "flag": summary.get("estimated", "")})  # fmt: skip
     by_field = Table(f"Tỷ lệ phản hồi theo lĩnh vực — {label}",
                      [Column("field_name", "Lĩnh vực"), Column("received", "Hồ sơ tiếp nhận", "int"),
                       Column("returned", "Hồ sơ đã trả kết quả", "int"),

@@ -312,13 +312,15 @@ def comments(f: Filters) -> View:
     # masked (survey.services.masking); a unit's own officers see the day of a comment, never its minute
     officer = f.unit_ids is not None
     rows = [{**r, "comment": mask_personal(r["comment"]), "submitted_at": r["submitted_at"].astimezone(VN).date()
-             if officer else r["submitted_at"]} for r in tables.comments(f.scope())]  # fmt: skip
+             if officer else r["submitted_at"]} for r in boundaries.comments(f.scope())]  # fmt: skip
     table = Table(f"Ý kiến của người dân — {f.scope_name}, {f.period.label}",
                   [Column("submitted_at", "Ngày" if officer else "Thời gian", "date" if officer else "datetime"),
                    Column("unit", "Đơn vị"), Column("field", "Lĩnh vực"), Column("comment", "Ý kiến")], rows)  # fmt: skip
     return View(
-        "comments", "Ý kiến", [table], notes=["Ý kiến hiển thị đã ẩn số điện thoại, địa chỉ thư, giấy tờ và tên người."]
-    )
+        "comments", "Ý kiến", [table],
+        notes=["Ý kiến hiển thị đã ẩn số điện thoại, địa chỉ thư, giấy tờ và tên người.",
+               *boundaries.comment_notes(f.scope(), rows)],
+    )  # fmt: skip
 
 
 VIEWS = {"overview": overview, "fields": fields, "units": units, "trend": trend, "items": items,

@@ -120,6 +120,15 @@ class IndicesQuery(Strict):
     dossier = fields.String(validate=validate.OneOf(("on_time", "late"), error="Phải là một trong: {choices}."),
                             metadata={"description": "Chỉ phiếu của hồ sơ trả đúng hạn (on_time) hoặc trễ hạn (late). "
                                                      "Không gửi: mọi phiếu."})  # fmt: skip
+    boundaries = fields.String(
+        validate=validate.Regexp(r"^(\d{4}-\d{2}-\d{2}|recorded)$", error="Ngày có dạng YYYY-MM-DD, hoặc recorded."),
+        metadata={"description": "Đọc các đơn vị theo địa giới hành chính của ngày này (YYYY-MM-DD); mặc định: hôm nay, "
+                                 "như bảng điều khiển. Phiếu, số hồ sơ và phiếu bị loại tại đơn vị cũ trước khi sắp xếp "
+                                 "được tính cho đơn vị kế thừa: đủ khi sáp nhập nguyên đơn vị; theo tỷ lệ đã ghi nhận "
+                                 "khi đơn vị cũ bị chia tách (làm tròn, ghi chú estimated). Số liệu riêng của huyện cũ "
+                                 "là một dòng riêng, không tính cho xã nào. recorded: mỗi phiếu tính cho đơn vị nơi "
+                                 "người dân được phục vụ."},
+    )  # fmt: skip
 
 
 class Figure(Schema):
@@ -129,7 +138,12 @@ class Figure(Schema):
     ci_low = fields.Float(allow_none=True, metadata={"description": "Cận dưới khoảng tin cậy 95 %, %."})
     ci_high = fields.Float(allow_none=True, metadata={"description": "Cận trên khoảng tin cậy 95 %, %."})
     n_valid = fields.Integer(metadata={"description": "Số câu trả lời hợp lệ."})
-    flags = fields.List(fields.String(), metadata={"description": "Ghi chú: small_sample, no_valid_answers…"})
+    flags = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Ghi chú: small_sample, no_valid_answers, estimated (ước tính: có đơn vị cũ bị chia tách)…"
+        },
+    )
 
 
 class IndexGroup(Schema):
@@ -141,7 +155,8 @@ class IndexGroup(Schema):
     flags = fields.List(
         fields.String(),
         metadata={
-            "description": "no_answers: có hồ sơ nhưng không có phiếu; no_dossiers: có phiếu nhưng chưa có số hồ sơ."
+            "description": "no_answers: có hồ sơ nhưng không có phiếu; no_dossiers: có phiếu nhưng chưa có số hồ sơ; "
+            "estimated: số phiếu và số hồ sơ có phần chia theo tỷ lệ của đơn vị cũ bị chia tách."
         },
     )
     figures = fields.List(fields.Nested(Figure), metadata={"description": "SIPAS rồi từng yếu tố."})
@@ -154,6 +169,13 @@ class IndicesResult(Schema):
     by = fields.String()
     dossier = fields.String(
         allow_none=True, metadata={"description": "on_time, late hoặc null (mọi phiếu), như đã hỏi."}
+    )
+    boundaries = fields.String(
+        allow_none=True,
+        metadata={"description": "Ngày địa giới đã dùng (YYYY-MM-DD), null: theo nơi trả lời (recorded)."},
+    )
+    notes = fields.List(
+        fields.String(), metadata={"description": "Ghi chú như trên bảng điều khiển (địa giới, ước tính)."}
     )
     rule = fields.String(metadata={"description": "Cách tính chỉ số gộp (theo Phụ lục phương pháp)."})
     sipas_weighted_by_field = fields.Float(

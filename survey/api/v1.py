@@ -24,6 +24,7 @@ from survey.qrcodes import qr_png, qr_svg
 from survey.receipt_sheet import receipt_url
 from survey.services import dossiers, officers, receipts
 from survey.services.errors import DomainError
+from survey.services.units import unit_by_code
 
 blp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
                 description="Kết nối hệ thống thông tin giải quyết thủ tục hành chính (một cửa).")  # fmt: skip
@@ -198,14 +199,20 @@ def send_counts(data: dict):
 def indices(query: dict):
     """Chỉ số hài lòng (SIPAS và 5 yếu tố) của một đơn vị trong một kỳ, chia theo lĩnh vực, tháng hoặc đơn vị.
 
-    Cùng số liệu với bảng điều khiển, kèm khoảng tin cậy 95 % và ghi chú mẫu nhỏ.
+    Cùng số liệu với bảng điều khiển, kèm khoảng tin cậy 95 % và ghi chú mẫu nhỏ. Mặc định theo địa giới
+    hành chính hiện hành (``boundaries``): phiếu và số hồ sơ tại các đơn vị cũ trước khi sắp xếp được tính cho
+    đơn vị hiện nay; đơn vị cũ bị chia tách được chia theo tỷ lệ, ghi chú ``estimated`` (ước tính).
     """
     unit = None
     if query.get("unit"):
-        unit = _by_code(Unit, query["unit"])
+        unit = unit_by_code(query["unit"])  # a code reused across a merger: its bearer today, as on the dashboard
         if unit is None or not _in_scope(unit.id):
             raise ApiProblem(404, NOT_IN_SCOPE.format(what="đơn vị", code=query["unit"]))
     period = figures.parse_period(query.get("period"))
     if period is None:
         raise ApiProblem(422, "Kỳ không hợp lệ hoặc chưa tới.", {"period": ["Kỳ không hợp lệ hoặc chưa tới."]})
-    return figures.indices(g.api_unit_ids, unit, period, query["by"], query.get("dossier"))
+    try:
+        on = figures.parse_boundaries(query.get("boundaries"))
+    except ValueError as exc:
+        raise ApiProblem(422, "Ngày địa giới không hợp lệ.", {"boundaries": ["Không có ngày này."]}) from exc
+    return figures.indices(g.api_unit_ids, unit, period, query["by"], query.get("dossier"), on)

@@ -19,9 +19,14 @@ answers given at its predecessors count for it:
 
 :func:`tallies` is the hook of :func:`survey.queries.tallies` for a :class:`~survey.queries.Scope`
 with ``boundaries`` set: it counts per unit id, then gives each unit's sums to the units it
-counts for (weighted), and relabels. :func:`expand` is what a scope's unit ids become (the
-units of the day, their predecessors and the subtrees of those). :func:`breaks` says in
-which shown month a merger falls, for the trend chart's mark.
+counts for (weighted), and relabels (or counts as recorded when that is the same: :func:`plain`).
+Every other count beside the indices follows the same mapping through :func:`per_unit` and
+:func:`regroup`: ballots per channel, field or month (:func:`responses_per_group`), excluded ballots
+(:func:`excluded`), dossiers (survey.services.response_rates); a split unit's counts by shares are
+rounded to whole ballots or dossiers (:func:`whole`) and marked. Comments are not divided:
+:func:`comments` and :func:`owners` give a split unit's comments to every successor.
+:func:`expand` is what a scope's unit ids become (the units of the day, their predecessors and the
+subtrees of those). :func:`breaks` says in which shown month a merger falls, for the trend chart's mark.
 """
 
 from __future__ import annotations
@@ -35,10 +40,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from flask import g as request_globals
-from flask import has_app_context
+from flask import has_app_context, has_request_context, request
 from sqlalchemy import func, select
 
 from analysis.profile import Profile
+from analysis.stats import round_half_up
 from survey import queries
 from survey.extensions import db
 from survey.models import Unit, UnitSuccession
@@ -133,7 +139,11 @@ class Graph:
 
 
 def graph() -> Graph:
-    """The graph, read once per request (or app context) while units and successions stay as they were."""
+    """The graph, read once per request (or app context) while units and successions stay as they were
+    (a GET request changes neither: it reads the graph once)."""
+    cached = request_globals.get("_sipas_unit_graph") if has_app_context() else None
+    if cached is not None and has_request_context() and request.method in ("GET", "HEAD"):
+        return cached[1]
     stamp = db.session.execute(
         select(
             func.count(Unit.id),
@@ -170,9 +180,18 @@ def _load() -> Graph:
 
 
 def _weights(g: Graph, ids: Iterable[int] | None, on: date) -> dict[int, dict[int, float]] | None:
-    """Unit id in scope → {target: weight} of the targets inside the scope (None: every unit, every target)."""
+    """Unit id in scope → {target: weight} of the targets inside the scope (None: every unit, every target);
+    kept with the graph (a page asks for the same scope's weights a dozen times). Do not change the result."""
     if ids is None:
         return None
+    ids = tuple(ids)
+    key = ("weights", ids, on)
+    if key not in g._memo:
+        g._memo[key] = _compute_weights(g, ids, on)
+    return g._memo[key]
+
+
+def _compute_weights(g: Graph, ids: tuple[int, ...], on: date) -> dict[int, dict[int, float]]:
     inside = g.closure(i for i in ids if i in g.units)
     out = {}
     for unit_id in inside:
@@ -196,27 +215,46 @@ def _identity(g: Graph, weights: dict[int, dict[int, float]] | None, ids: Iterab
     return set(weights) == set(ids or ()) and all(t == {u: 1.0} for u, t in weights.items())
 
 
-def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[str, ...],
-            moment_of: tuple[str, ...] | None) -> queries.Tallies:  # fmt: skip
-    """:func:`survey.queries.tallies` on the boundaries of ``scope.boundaries``."""
+def _plan(scope: queries.Scope) -> tuple[Graph, dict[int, dict[int, float]] | None, queries.Scope] | None:
+    """The graph, the weights and the scope to count per unit id for ``scope`` on its boundaries; None when
+    every unit counts only for itself there (count as recorded)."""
     on = scope.boundaries
     g = graph()
     weights = _weights(g, scope.unit_ids, on)
-    if _identity(g, weights, scope.unit_ids, on):  # nothing was merged or split here: the plain count
-        return queries.tallies(dataclasses.replace(scope, boundaries=None), by, profile, codes, moment_of)
+    if _identity(g, weights, scope.unit_ids, on):
+        return None
     inner = dataclasses.replace(scope, boundaries=None,
                                 unit_ids=tuple(sorted(weights)) if weights is not None else None)  # fmt: skip
+    return g, weights, inner
+
+
+@dataclass(frozen=True)
+class _Spread:
+    """Rows counted per unit id (and ``rest``) → the groups ``by`` on a day's boundaries, with weights."""
+
+    keys: pd.DataFrame
+    source: np.ndarray
+    group: np.ndarray
+    weight: np.ndarray
+    exact: bool
+
+    def add(self, matrix: np.ndarray, rounded: bool = True) -> np.ndarray:
+        """``matrix`` (one row a source row) summed into the groups; integers where every weight is 1
+        (``rounded``), floats otherwise."""
+        part = matrix[self.source] * (self.weight[:, None] if matrix.ndim == 2 else self.weight)
+        out = np.zeros((len(self.keys), *matrix.shape[1:]), dtype="float64")
+        np.add.at(out, self.group, part)
+        return np.rint(out).astype(np.int64) if self.exact and rounded else out
+
+
+def _spread(g: Graph, weights: dict[int, dict[int, float]] | None, on: date, by: Sequence[str],
+            keys: pd.DataFrame) -> _Spread:  # fmt: skip
+    """How the rows of ``keys`` (columns ``unit_id`` and ``by`` but ``unit_code``) count for the groups ``by``."""
     rest = [b for b in by if b != "unit_code"]
-    t = queries.tallies(inner, ["unit_id", *rest], profile, codes, moment_of)
-    if t.keys.empty or not len(t.n):
-        keys = pd.DataFrame({b: pd.Series(dtype="str") for b in by}) if by else pd.DataFrame(index=range(1))
-        zeros = np.zeros((len(keys), t.counts.shape[1]), dtype=np.int64)
-        sums = None if t.sums is None else np.zeros((len(keys), t.sums.shape[1]))
-        return queries.Tallies(keys, np.zeros(len(keys), dtype=np.int64), zeros, sums, 0)
     source, labels, factor = [], [], []
-    for i, (unit_label, *others) in enumerate(t.keys[["unit_id", *rest]].itertuples(index=False, name=None)):
+    for i, (unit_label, *others) in enumerate(keys[["unit_id", *rest]].itertuples(index=False, name=None)):
         unit_id = int(unit_label)
-        targets = (weights or {}).get(unit_id) if weights is not None else g.targets(unit_id, on)
+        targets = weights.get(unit_id) if weights is not None else g.targets(unit_id, on)
         if not targets:
             continue
         if "unit_code" in by:
@@ -228,27 +266,126 @@ def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[
             source.append(i)
             labels.append(dict(zip(rest, others, strict=True)))
             factor.append(sum(targets.values()))
-    exact = all(w == 1.0 for w in factor)
-    w = np.asarray(factor, dtype="float64")
     if by:
-        frame = pd.DataFrame(labels, columns=by).astype("str")
-        group = frame.groupby(by, sort=True, dropna=False).ngroup().to_numpy(dtype=np.intp)
-        keys = frame.drop_duplicates().sort_values(by, kind="stable").reset_index(drop=True)
+        frame = pd.DataFrame(labels, columns=list(by)).astype("str")
+        group = frame.groupby(list(by), sort=True, dropna=False).ngroup().to_numpy(dtype=np.intp)
+        out_keys = frame.drop_duplicates().sort_values(list(by), kind="stable").reset_index(drop=True)
     else:
         group = np.zeros(len(source), dtype=np.intp)
-        keys = pd.DataFrame(index=range(1))
-    src = np.asarray(source, dtype=np.intp)
+        out_keys = pd.DataFrame(index=range(1))
+    return _Spread(out_keys, np.asarray(source, dtype=np.intp), group, np.asarray(factor, dtype="float64"),
+                   all(w == 1.0 for w in factor))  # fmt: skip
 
-    def add(matrix: np.ndarray) -> np.ndarray:
-        part = matrix[src] * (w[:, None] if matrix.ndim == 2 else w)
-        out = np.zeros((len(keys), *matrix.shape[1:]), dtype="float64")
-        np.add.at(out, group, part)
-        return np.rint(out).astype(np.int64) if exact else out
 
-    n = add(t.n.astype("float64"))
-    counts = add(t.counts.astype("float64"))
-    sums = add(t.sums).astype("float64") if t.sums is not None else None
-    return queries.Tallies(keys, n, counts, sums, t.rows)
+def whole(values: np.ndarray) -> np.ndarray:
+    """Counts as shown: an estimate (shares of a split unit) rounded half-up to a whole ballot or dossier,
+    as :func:`survey.figures.fmt.integer` shows the indices' estimated counts."""
+    return np.asarray(round_half_up(np.asarray(values, dtype="float64"), 0)).astype(np.int64)
+
+
+def plain(scope: queries.Scope, by: Sequence[str]) -> queries.Scope | None:
+    """The scope to count as recorded, grouped ``by`` itself, when that gives its figures on its boundaries:
+    nothing merged or split in it, or only whole merges and no grouping by unit (each ballot then counts once,
+    for the one unit in force it belongs to), as fast as a count without boundaries. None: count per unit id
+    on :func:`per_unit` and :func:`regroup`."""
+    plan = _plan(scope) if scope.boundaries is not None else None
+    if plan is None:
+        return dataclasses.replace(scope, boundaries=None)
+    _, weights, inner = plan
+    if "unit_code" in by or weights is None:
+        return None
+    return inner if all(len(t) == 1 and next(iter(t.values())) == 1.0 for t in weights.values()) else None
+
+
+def per_unit(scope: queries.Scope) -> queries.Scope:
+    """The scope whose rows :func:`regroup` takes (counted per ``unit_id``), when :func:`plain` is None."""
+    plan = _plan(scope)
+    if plan is None:
+        raise ValueError("per_unit: nothing was merged or split in this scope (count it as recorded: plain())")
+    return plan[2]
+
+
+def regroup(scope: queries.Scope, by: Sequence[str], frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` (``[unit_id, *by but unit_code, *columns]``, counted on :func:`per_unit` of ``scope``) as
+    ``[*by, *columns]`` on the scope's boundaries: whole merges add exactly; a split unit's counts go to
+    its successors by their shares, rounded half-up to whole numbers (:func:`whole`); a group whose counts
+    are all 0 is no group. The rows that took shares are said by :func:`estimated_groups`."""
+    plan = _plan(scope)
+    if plan is None:
+        raise ValueError("regroup: nothing was merged or split in this scope (count it as recorded: plain())")
+    by, columns = list(by), list(columns)
+    if frame.empty:
+        if by:
+            return pd.DataFrame({**{b: pd.Series(dtype="str") for b in by},
+                                 **{c: pd.Series(dtype="int64") for c in columns}})  # fmt: skip
+        return pd.DataFrame({c: np.zeros(1, dtype=np.int64) for c in columns})
+    g, weights, _ = plan
+    s = _spread(g, weights, scope.boundaries, by, frame)
+    sums = s.add(frame[columns].to_numpy(dtype="float64"), rounded=False)
+    out = s.keys.copy()
+    for i, c in enumerate(columns):
+        out[c] = whole(sums[:, i])
+    if by:
+        out = out[(out[columns] != 0).any(axis=1)] if columns else out
+    return out.reset_index(drop=True)[[*by, *columns]]
+
+
+def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[str, ...],
+            moment_of: tuple[str, ...] | None) -> queries.Tallies:  # fmt: skip
+    """:func:`survey.queries.tallies` on the boundaries of ``scope.boundaries``."""
+    direct = plain(scope, by)
+    if direct is not None:  # nothing was merged or split here, or whole merges only: the plain count
+        return queries.tallies(direct, by, profile, codes, moment_of)
+    g, weights, inner = _plan(scope)  # type: ignore[misc]
+    rest = [b for b in by if b != "unit_code"]
+    t = queries.tallies(inner, ["unit_id", *rest], profile, codes, moment_of)
+    if t.keys.empty or not len(t.n):
+        keys = pd.DataFrame({b: pd.Series(dtype="str") for b in by}) if by else pd.DataFrame(index=range(1))
+        zeros = np.zeros((len(keys), t.counts.shape[1]), dtype=np.int64)
+        sums = None if t.sums is None else np.zeros((len(keys), t.sums.shape[1]))
+        return queries.Tallies(keys, np.zeros(len(keys), dtype=np.int64), zeros, sums, 0)
+    s = _spread(g, weights, scope.boundaries, by, t.keys)
+    n = s.add(t.n.astype("float64"))
+    counts = s.add(t.counts.astype("float64"))
+    sums = s.add(t.sums).astype("float64") if t.sums is not None else None
+    return queries.Tallies(s.keys, n, counts, sums, t.rows)
+
+
+def responses_per_group(scope: queries.Scope, by: Sequence[str]) -> pd.DataFrame:
+    """:func:`survey.queries.responses_per_group` on the boundaries of ``scope.boundaries`` (ballots per
+    channel, field, month…): read per unit id (from the figure cells where they serve), then regrouped."""
+    direct = plain(scope, by)
+    if direct is not None:
+        return queries.responses_per_group(direct, by)
+    rest = [b for b in by if b != "unit_code"]
+    return regroup(scope, by, queries.responses_per_group(per_unit(scope), ["unit_id", *rest]), ["n_responses"])
+
+
+def excluded(scope: queries.Scope, by: Sequence[str]) -> dict:
+    """:func:`survey.figures.derived.excluded` on the boundaries of ``scope.boundaries``: a split unit's
+    excluded ballots by shares, rounded, and the summary marked ``estimated``."""
+    from survey.figures import derived
+
+    direct = plain(scope, by)
+    if direct is not None:
+        return derived.excluded(direct, by)
+    inner = per_unit(scope)
+    by = list(by)
+    rest = [b for b in by if b != "unit_code"]
+    columns = ["total", *derived.REASONS]
+    frame = pd.DataFrame([(*key, s.total, *(s.by_reason[r] for r in derived.REASONS))
+                          for key, s in derived.excluded(inner, ["unit_id", *rest]).items()],
+                         columns=["unit_id", *rest, *columns])  # fmt: skip
+    table = regroup(scope, by, frame, columns)
+    which = estimated_groups(scope, by)
+    out = {}
+    for row in table.itertuples(index=False, name=None):
+        key, values = tuple(str(v) for v in row[: len(by)]), [int(v) for v in row[len(by) :]]
+        if values[0]:
+            estimated = (key[by.index("unit_code")],) in which if "unit_code" in by else bool(which)
+            out[key] = derived.ExcludedSummary(values[0], dict(zip(derived.REASONS, values[1:], strict=True)),
+                                               estimated)  # fmt: skip
+    return out
 
 
 def estimated_groups(scope: queries.Scope, by: Sequence[str]) -> set[tuple[str, ...]] | bool:
@@ -282,6 +419,9 @@ def mark_estimated(table: pd.DataFrame, scope: queries.Scope, by: Sequence[str])
         return table
     table = table.copy()
     table.loc[rows, "flag"] = [f"{f};{ESTIMATED}" if f else ESTIMATED for f in table.loc[rows, "flag"]]
+    if "n_responses" in table:  # ballots are shown whole, as the channel and excluded counts (whole())
+        table["n_responses"] = table["n_responses"].astype("float64")
+        table.loc[rows, "n_responses"] = whole(table.loc[rows, "n_responses"].to_numpy())
     return table
 
 
@@ -393,4 +533,74 @@ def former_names(scope: queries.Scope, names: dict[str, str]) -> dict[str, str]:
         if not any(n.in_force(on) for n in nodes):
             last = max((n.valid_to for n in nodes if n.valid_to is not None), default=None)
             out[code] = f"{names[code]} (đơn vị cũ, đến {fmt.day(last)})" if last else f"{names[code]} (đơn vị cũ)"
+    return out
+
+
+def owners(unit_ids: Iterable[int], on: date | None) -> dict[int, list[int]]:
+    """Unit id → the units of ``unit_ids`` its answers (and comments) count for on the boundaries of ``on``:
+    each unit for itself, a predecessor for its successor, a split unit for **every** successor it was split
+    into (a comment cannot be divided by shares, and is never given silently to one)."""
+    ids = list(unit_ids)
+    if on is None:
+        return {u: [u] for u in ids}
+    g = graph()
+    wanted = set(ids)
+    out = {u: [u] for u in ids}
+    for unit_id, targets in (_weights(g, ids, on) or {}).items():
+        kept = sorted(t for t in targets if t in wanted)
+        if kept and unit_id not in wanted:
+            out[unit_id] = kept
+    return out
+
+
+def _successor_words(g: Graph, unit_id: int, on: date) -> str:
+    node = g.units[unit_id]
+    targets = [t for t in g.targets(unit_id, on) if t != unit_id]
+    if not targets:
+        return f"{node.name} (đơn vị cũ)"
+    names = sorted(g.units[t].name for t in targets)
+    if len(names) == 1:
+        return f"{node.name} (đơn vị cũ, nay thuộc {names[0]})"
+    return f"{node.name} (đơn vị cũ, chia cho {', '.join(names[:-1])} và {names[-1]})"
+
+
+def comments(scope: queries.Scope, limit: int = 200) -> list[dict]:
+    """:func:`survey.figures.tables.comments` of ``scope`` on its boundaries: the comments given at the units
+    that count for it (predecessors too; a split unit's for each of its successors), the unit of a former one
+    named with what it became (``Xã Bình Chánh (đơn vị cũ, nay thuộc Xã Bình Sơn)``)."""
+    from survey.figures import tables
+
+    on = scope.boundaries
+    if on is None:
+        return tables.comments(scope, limit)
+    if scope.unit_ids is not None:
+        scope = dataclasses.replace(scope, unit_ids=expand(scope.unit_ids, on))
+    rows = tables.comments(scope, limit)
+    g = graph()
+    named: dict[int, str] = {}
+    for row in rows:
+        unit_id = row["unit_id"]
+        if unit_id not in named:
+            node = g.units[unit_id]
+            named[unit_id] = row["unit"] if node.in_force(on) else _successor_words(g, unit_id, on)
+        row["unit"] = named[unit_id]
+    return rows
+
+
+def comment_notes(scope: queries.Scope, rows: Sequence[dict]) -> list[str]:
+    """What the comments view (and its exports) says when ``rows`` (:func:`comments`) hold former units' comments."""
+    from survey.figures import fmt
+
+    on = scope.boundaries
+    if on is None:
+        return []
+    g = graph()
+    former = {r["unit_id"] for r in rows if r["unit_id"] in g.units and not g.units[r["unit_id"]].in_force(on)}
+    if not former:
+        return []
+    out = [f"Theo địa giới hành chính ngày {fmt.day(on)}: gồm cả ý kiến tại các đơn vị cũ trước khi sắp xếp "
+           "(tên đơn vị cũ ghi kèm đơn vị hiện nay)."]  # fmt: skip
+    if any(len(g.targets(u, on)) > 1 for u in former):
+        out.append("Ý kiến tại đơn vị cũ bị chia tách cho nhiều đơn vị mới được hiển thị cho mọi đơn vị mới nhận "
+                   "phần của đơn vị đó, không tính riêng cho một đơn vị nào.")  # fmt: skip
     return out

@@ -38,9 +38,12 @@ class ExcludedSummary:
     total: int = 0
     #: reason → ballots carrying it; every reason of REASONS is present
     by_reason: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REASONS, 0))
+    #: counts shares of a former unit split among several new ones (survey.figures.boundaries): rounded
+    estimated: bool = False
 
     def text(self) -> str:
-        return labels.excluded_text(self.total, self.by_reason)
+        text = labels.excluded_text(self.total, self.by_reason)
+        return f"{text} — {labels.FLAGS['estimated']}" if self.estimated and self.total else text
 
 
 def _has_reason(reason: str):
@@ -52,7 +55,12 @@ def excluded(scope: queries.Scope, by: Sequence[str] = ()) -> dict[tuple[str, ..
     """Excluded ballots of ``scope`` (its other filters apply) per group of ``by`` (key ``()`` without).
 
     A group without excluded ballots has no entry; :func:`excluded_total` gives the scope's summary.
+    With ``scope.boundaries``, a merged unit counts its predecessors' (survey.figures.boundaries).
     """
+    if scope.boundaries is not None:
+        from survey.figures import boundaries
+
+        return boundaries.excluded(scope, by)
     conditions = queries.where_clauses(dataclasses.replace(scope, include_excluded=True))
     keys = [queries.group_expr(name).label(f"g_{name}") for name in by]
     stmt = select(*keys, func.count(), *(func.sum(_has_reason(r)) for r in REASONS)).where(

@@ -205,7 +205,15 @@ def comments(scope: Scope, limit: int = 200) -> list[dict]:
     respondent). The ``limit`` newest are read backwards along ix_responses_comments: the cost is that of
     the comments shown, not of the period's ballots."""
     stmt = (
-        select(Response.id, Response.submitted_at, Response.comment, Unit.name, Field.name, Response.is_excluded)
+        select(
+            Response.id,
+            Response.submitted_at,
+            Response.comment,
+            Unit.name,
+            Field.name,
+            Response.is_excluded,
+            Response.unit_id,
+        )
         .join(Unit, Response.unit_id == Unit.id)
         .join(Field, Response.field_id == Field.id)
         .where(*queries.where_clauses(scope), Response.comment.is_not(None))
@@ -213,8 +221,16 @@ def comments(scope: Scope, limit: int = 200) -> list[dict]:
         .limit(limit)
     )
     return [
-        {"id": rid, "submitted_at": at, "comment": text, "unit": unit, "field": field, "excluded": excluded}
-        for rid, at, text, unit, field, excluded in reading.execute(stmt)
+        {
+            "id": rid,
+            "submitted_at": at,
+            "comment": text,
+            "unit": unit,
+            "field": field,
+            "excluded": excluded,
+            "unit_id": unit_id,
+        }
+        for rid, at, text, unit, field, excluded, unit_id in reading.execute(stmt)
     ]
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from survey import queries
 from survey.extensions import db
-from survey.figures import derived, tables
+from survey.figures import boundaries, derived, tables
 from survey.figures.derived import FeedbackSummary
 from survey.figures.periods import Period, period_month
 from survey.figures.settings import Settings
@@ -158,24 +158,28 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
         fields=_table(scope, [*by, "field_code"], settings)[0],
         channels=queries.responses_per_group(scope, [*by, "channel"]),
         excluded=excluded,
-        comments=comment_selection(period, ids, settings),
+        comments=comment_selection(period, ids, settings, on),
         feedback=derived.feedback(period, ids, now),
         field_names=tables.field_names(),
         rates=response_rates.rates(scope, [*by, "field_code"]),
     )
 
 
-def comment_selection(period: Period, unit_ids: tuple[int, ...], settings: Settings) -> dict[int, list]:
+def comment_selection(period: Period, unit_ids: tuple[int, ...], settings: Settings,
+                      on: date | None = None) -> dict[int, list]:  # fmt: skip
     """The most frequent comments of each unit's counted responses: (text, count), most given first.
 
     Only the text is read: never who, when or at which counter, so a comment cannot be
     traced back; :func:`survey.reports.fmt.redact` then hides names and numbers inside it.
+    On the boundaries of ``on`` a unit's comments include its predecessors' (a split unit's go to every
+    successor it was split into: survey.figures.boundaries.owners).
     """
+    owners = boundaries.owners(unit_ids, on)
     stmt = (
         select(Response.unit_id, Response.comment, func.count().label("n"), func.min(Response.id).label("first"))
         .where(
             Response.profile == settings.profile,
-            Response.unit_id.in_(unit_ids),
+            Response.unit_id.in_(tuple(owners)),
             Response.period_month.between(period.first_month, period.last_month),
             Response.is_excluded.is_(False),
             Response.comment.is_not(None),
@@ -183,10 +187,13 @@ def comment_selection(period: Period, unit_ids: tuple[int, ...], settings: Setti
         )
         .group_by(Response.unit_id, Response.comment)
     )
-    out: dict[int, list[tuple[str, int, int]]] = {}
+    out: dict[int, dict[str, tuple[int, int]]] = {}
     for unit_id, text, n, first in db.session.execute(stmt):
-        out.setdefault(unit_id, []).append((text, int(n), int(first)))
-    return {unit_id: [(t, n) for t, n, _ in sorted(rows, key=lambda r: (-r[1], r[2]))] for unit_id, rows in out.items()}
+        for owner in owners.get(unit_id, [unit_id]):
+            had_n, had_first = out.setdefault(owner, {}).get(text, (0, int(first)))
+            out[owner][text] = (had_n + int(n), min(had_first, int(first)))
+    return {unit_id: [(t, n) for t, (n, _) in sorted(rows.items(), key=lambda r: (-r[1][0], r[1][1]))]
+            for unit_id, rows in out.items()}  # fmt: skip
 
 
 def first_months(settings: Settings) -> dict[int, int]:

@@ -149,12 +149,17 @@ def response_rate(batch: Batch, units: list[UnitInfo]) -> dict | None:
     if not response_rates.has_dossiers(by_field):
         return None
     settings, period = batch.settings, batch.period
-    scope = Scope(profile=settings.profile, start_month=period.first_month, end_month=period.last_month,
-                  unit_ids=tuple(u.id for u in units))  # fmt: skip
+    scope = Scope(
+        profile=settings.profile,
+        start_month=period.first_month,
+        end_month=period.last_month,
+        unit_ids=tuple(u.id for u in units),
+        boundaries=period.last_day(),
+    )  # as the batch (load_batch)
     weighted = response_rates.weighted_sipas(scope, settings.rule, settings.min_n)
     overall = weighted.loc[weighted["level"] == "overall"] if not weighted.empty else weighted
-    return response_rates.summarise(by_field, batch.field_names,
-                                    float(overall["index"].iloc[0]) if not overall.empty else None)  # fmt: skip
+    return response_rates.marked(response_rates.summarise(
+        by_field, batch.field_names, float(overall["index"].iloc[0]) if not overall.empty else None), scope)  # fmt: skip
 
 
 def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: date, signing: Signing = UNSET) -> Doc:

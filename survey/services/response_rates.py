@@ -19,8 +19,8 @@ from analysis.indices import sipas_table
 from analysis.weights import poststratify
 from survey import queries
 from survey.extensions import db
+from survey.figures import boundaries, fmt, labels
 from survey.figures import current as current_settings
-from survey.figures import fmt
 from survey.models import DossierCount, Field, Unit
 from survey.queries import Scope
 
@@ -33,9 +33,20 @@ DOSSIER_COLUMNS = ("received", "returned", "returned_late")
 
 def dossier_totals(scope: Scope, by: Sequence[str] = BY) -> pd.DataFrame:
     """``[*by, received, returned, returned_late]``: dossiers per group. A cell sent for the whole field
-    wins over its procedures' cells (never both: that would count a dossier twice)."""
-    stmt = select(Unit.code, Field.code, DossierCount.month, DossierCount.procedure_id, DossierCount.received,
-                  DossierCount.returned, DossierCount.returned_late)  # fmt: skip
+    wins over its procedures' cells (never both: that would count a dossier twice). With
+    ``scope.boundaries`` a merged unit counts its predecessors' dossiers, as its answers
+    (survey.figures.boundaries: exact for whole merges, by shares and rounded for a split unit)."""
+    direct = boundaries.plain(scope, by)
+    if direct is not None:
+        return _dossier_totals(direct, by)
+    rest = [b for b in by if b != "unit_code"]
+    return boundaries.regroup(scope, by, _dossier_totals(boundaries.per_unit(scope), ["unit_id", *rest]),
+                              DOSSIER_COLUMNS)  # fmt: skip
+
+
+def _dossier_totals(scope: Scope, by: Sequence[str]) -> pd.DataFrame:
+    stmt = select(DossierCount.unit_id, Unit.code, Field.code, DossierCount.month, DossierCount.procedure_id,
+                  DossierCount.received, DossierCount.returned, DossierCount.returned_late)  # fmt: skip
     stmt = stmt.join(Unit, DossierCount.unit_id == Unit.id).join(Field, DossierCount.field_id == Field.id)
     if scope.start_month is not None:
         stmt = stmt.where(DossierCount.month >= scope.start_month)
@@ -46,12 +57,13 @@ def dossier_totals(scope: Scope, by: Sequence[str] = BY) -> pd.DataFrame:
     if scope.field_codes:
         stmt = stmt.where(Field.code.in_(scope.field_codes))
     rows = pd.DataFrame(db.session.execute(stmt).all(),
-                        columns=["unit_code", "field_code", "month", "procedure_id", *DOSSIER_COLUMNS])  # fmt: skip
+                        columns=["unit_id", "unit_code", "field_code", "month", "procedure_id",
+                                 *DOSSIER_COLUMNS])  # fmt: skip
     if rows.empty:
-        return pd.DataFrame({**{b: pd.Series(dtype="str") for b in by},
+        return pd.DataFrame({**{b: pd.Series(dtype="int64" if b == "unit_id" else "str") for b in by},
                              **{c: pd.Series(dtype="int64") for c in DOSSIER_COLUMNS}})  # fmt: skip
     rows["month"] = [f"{m // 100:04d}-{m % 100:02d}" for m in rows["month"]]
-    cell = ["unit_code", "field_code", "month"]
+    cell = ["unit_id", "field_code", "month"]  # by id: a code reused across a merger names two units
     whole = rows[rows["procedure_id"].isna()]
     parts = rows[rows["procedure_id"].notna()].merge(whole[cell], on=cell, how="left", indicator=True)
     parts = parts[parts["_merge"] == "left_only"].drop(columns="_merge")
@@ -112,8 +124,9 @@ def weighted_sipas(scope: Scope, rule: str | None = None, min_n: int | None = No
     population = population[population["population"] > 0]
     if counts.empty or population.empty or not set(n_responses["field_code"]) <= set(population["field_code"]):
         return pd.DataFrame()
+    # a split unit's shares make estimated (fractional) respondents: weighted as the whole ballots shown
     respondents = pd.DataFrame({"field_code": np.repeat(n_responses["field_code"].to_numpy(),
-                                                        n_responses["n_responses"].to_numpy())})  # fmt: skip
+                                                        boundaries.whole(n_responses["n_responses"]))})  # fmt: skip
     weights = poststratify(respondents, "field_code", population.set_index("field_code")["population"],
                            drop_empty=True)  # fmt: skip
     w = respondents.assign(w=weights).drop_duplicates("field_code").set_index("field_code")["w"]
@@ -137,7 +150,15 @@ def overview(scope: Scope) -> dict | None:
         return None
     weighted = weighted_sipas(scope)
     overall = weighted[weighted["level"] == "overall"] if not weighted.empty else weighted
-    return summarise(by_field, field_names(), float(overall["index"].iloc[0]) if not overall.empty else None)
+    return marked(summarise(by_field, field_names(), float(overall["index"].iloc[0]) if not overall.empty else None),
+                  scope)  # fmt: skip
+
+
+def marked(summary: dict, scope: Scope) -> dict:
+    """``summary`` with ``estimated``: the estimate's words (labels.FLAGS) when the scope's answers and dossiers
+    take shares of a split unit (survey.figures.boundaries), else empty; pages, exports and reports say it."""
+    split = scope.boundaries is not None and bool(boundaries.estimated_groups(scope, ()))
+    return {**summary, "estimated": labels.FLAGS["estimated"] if split else ""}
 
 
 def has_dossiers(by_field: pd.DataFrame) -> bool:
@@ -210,5 +231,6 @@ def weighted_sentence(summary: dict | None, unweighted: float | None) -> str | N
 
 def rate_text(summary: dict) -> str:
     """``50 phiếu trên 450 hồ sơ đã trả kết quả (11,11 %)``: the dashboard's sentence."""
-    return (f"{fmt.integer(summary['answers'])} phiếu trên {fmt.integer(summary['returned'])} hồ sơ đã trả kết quả "
-            f"({fmt.percent(summary['rate'])})")  # fmt: skip
+    text = (f"{fmt.integer(summary['answers'])} phiếu trên {fmt.integer(summary['returned'])} hồ sơ đã trả kết "
+            f"quả ({fmt.percent(summary['rate'])})")  # fmt: skip
+    return f"{text} — {summary['estimated']}" if summary.get("estimated") else text

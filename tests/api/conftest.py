@@ -12,6 +12,7 @@ from survey.extensions import db as _db
 from survey.extensions import limiter
 from survey.models import ApiCall, DossierCount, ReceiptCode, Unit
 from survey.services import api_keys
+from tests.figures.test_boundaries import seven  # noqa: F401  (a merger with a split: tests/api/test_boundaries.py)
 
 
 @pytest.fixture(autouse=True)

@@ -26,9 +26,10 @@ from sqlalchemy import select
 
 from survey import queries
 from survey.extensions import db as _db
-from survey.figures import boundaries, cells, province, tables
+from survey.figures import boundaries, cells, derived, province, tables
 from survey.figures.settings import Settings
 from survey.models import Counter, Field, Unit
+from survey.services import dossiers, response_rates
 from survey.services import units as unit_service
 from survey.services.responses import Ballot, build_response
 from survey.services.users import create_user
@@ -66,6 +67,26 @@ def _ballots(unit: Unit, counter: Counter, field_id: int, values: list[int], mon
     return out
 
 
+def _reform(old: dict[str, Unit], merged: tuple[str, ...], district: Unit, province: Unit) -> tuple[Unit, ...]:
+    """1/7/2025: ``merged`` → Xã Bình Sơn (reusing 21040); Xã Bình Hiệp (21100) split 60 % to Xã Đông Sơn (with
+    Xã Bình Thanh, 21110, whole) and 40 % to Xã Vạn Tường (with Xã Bình Trị, 21130, whole); the district closed."""
+    basis = unit_service.LegalBasis("1677/NQ-UBTVQH15", date(2025, 6, 16))
+    binh_son = unit_service.record_merger([old[c] for c in merged],
+                                          unit_service.NewUnit("21040", "Xã Bình Sơn", "xa", province), MERGER,
+                                          basis)  # fmt: skip
+    for unit in (old["21100"], old["21130"], old["21110"], district):
+        unit_service.close_unit(unit, LAST_OLD_DAY)
+    add = unit_service.add_unit
+    dong_son = add("21100", "Xã Đông Sơn", unit_type="xa", parent=province, valid_from=MERGER)
+    van_tuong = add("21160", "Xã Vạn Tường", unit_type="xa", parent=province, valid_from=MERGER)
+    succeed = unit_service.record_succession
+    succeed(old["21100"], dong_son, MERGER, "split", share=0.6, share_basis="dân số", basis=basis)
+    succeed(old["21100"], van_tuong, MERGER, "split", share=0.4, share_basis="dân số", basis=basis)
+    succeed(old["21110"], dong_son, MERGER, "merge", basis=basis)
+    succeed(old["21130"], van_tuong, MERGER, "merge", basis=basis)
+    return binh_son, dong_son, van_tuong
+
+
 @pytest.fixture
 def history(app, db, make_field):
     make_field("HT", "Hộ tịch")
@@ -90,20 +111,7 @@ def history(app, db, make_field):
         for b in ballots:  # given before the merger, where the citizens were served
             _db.session.add(build_response(b))
         _db.session.flush()
-        basis = unit_service.LegalBasis("1677/NQ-UBTVQH15", date(2025, 6, 16))
-        binh_son = unit_service.record_merger([old["21040"], old["21052"], old["21043"]],
-                                              unit_service.NewUnit("21040", "Xã Bình Sơn", "xa", province), MERGER,
-                                              basis)  # fmt: skip
-        for code in ("21100", "21130", "21110"):
-            unit_service.close_unit(old[code], LAST_OLD_DAY)
-        unit_service.close_unit(district, LAST_OLD_DAY)
-        dong_son = add("21100", "Xã Đông Sơn", unit_type="xa", parent=province, valid_from=MERGER)
-        van_tuong = add("21160", "Xã Vạn Tường", unit_type="xa", parent=province, valid_from=MERGER)
-        succeed = unit_service.record_succession
-        succeed(old["21100"], dong_son, MERGER, "split", share=0.6, share_basis="dân số", basis=basis)
-        succeed(old["21100"], van_tuong, MERGER, "split", share=0.4, share_basis="dân số", basis=basis)
-        succeed(old["21110"], dong_son, MERGER, "merge", basis=basis)
-        succeed(old["21130"], van_tuong, MERGER, "merge", basis=basis)
+        binh_son, dong_son, van_tuong = _reform(old, ("21040", "21052", "21043"), district, province)
         new = {"21040": binh_son, "21100": dong_son, "21160": van_tuong}
         for code, unit in new.items():
             counters[f"new-{code}"] = Counter(unit=unit, code=f"Q-NEW-{code}", name="Điểm tiếp nhận số 1")
@@ -266,3 +274,196 @@ def test_province_index_is_the_mean_of_its_communes(app, client, history):
     other = app.test_client()
     _login(other, "vanphong")
     assert "59,43 %" in other.get("/admin/?month=2025-03").get_data(as_text=True)
+
+
+# ---- every reader on the boundaries: channels, excluded ballots, dossiers and comments -----------------------
+#
+# A Xã Bình Sơn-like merge of seven former units, a split (60 % / 40 %) and the former district's counter.
+# March 2025 (before the merger), per former unit: counted ballots per channel, excluded ballots (reason),
+# dossiers returned (field Hộ tịch) and comments. All numbers are the test's.
+SEVEN = {  # code: (name, {channel: counted ballots}, (excluded ballots, reason), dossiers returned, comment)
+    "21040": ("Thị trấn Châu Ổ", {"qr": 3, "paper": 1}, (1, "device"), 20, "Cán bộ nhiệt tình"),
+    "21043": ("Xã Bình Thạnh", {"qr": 2}, (0, None), None, None),
+    "21052": ("Xã Bình Chánh", {"kiosk": 2}, (2, "rate"), 10, None),
+    "21055": ("Xã Bình Dương", {"qr": 1, "web": 1}, (0, None), None, None),
+    "21058": ("Xã Bình Nguyên", {"paper": 2}, (1, "hours"), None, None),
+    "21061": ("Xã Bình Trung", {"qr": 1}, (0, None), None, None),
+    "21064": ("Xã Bình Long", {"web": 2}, (1, "review"), None, "Phải chờ lâu"),
+}
+OTHERS = {
+    "524": ("Huyện Bình Sơn", {"qr": 3}, (2, "rate"), 30, "Bãi xe chật"),  # the former district's own counter
+    "21100": ("Xã Bình Hiệp", {"qr": 5, "paper": 3}, (5, "rate"), 50, "Cần thêm ghế ngồi"),  # split 60/40
+    "21110": ("Xã Bình Thanh", {"qr": 1}, (0, None), 10, None),  # → Đông Sơn, whole
+    "21130": ("Xã Bình Trị", {"kiosk": 2}, (1, "device"), 10, None),  # → Vạn Tường, whole
+}
+
+
+@pytest.fixture
+def seven(app, db, make_field):
+    make_field("HT", "Hộ tịch")
+    with app.app_context():
+        field = _db.session.scalar(select(Field).where(Field.code == "HT"))
+        add = unit_service.add_unit
+        province = add("51", "Tỉnh Quảng Ngãi", unit_type="tinh")
+        district = add("524", "Huyện Bình Sơn", unit_type="huyen", parent=province, valid_to=LAST_OLD_DAY)
+        old = {code: add(code, name, unit_type="thi_tran" if code == "21040" else "xa", parent=district)
+               for code, (name, *_rest) in {**SEVEN, **OTHERS}.items() if code != "524"}  # fmt: skip
+        old["524"] = district
+        counters = {code: Counter(unit=unit, code=f"Q-{code}", name="Quầy 1") for code, unit in old.items()}
+        _db.session.add_all(counters.values())
+        _db.session.flush()
+        cells = []
+        for code, (_name, channels, (excluded, reason), returned, comment) in {**SEVEN, **OTHERS}.items():
+            i = 0
+            for channel, n in [*channels.items(), ("qr", excluded)]:
+                for _ in range(n):
+                    i += 1
+                    response = build_response(Ballot(
+                        key=f"s-{code}-{i:04d}-xxxxxxxxxxxxxxxx", profile="sipas-2024", unit_id=old[code].id,
+                        field_id=field.id, counter_id=counters[code].id, channel=channel,
+                        answers=dict.fromkeys(ITEMS, 4), comment=comment if i == 1 else None,
+                        submitted_at=datetime(2025, 3, 1 + i, 3, tzinfo=UTC)))  # fmt: skip
+                    if channel == "qr" and i > sum(channels.values()):  # the last ``excluded`` ballots
+                        response.is_excluded, response.flags = True, reason
+                    _db.session.add(response)
+            if returned is not None:
+                cells.append(dossiers.Cell(old[code], field, None, 202503, returned, returned, 0))
+        dossiers.record(cells)
+        binh_son, dong_son, van_tuong = _reform(old, tuple(SEVEN), district, province)
+        for user, unit in (("canbo.binhson", binh_son), ("canbo.dongson", dong_son), ("canbo.vantuong", van_tuong)):
+            create_user(user, PASSWORD, "unit_officer", f"Cán bộ {unit.name}", unit)
+        create_user("sonoivu", PASSWORD, "reviewer", "Sở Nội vụ", province)
+        _db.session.commit()
+        return {"province": province.id, "district": district.id, "binh_son": binh_son.id, "dong_son": dong_son.id,
+                "van_tuong": van_tuong.id}  # fmt: skip
+
+
+def _per_channel(scope: queries.Scope, by=("channel",)) -> dict:
+    t = queries.responses_per_group(scope, list(by))
+    return {tuple(r[:-1]) if len(by) > 1 else r[0]: r[-1] for r in t.itertuples(index=False, name=None)}
+
+
+@pytest.mark.parametrize("folded", [False, True], ids=["rows", "cells"])
+def test_channel_and_excluded_counts_of_seven_predecessors_add_up_for_the_merged_commune(app, seven, folded):
+    with app.app_context():
+        if folded:  # the channel counts from the folded cells (read per unit id) equal those from the rows
+            cells.fold()
+            _db.session.commit()
+        scope = _scope([seven["binh_son"]])
+        # qr: Châu Ổ 3 + Bình Thạnh 2 + Bình Dương 1 + Bình Trung 1 = 7; paper: Châu Ổ 1 + Bình Nguyên 2 = 3;
+        # kiosk: Bình Chánh 2; web: Bình Dương 1 + Bình Long 2 = 3 (excluded ballots are not counted)
+        assert _per_channel(scope) == {"kiosk": 2, "paper": 3, "qr": 7, "web": 3}
+        assert int(queries.responses_per_group(scope)["n_responses"].iloc[0]) == 15
+        excluded = derived.excluded_total(scope)
+        # Châu Ổ 1 (device) + Bình Chánh 2 (rate) + Bình Nguyên 1 (hours) + Bình Long 1 (review) = 5
+        assert (excluded.total, excluded.estimated) == (5, False)
+        assert excluded.by_reason == {"rate": 2, "device": 1, "burst": 0, "hours": 1, "review": 1}
+        # as recorded (no boundaries), Xã Bình Sơn had nothing in March 2025
+        recorded = queries.Scope(start_month=202503, end_month=202503, unit_ids=(seven["binh_son"],))
+        assert _per_channel(recorded) == {} and derived.excluded_total(recorded).total == 0
+
+
+def test_a_split_units_channel_and_excluded_counts_go_by_shares_rounded_and_marked(app, seven):
+    with app.app_context():
+        dong_son, van_tuong = _scope([seven["dong_son"]]), _scope([seven["van_tuong"]])
+        # Đông Sơn: Bình Thanh qr 1 wholly + 60 % of Bình Hiệp (qr 5, paper 3): qr 1 + 3 = 4, paper 1,8 → 2
+        assert _per_channel(dong_son) == {"paper": 2, "qr": 4}
+        # Vạn Tường: Bình Trị kiosk 2 wholly + 40 % of Bình Hiệp: qr 2, paper 1,2 → 1
+        assert _per_channel(van_tuong) == {"kiosk": 2, "paper": 1, "qr": 2}
+        # excluded: Đông Sơn 60 % of Bình Hiệp's 5 (rate) = 3; Vạn Tường 40 % of 5 = 2 (rate) + Bình Trị's 1 (device)
+        ds, vt = derived.excluded_total(dong_son), derived.excluded_total(van_tuong)
+        assert (ds.total, ds.by_reason["rate"], ds.estimated) == (3, 3, True)
+        assert (vt.total, vt.by_reason["rate"], vt.by_reason["device"], vt.estimated) == (3, 2, 1, True)
+        assert ds.text() == ("3 phiếu bị loại (quá nhiều phiếu tại một quầy trong một phút: 3) — Ước tính (đơn vị cũ "
+                             "bị chia tách, phiếu chia theo tỷ lệ)")  # fmt: skip
+        # the province by commune: each group once, the split commune's marked
+        by_unit = _per_channel(_scope([seven["province"]]), ("unit_code", "channel"))
+        assert by_unit[("21040", "qr")] == 7 and by_unit[("21100", "paper")] == 2 and by_unit[("21160", "paper")] == 1
+        assert boundaries.estimated_groups(_scope([seven["province"]]), ["unit_code"]) == {("21100",), ("21160",)}
+        per_unit = derived.excluded(_scope([seven["province"]]), ["unit_code"])
+        assert {k: (s.total, s.estimated) for k, s in per_unit.items()} == {
+            ("21040",): (5, False),
+            ("524",): (2, False),
+            ("21100",): (3, True),
+            ("21160",): (3, True),
+        }
+
+
+def test_the_former_districts_counter_is_never_counted_for_one_commune(app, seven):
+    with app.app_context():
+        for commune in ("binh_son", "dong_son", "van_tuong"):
+            scope = _scope([seven[commune]])
+            assert seven["district"] not in scope.unit_ids
+            assert "Bãi xe chật" not in [r["comment"] for r in boundaries.comments(scope)]
+        # the district's 3 counted ballots (qr) and 2 excluded stay on its own line, in the province's scope
+        by_unit = _per_channel(_scope([seven["province"]]), ("unit_code", "channel"))
+        assert by_unit[("524", "qr")] == 3
+        # province total: every counted ballot of March 2025 once = 15 + 3 + 8 + 1 + 2 = 29
+        assert int(queries.responses_per_group(_scope([seven["province"]]))["n_responses"].iloc[0]) == 29
+        rates = response_rates.rates(_scope([seven["province"]]), ["unit_code"]).set_index("unit_code")
+        assert rates.loc["524", "returned"] == 30 and rates.loc["21040", "returned"] == 30
+
+
+def test_response_rates_follow_the_boundaries(app, seven):
+    with app.app_context():
+        binh_son = response_rates.overview(_scope([seven["binh_son"]]))
+        dong_son = response_rates.overview(_scope([seven["dong_son"]]))
+        van_tuong = response_rates.rates(_scope([seven["van_tuong"]]), [])
+    # Xã Bình Sơn: 15 counted ballots; dossiers Châu Ổ 20 + Bình Chánh 10 = 30: 50 %
+    assert (binh_son["answers"], binh_son["returned"], binh_son["rate"], binh_son["estimated"]) == (15, 30, 50.0, "")
+    assert response_rates.rate_text(binh_son) == "15 phiếu trên 30 hồ sơ đã trả kết quả (50,00 %)"
+    # Đông Sơn: ballots 1 + 0,6 · 8 = 5,8 → 6; dossiers 10 + 0,6 · 50 = 40; 6 / 40 = 15 %, estimated
+    assert (dong_son["answers"], dong_son["returned"], bool(dong_son["estimated"])) == (6, 40, True)
+    assert response_rates.rate_text(dong_son) == ("6 phiếu trên 40 hồ sơ đã trả kết quả (15,00 %) — Ước tính (đơn vị "
+                                                  "cũ bị chia tách, phiếu chia theo tỷ lệ)")  # fmt: skip
+    # Vạn Tường: ballots 2 + 0,4 · 8 = 5,2 → 5; dossiers 10 + 0,4 · 50 = 30; 5 / 30 = 16,67 %
+    row = van_tuong.iloc[0]
+    assert (row["answers"], row["returned"]) == (5, 30) and row["rate"] == pytest.approx(100 * 5 / 30)
+
+
+def test_comments_of_predecessors_and_of_a_split_unit_for_every_successor(app, client, seven):
+    _login(client, "canbo.binhson")
+    page = client.get("/admin/y-kien?month=2025-03").get_data(as_text=True)
+    assert "Cán bộ nhiệt tình" in page and "Phải chờ lâu" in page
+    assert "Thị trấn Châu Ổ (đơn vị cũ, nay thuộc Xã Bình Sơn)" in page
+    assert "Bãi xe chật" not in page and "Cần thêm ghế ngồi" not in page
+    assert "gồm cả ý kiến tại các đơn vị cũ" in page and "mọi đơn vị mới nhận phần" not in page  # no split here
+    for officer in ("canbo.dongson", "canbo.vantuong"):  # the split unit's comment: both successors, said so
+        other = app.test_client()
+        _login(other, officer)
+        page = other.get("/admin/y-kien?month=2025-03").get_data(as_text=True)
+        assert "Cần thêm ghế ngồi" in page and "Cán bộ nhiệt tình" not in page and "Bãi xe chật" not in page
+        assert "Xã Bình Hiệp (đơn vị cũ, chia cho Xã Vạn Tường và Xã Đông Sơn)" in page
+        assert "được hiển thị cho mọi đơn vị mới nhận phần của đơn vị đó" in page
+    export = client.get("/admin/xuat/comments.csv?month=2025-03")  # the view's CSV carries the same rows
+    assert export.status_code == 200
+    assert "Thị trấn Châu Ổ (đơn vị cũ, nay thuộc Xã Bình Sơn)" in export.get_data(as_text=True)
+
+
+def test_the_dashboard_overview_shows_excluded_and_rates_on_the_boundaries(app, client, seven):
+    _login(client, "canbo.dongson")
+    page = client.get("/admin/?month=2025-03").get_data(as_text=True)
+    # 6 ballots (5,8 rounded), 3 excluded (60 % of 5), 6 / 40 dossiers, each marked as an estimate
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "6 phiếu trên 40 hồ sơ đã trả kết quả\n    (15,00 %) — Ước tính" in text
+    assert "3 phiếu bị loại (quá nhiều phiếu tại một quầy trong một phút: 3) — Ước tính" in text
+    export = client.get("/admin/xuat/overview.csv?month=2025-03").get_data(as_text=True)
+    total = next(line for line in export.splitlines() if line.startswith("Tổng cộng;"))
+    # received; returned; returned late; ballots; rate; note
+    assert total == "Tổng cộng;40;40;0;6;15,00;Ước tính (đơn vị cũ bị chia tách, phiếu chia theo tỷ lệ)"
+
+
+def test_report_comments_of_a_split_unit_go_to_every_successor(app, seven):
+    from survey.figures.periods import Period
+    from survey.reports.data import comment_selection
+
+    with app.app_context():
+        ids = (seven["binh_son"], seven["dong_son"], seven["van_tuong"])
+        got = comment_selection(Period.of_month(202503), ids, Settings(), TODAY)
+        recorded = comment_selection(Period.of_month(202503), ids, Settings())
+    assert got == {
+        seven["binh_son"]: [("Cán bộ nhiệt tình", 1), ("Phải chờ lâu", 1)],
+        seven["dong_son"]: [("Cần thêm ghế ngồi", 1)],
+        seven["van_tuong"]: [("Cần thêm ghế ngồi", 1)],
+    }
+    assert recorded == {}
