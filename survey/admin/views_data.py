@@ -200,10 +200,17 @@ def units(f: Filters) -> View:
     children = [] if f.unit_alone else filters.children_of(parent)
     tables_: list[Table] = []
     bars = []
+    ranked_sets = [(u.code, filters.subtree_of(u)) for u in children]
+    apart_sets = []
+    if parent is not None:
+        apart_sets = [(parent.code, filters.subtree_of(parent))] if not f.unit_alone else []
+        if children or f.unit_alone:
+            apart_sets.append((filters.ALONE + parent.code, (parent.id,)))
+    t_ranked, t_apart = tables.by_scopes_and_apart(f.scope(), f.settings, ranked_sets, apart_sets)
     if children:
         has_own = {u.id: bool(filters.children_of(u)) for u in children}
         names = {u.code: labels.unit_scope_name(u.name, has_children=has_own[u.id]) for u in children}
-        t = tables.by_scopes(f.scope(), f.settings, [(u.code, filters.subtree_of(u)) for u in children])
+        t = t_ranked
         where = labels.unit_scope_name(parent.name) if parent is not None else labels.ALL_UNITS.lower()
         ranked = Table(f"Xếp hạng các đơn vị trực thuộc — {where}, {f.period.label}", columns,
                        _unit_rows(t, names, f))  # fmt: skip
@@ -214,10 +221,7 @@ def units(f: Filters) -> View:
     if parent is not None:
         whole = labels.unit_scope_name(parent.name, has_children=bool(children) or f.unit_alone)
         own = labels.unit_scope_name(parent.name, alone=True)
-        sets = [(parent.code, filters.subtree_of(parent))] if not f.unit_alone else []
-        if children or f.unit_alone:
-            sets.append((filters.ALONE + parent.code, (parent.id,)))
-        t = tables.by_scopes(f.scope(), f.settings, sets, ranked=False)
+        t = t_apart
         apart = Table(f"{whole}: số liệu chung, không xếp hạng — {f.period.label}", columns[1:],
                       _unit_rows(t, {parent.code: whole, filters.ALONE + parent.code: own}, f))  # fmt: skip
         tables_.append(apart)

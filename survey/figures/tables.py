@@ -127,17 +127,38 @@ def by_scopes(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tupl
     ``rank_table`` (small samples unranked); with fewer than two ranked sets, or ``ranked=False``, no
     set gets a rank: one set is never "1st of 1".
     """
+    return _ranked(_set_indices(scope, settings, scopes), ranked)
+
+
+def by_scopes_and_apart(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tuple[int, ...]]],
+                        apart: Sequence[tuple[str, tuple[int, ...]]]) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """:func:`by_scopes` of ``scopes`` (ranked) and of ``apart`` (unranked, e.g. their parent as a whole and
+    its own counters), from one read (from two when a key is in both: a code reused across a merger)."""
+    if {key for key, _ in scopes} & {key for key, _ in apart}:
+        return by_scopes(scope, settings, scopes), by_scopes(scope, settings, apart, ranked=False)
+    t = _set_indices(scope, settings, [*scopes, *apart])
+    if t.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    shown_apart = t["key"].isin({key for key, _ in apart}).to_numpy()
+    return (_ranked(t[~shown_apart].reset_index(drop=True), True),
+            _ranked(t[shown_apart].reset_index(drop=True), False))  # fmt: skip
+
+
+def _set_indices(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tuple[int, ...]]]) -> pd.DataFrame:
+    """The overall rows of each named set of units (column ``key``), unranked (see :func:`by_scopes`)."""
     ids = sorted({i for _, unit_ids in scopes for i in unit_ids})
     code_of = dict(db.session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(ids))).all()) if ids else {}
     if ids and len(set(code_of.values())) == len(code_of):
         summed = _set_frames(replace(scope, unit_ids=tuple(ids)), settings,
                              [(key, {code_of[i] for i in unit_ids}) for key, unit_ids in scopes])  # fmt: skip
-        t = overall(table(scope, ["key"], settings, frames=summed)) if not summed.counts.empty else pd.DataFrame()
-    else:
-        parts = [overall(table(replace(scope, unit_ids=tuple(unit_ids)), (), settings)).assign(key=key)
-                 for key, unit_ids in scopes]  # fmt: skip
-        parts = [p[["key", *[c for c in p.columns if c != "key"]]] for p in parts if not p.empty]
-        t = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        return overall(table(scope, ["key"], settings, frames=summed)) if not summed.counts.empty else pd.DataFrame()
+    parts = [overall(table(replace(scope, unit_ids=tuple(unit_ids)), (), settings)).assign(key=key)
+             for key, unit_ids in scopes]  # fmt: skip
+    parts = [p[["key", *[c for c in p.columns if c != "key"]]] for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _ranked(t: pd.DataFrame, ranked: bool) -> pd.DataFrame:
     if t.empty or (t := t[t["n_responses"] > 0].reset_index(drop=True)).empty:
         return pd.DataFrame()
     out = rank_table(t, "key")
