@@ -70,9 +70,10 @@ def _method_notes(f: Filters) -> list[str]:
     ]
 
 
-def _moves(current, other, f: Filters) -> dict:
-    change = tables.change(current, tables.composites(other), f.settings)
-    return {(r.level, r.code): r for r in change.itertuples()} if not change.empty else {}
+def _moves(current, others, f: Filters) -> list[dict]:
+    """Per table of ``others``: (level, code) → the change of ``current`` against it."""
+    changes = tables.changes(current, [tables.composites(other) for other in others], f.settings)
+    return [{(r.level, r.code): r for r in change.itertuples()} if not change.empty else {} for change in changes]
 
 
 def _comparison(move, period) -> dict:
@@ -91,8 +92,7 @@ def overview(f: Filters) -> View:
     profile = load_profile(f.profile)
     comp = tables.composites(tables.table(f.scope(), (), f.settings))
     previous, year_ago = f.period.previous(), f.period.year_ago()
-    moves = _moves(comp, tables.table(f.scope(previous), (), f.settings), f)
-    moves_year = _moves(comp, tables.table(f.scope(year_ago), (), f.settings), f)
+    moves, moves_year = _moves(comp, [tables.table(f.scope(p), (), f.settings) for p in (previous, year_ago)], f)
     table = Table(
         f"Chỉ số hài lòng — {f.scope_name}, {f.period.label}",
         [

@@ -72,6 +72,20 @@ def change(current: pd.DataFrame, previous: pd.DataFrame, settings: Settings, on
     return compare_periods(current, previous, list(on), alpha=1 - settings.confidence)
 
 
+def changes(current: pd.DataFrame, others: Sequence[pd.DataFrame], settings: Settings) -> list[pd.DataFrame]:
+    """:func:`change` of ``current`` against each of ``others`` (e.g. the period before and a year ago), in
+    one comparison: the pairs are told apart by a column of their own, each row compared on its own."""
+    pairs = [i for i, other in enumerate(others) if not current.empty and not other.empty]
+    if not pairs:
+        return [pd.DataFrame() for _ in others]
+    key = "_against"
+    both = compare_periods(pd.concat([current.assign(**{key: i}) for i in pairs], ignore_index=True),
+                           pd.concat([others[i].assign(**{key: i}) for i in pairs], ignore_index=True),
+                           [key], alpha=1 - settings.confidence)  # fmt: skip
+    return [both[both[key] == i].drop(columns=key).reset_index(drop=True) if i in pairs else pd.DataFrame()
+            for i in range(len(others))]  # fmt: skip
+
+
 def by_unit(scope: Scope, settings: Settings) -> pd.DataFrame:
     """Overall SIPAS per unit with ``unit_name``, ranked (small samples unranked), best first."""
     t = overall(table(scope, ["unit_code"], settings))

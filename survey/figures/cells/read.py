@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Integer, LargeBinary, and_, cast, false, literal, null, or_, select, union_all
+from sqlalchemy import BigInteger, Integer, LargeBinary, and_, cast, false, func, literal, null, or_, select, union_all
 
 from analysis.profile import Profile
 from survey import queries
@@ -108,15 +108,17 @@ def _cell_conditions(scope: queries.Scope, by: Sequence[str], kind: str) -> list
     return conditions
 
 
-def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str,
-                with_moments: bool) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str, with_moments: bool,
+                with_counts: bool = True) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """[unit_id, part, first month] and vectors of the scope: its cells of ``kind`` and its unfolded counted
     rows, read in ONE statement (UNION ALL), so both come from one snapshot even while a fold commits.
-    Without ``with_moments`` the moment sums are neither read nor computed (they stay 0)."""
+    Without ``with_moments`` the moment sums are neither read nor computed (they stay 0); without
+    ``with_counts`` a cell's answer counts are not read either (only its ballots, the counts' first number)."""
     lay = layout(scope.profile)
     words = packed_words(lay.questions)
     no_words = [cast(null(), BigInteger).label(w.name) for w in words]
-    blobs = [FigureCell.counts, FigureCell.moments if with_moments else cast(null(), LargeBinary)]
+    counts = FigureCell.counts if with_counts else func.substr(FigureCell.counts, 1, 8, type_=LargeBinary)
+    blobs = [counts, FigureCell.moments if with_moments else cast(null(), LargeBinary)]
     cells_part = select(FigureCell.unit_id, FigureCell.part, FigureCell.month, *no_words, *blobs).where(
         *_cell_conditions(scope, by, kind)
     )
@@ -131,7 +133,7 @@ def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str,
     keys = np.array([(r[0], r[1], r[2]) for r in cell_rows], dtype=np.int64).reshape(-1, 3)
     vectors = np.zeros((len(cell_rows), lay.width), dtype=np.int64)
     if cell_rows:
-        head = 1 + lay.n_counts
+        head = 1 + lay.n_counts if with_counts else 1
         vectors[:, :head] = np.frombuffer(b"".join(r[-2] for r in cell_rows), dtype="<i8").reshape(-1, head)
         if with_moments:
             vectors[:, head:] = np.frombuffer(b"".join(r[-1] for r in cell_rows), dtype="<i8").reshape(
@@ -152,7 +154,7 @@ def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[
             moment_of: tuple[str, ...] | None) -> Tallies:  # fmt: skip
     """The scope's sums from its cells plus its unfolded rows, grouped ``by`` (what queries.tallies returns)."""
     lay = layout(profile.code)
-    unit_month, vectors = _read_scope(scope, by, kind_of(scope, by) or "all", moment_of is not None)
+    unit_month, vectors = _read_scope(scope, by, kind_of(scope, by) or "all", moment_of is not None, bool(codes))
     if by:
         labels = pd.DataFrame({name: labels_of(name, _key_of(name, unit_month)) for name in by})
         group = labels.groupby(by, sort=True, dropna=False).ngroup().to_numpy(dtype=np.intp)
