@@ -42,7 +42,7 @@ def commune_table(scope: Scope, settings: Settings, intervals: bool = True) -> p
     t = tables.table(scope, ["unit_code"], settings, intervals=intervals)
     if t.empty:
         return t
-    return t[t["unit_code"].isin(boundaries.rank_peers(scope, t["unit_code"]))].reset_index(drop=True)
+    return t[t["unit_code"].isin(boundaries.rank_peers(scope, t["unit_code"].unique()))].reset_index(drop=True)
 
 
 def from_communes(table: pd.DataFrame, settings: Settings) -> ProvinceIndex:

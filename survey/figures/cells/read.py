@@ -139,6 +139,8 @@ def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str, with_moments
             vectors[:, head:] = np.frombuffer(b"".join(r[-1] for r in cell_rows), dtype="<i8").reshape(
                 -1, lay.n_moments
             )
+    if not len(tail_rows):  # everything folded: the cells alone (no copy)
+        return keys, vectors
     tail_keys, tail_vectors = per_key(tail_rows[:, :3], unpack(tail_rows[:, 3:], lay), lay, with_moments)
     return np.vstack([keys, tail_keys]), np.vstack([vectors, tail_vectors])
 
