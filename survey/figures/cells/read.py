@@ -112,7 +112,7 @@ def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str, with_moments
                 with_counts: bool = True) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """[unit_id, part, first month] and vectors of the scope: its cells of ``kind`` and its unfolded counted
     rows, read in ONE statement (UNION ALL), so both come from one snapshot even while a fold commits.
-    Without ``with_moments`` the moment sums are neither read nor computed (they stay 0); without
+    Without ``with_moments`` the moment sums are neither read nor computed (the vectors stop before them); without
     ``with_counts`` a cell's answer counts are not read either (only its ballots, the counts' first number)."""
     lay = layout(scope.profile)
     words = packed_words(lay.questions)
@@ -131,9 +131,11 @@ def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str, with_moments
     cell_rows = [r for r in rows if r[-2] is not None]
     tail_rows = np.array([r[:-2] for r in rows if r[-2] is None], dtype=np.int64).reshape(-1, 3 + len(words))
     keys = np.array([(r[0], r[1], r[2]) for r in cell_rows], dtype=np.int64).reshape(-1, 3)
-    vectors = np.zeros((len(cell_rows), lay.width), dtype=np.int64)
+    head = 1 + lay.n_counts if with_counts else 1
+    # the vectors' first columns only, when the moments (the widest part) are not wanted
+    width = lay.width if with_moments else 1 + lay.n_counts
+    vectors = np.zeros((len(cell_rows), width), dtype=np.int64)
     if cell_rows:
-        head = 1 + lay.n_counts if with_counts else 1
         vectors[:, :head] = np.frombuffer(b"".join(r[-2] for r in cell_rows), dtype="<i8").reshape(-1, head)
         if with_moments:
             vectors[:, head:] = np.frombuffer(b"".join(r[-1] for r in cell_rows), dtype="<i8").reshape(
@@ -142,7 +144,7 @@ def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str, with_moments
     if not len(tail_rows):  # everything folded: the cells alone (no copy)
         return keys, vectors
     tail_keys, tail_vectors = per_key(tail_rows[:, :3], unpack(tail_rows[:, 3:], lay), lay, with_moments)
-    return np.vstack([keys, tail_keys]), np.vstack([vectors, tail_vectors])
+    return np.vstack([keys, tail_keys]), np.vstack([vectors, tail_vectors[:, :width]])
 
 
 def _key_of(name: str, keys: np.ndarray) -> np.ndarray:
