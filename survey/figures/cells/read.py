@@ -11,7 +11,23 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Integer, LargeBinary, and_, cast, false, func, literal, null, or_, select, union_all
+from psycopg.pq import Format as psycopg_format
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    LargeBinary,
+    and_,
+    cast,
+    event,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Engine
 
 from analysis.profile import Profile
 from survey import queries
@@ -22,6 +38,18 @@ from survey.models import Field, FigureCell, Response
 from survey.models.responses import CHANNELS
 from survey.scan import group_expr, labels_of, packed_words
 from survey.sums import Tallies
+
+#: the execution option that asks PostgreSQL for binary results (see :func:`_binary_results`)
+BINARY = "sipas_binary_results"
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _binary_results(_conn, cursor, _statement, _parameters, context, _executemany) -> None:
+    """A read of cells asks psycopg for binary results: their blobs come as bytes, not as hex text twice
+    their size that both the server and this process would convert (SQLite: nothing to do)."""
+    if context is not None and context.execution_options.get(BINARY) and hasattr(cursor, "format"):
+        cursor.format = psycopg_format.BINARY
+
 
 #: groupings every part of the cells serves; a field's or a channel's part serves that grouping too
 SERVED = frozenset({"unit_code", "unit_id", "month", "quarter", "year"})
@@ -127,7 +155,7 @@ def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str, with_moments
     rows_part = select(Response.unit_id, part_expr(kind), Response.period_month, *words, *no_blobs).where(
         and_(*queries.where_clauses(tail))
     )
-    rows = reading.execute(union_all(cells_part, rows_part)).all()
+    rows = reading.execute(union_all(cells_part, rows_part).execution_options(**{BINARY: True})).all()
     cell_rows = [r for r in rows if r[-2] is not None]
     tail_rows = np.array([r[:-2] for r in rows if r[-2] is None], dtype=np.int64).reshape(-1, 3 + len(words))
     keys = np.array([(r[0], r[1], r[2]) for r in cell_rows], dtype=np.int64).reshape(-1, 3)
