@@ -292,7 +292,10 @@ def sipas_table(
     nresp = _n_responses(t, cols, n_responses, m)
     out = _assemble(t, cols, (items, elements, overall), nresp, min_n, rule)
     if max_points is not None:
-        out["points"] = np.where(out["level"] == "overall", par_points(out["index"].to_numpy(), max_points), np.nan)
+        overall = (out["level"] == "overall").to_numpy()
+        points = np.full(len(out), np.nan)
+        points[overall] = par_points(out["index"].to_numpy()[overall], max_points)  # the overall rows only
+        out["points"] = points
     return out
 
 

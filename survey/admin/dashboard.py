@@ -6,6 +6,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from survey.admin import bp, filters, views_data
+from survey.admin.table_html import data_table
 from survey.figures import labels
 
 PATHS = {"overview": "/", "fields": "/linh-vuc", "units": "/don-vi", "trend": "/xu-huong", "items": "/tieu-chi",
@@ -28,6 +29,7 @@ def render_view(name: str):
         period_kinds=labels.PERIOD_KINDS,
         period_form=filters.period_form(f.period),
         all_units=labels.ALL_UNITS,
+        data_table=data_table,
     )
 
 

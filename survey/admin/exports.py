@@ -16,7 +16,6 @@ from flask_login import current_user
 from analysis.indices import OVERALL_CODE
 from survey.admin import bp, filters, views_data
 from survey.figures import export as writer
-from survey.figures import tables as figures
 from survey.figures.export import Column, Table
 from survey.services import response_rates
 
@@ -32,7 +31,7 @@ def export(view_name: str, fmt: str):
     view = views_data.VIEWS[view_name](f)
     tables = list(view.tables)
     if view_name == "overview":
-        tables += response_rate_tables(f)
+        tables += response_rate_tables(f, view.summary["response_rate"], view.headline["index"])
     what = views_data.TITLES[view_name]
     if fmt == "csv":
         body = writer.csv_bytes(tables)
@@ -48,11 +47,11 @@ def disposition(stem: str, name: str, suffix: str) -> str:
     return f"attachment; filename=\"{stem}.{suffix}\"; filename*=UTF-8''{readable}"
 
 
-def response_rate_tables(f: filters.Filters) -> list[Table]:
+def response_rate_tables(f: filters.Filters, summary: dict | None, unweighted: float | None) -> list[Table]:
     """Per field: dossiers received, returned, returned late, answers and the rate, the flags in words;
-    then the SIPAS beside the SIPAS weighted by each field's share of dossiers. Without dossier counts,
+    then the SIPAS (``unweighted``, the overview's) beside the SIPAS weighted by each field's share of
+    dossiers. Without dossier counts (``summary``: ``response_rates.overview``, as the overview read it),
     one line saying so."""
-    summary = response_rates.overview(f.scope())
     label = f.period.label
     if summary is None:
         lines = response_rates.rate_sentences(None, f"trong {f.period.phrase}")
@@ -68,8 +67,6 @@ def response_rate_tables(f: filters.Filters) -> list[Table]:
                       Column("returned_late", "Trong đó trả quá hạn", "int"), Column("answers", "Số phiếu", "int"),
                       Column("rate", "Tỷ lệ phản hồi", "percent"), Column("flag", "Ghi chú")],
                      rows, sheet="Tỷ lệ phản hồi")  # fmt: skip
-    overall = figures.overall(figures.table(f.scope(), (), f.settings))
-    unweighted = float(overall["index"].iloc[0]) if not overall.empty else None
     weighted = Table(f"Chỉ số SIPAS và {response_rates.WEIGHTED_LABEL.lower()} — {label}",
                      [Column("name", "Chỉ số"), Column("index", "Tỷ lệ hài lòng", "percent"), Column("note", "Ghi chú")],
                      [{"name": "Chỉ số hài lòng chung (SIPAS)", "code": OVERALL_CODE, "index": unweighted,

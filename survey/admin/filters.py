@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort
+from flask import abort, has_request_context, request
 from sqlalchemy import select
 
 from analysis.profile import profile_codes
@@ -171,12 +171,51 @@ def root_units(user: User) -> list[Unit]:
     return [user.unit] if user.unit else []
 
 
+def _per_request(key: str, make):
+    """``make()``, once per request (kept in the request's environ, so never beyond it); outside a request, each call."""
+    cache = request.environ if has_request_context() else {}
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def units_by_name() -> list[Unit]:
+    """Every unit, by name: read once per request (a page reads the tree for its form and for its view)."""
+    return _per_request("sipas.units_by_name", lambda: list(db.session.scalars(select(Unit).order_by(Unit.name))))
+
+
+def _units_under() -> dict[int | None, list[Unit]]:
+    def make() -> dict[int | None, list[Unit]]:
+        out: dict[int | None, list[Unit]] = {}
+        for u in units_by_name():
+            out.setdefault(u.parent_id, []).append(u)
+        return out
+
+    return _per_request("sipas.units_under", make)
+
+
+def children_of(unit: Unit | None) -> list[Unit]:
+    """The units directly under ``unit`` (under nothing: the top units), by name."""
+    return _units_under().get(None if unit is None else unit.id, [])
+
+
+def subtree_of(unit: Unit) -> tuple[int, ...]:
+    """The ids of ``unit`` and of every unit below it, at any depth (what ``services.units.subtree_ids`` reads)."""
+    under = _units_under()
+    out, stack = [], [unit.id]
+    while stack:
+        out.append(current := stack.pop())
+        stack.extend(u.id for u in under.get(current, ()))
+    return tuple(out)
+
+
 def visible_tree(user: User) -> dict[int | None, list[Unit]]:
     """Parent id → the units under it that the account sees (``None``: the top of what it sees), by name."""
     allowed = visible_unit_ids(user)
-    units = list(db.session.scalars(select(Unit).order_by(Unit.name)))
+    units = units_by_name()
     if allowed is not None:
-        units = [u for u in units if u.id in set(allowed)]
+        allowed = set(allowed)
+        units = [u for u in units if u.id in allowed]
     ids = {u.id for u in units}
     children: dict[int | None, list[Unit]] = {}
     for u in units:

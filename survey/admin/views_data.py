@@ -23,7 +23,6 @@ from survey.models import Unit
 from survey.models.types import utcnow
 from survey.services import response_rates
 from survey.services.masking import mask_personal
-from survey.services.units import subtree_ids
 
 ViewTable = Table  # a view's table is an export table
 
@@ -71,9 +70,10 @@ def _method_notes(f: Filters) -> list[str]:
     ]
 
 
-def _moves(current, other, f: Filters) -> dict:
-    change = tables.change(current, tables.composites(other), f.settings)
-    return {(r.level, r.code): r for r in change.itertuples()} if not change.empty else {}
+def _moves(current, others, f: Filters) -> list[dict]:
+    """Per table of ``others``: (level, code) → the change of ``current`` against it."""
+    changes = tables.changes(current, [tables.composites(other) for other in others], f.settings)
+    return [{(r.level, r.code): r for r in change.itertuples()} if not change.empty else {} for change in changes]
 
 
 def _comparison(move, period) -> dict:
@@ -92,8 +92,7 @@ def overview(f: Filters) -> View:
     profile = load_profile(f.profile)
     comp = tables.composites(tables.table(f.scope(), (), f.settings))
     previous, year_ago = f.period.previous(), f.period.year_ago()
-    moves = _moves(comp, tables.table(f.scope(previous), (), f.settings), f)
-    moves_year = _moves(comp, tables.table(f.scope(year_ago), (), f.settings), f)
+    moves, moves_year = _moves(comp, [tables.table(f.scope(p), (), f.settings) for p in (previous, year_ago)], f)
     table = Table(
         f"Chỉ số hài lòng — {f.scope_name}, {f.period.label}",
         [
@@ -126,7 +125,8 @@ def overview(f: Filters) -> View:
             elements.append((labels.code_name(profile, r.code), _value(r.index), "small_sample" in str(r.flag)))
     overall_key = ("overall", OVERALL_CODE)
     excluded = derived.excluded_total(f.scope())
-    complaints = sum(derived.feedback(f.period, f.unit_ids, utcnow()).values(), derived.FeedbackSummary())
+    summaries = derived.feedback(f.period, f.unit_ids, utcnow())
+    complaints = sum(summaries.values(), derived.FeedbackSummary())
     headline = {
         "index": headline_index,
         "flag": headline_flag,
@@ -138,15 +138,14 @@ def overview(f: Filters) -> View:
         "complaints": complaints,
     }  # fmt: skip
     notes = _method_notes(f) + boundaries.notes(f.scope()) + province.notes(f.unit, f.scope(), f.settings)
-    return View("overview", "Tổng quan", [table, _feedback_table(f)], notes=notes,
+    return View("overview", "Tổng quan", [table, _feedback_table(f, summaries)], notes=notes,
                 summary={"respondents": respondents, "excluded": excluded.text(),
                          "response_rate": response_rates.overview(f.scope())}, headline=headline,
                 primary=[("name", "index", "change"), ("unit", "received", "share_on_time")])  # fmt: skip
 
 
-def _feedback_table(f: Filters) -> Table:
-    """Complaints received in the period per unit, and how they were handled (survey.figures.derived)."""
-    summaries = derived.feedback(f.period, f.unit_ids, utcnow())
+def _feedback_table(f: Filters, summaries: dict[int, derived.FeedbackSummary]) -> Table:
+    """Complaints received in the period per unit (``derived.feedback``), and how they were handled."""
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(summaries)))).all())
     names_of = labels.FEEDBACK
     table = Table(f"Phản ánh, kiến nghị tiếp nhận trong kỳ — {f.scope_name}, {f.period.label}",
@@ -176,12 +175,6 @@ def fields(f: Filters) -> View:
                 notes=["Sắp xếp từ thấp đến cao. Thanh màu xám, dấu *: mẫu nhỏ."])  # fmt: skip
 
 
-def _children(unit: Unit | None) -> list[Unit]:
-    """The units directly under ``unit`` (under nothing: the top units), by name."""
-    parent = Unit.parent_id.is_(None) if unit is None else Unit.parent_id == unit.id
-    return list(db.session.scalars(select(Unit).where(parent).order_by(Unit.name)))
-
-
 def _unit_rows(t, names: dict[str, str], f: Filters) -> list[dict]:
     return [{"rank": _value(r.rank), "unit_code": r.key, "unit_name": names[r.key], "index": _value(r.index),
              "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high), "n_responses": int(r.n_responses),
@@ -196,21 +189,28 @@ def units(f: Filters) -> View:
     """
     parent = f.unit
     if parent is None:  # every unit: from the top, down a chain of single units to where units branch
-        tops = _children(None)
+        tops = filters.children_of(None)
         while len(tops) == 1:
-            parent, tops = tops[0], _children(tops[0])
+            parent, tops = tops[0], filters.children_of(tops[0])
     columns = [Column("rank", "Hạng", "rank"), Column("unit_name", "Đơn vị"),
                Column("index", "Tỷ lệ hài lòng", "percent"), *_interval(f),
                Column("n_responses", "Số phiếu", "int"), Column("flag", "Ghi chú")]  # fmt: skip
     notes = ["Chỉ so sánh các đơn vị cùng cấp, mỗi đơn vị tính cả các đơn vị trực thuộc. Hạng theo giá trị làm "
              "tròn 2 chữ số; bằng nhau thì cùng hạng cao hơn; mẫu nhỏ không xếp hạng."]  # fmt: skip
-    children = [] if f.unit_alone else _children(parent)
+    children = [] if f.unit_alone else filters.children_of(parent)
     tables_: list[Table] = []
     bars = []
+    ranked_sets = [(u.code, filters.subtree_of(u)) for u in children]
+    apart_sets = []
+    if parent is not None:
+        apart_sets = [(parent.code, filters.subtree_of(parent))] if not f.unit_alone else []
+        if children or f.unit_alone:
+            apart_sets.append((filters.ALONE + parent.code, (parent.id,)))
+    t_ranked, t_apart = tables.by_scopes_and_apart(f.scope(), f.settings, ranked_sets, apart_sets)
     if children:
-        has_own = {u.id: bool(_children(u)) for u in children}
+        has_own = {u.id: bool(filters.children_of(u)) for u in children}
         names = {u.code: labels.unit_scope_name(u.name, has_children=has_own[u.id]) for u in children}
-        t = tables.by_scopes(f.scope(), f.settings, [(u.code, tuple(subtree_ids(u.id))) for u in children])
+        t = t_ranked
         where = labels.unit_scope_name(parent.name) if parent is not None else labels.ALL_UNITS.lower()
         ranked = Table(f"Xếp hạng các đơn vị trực thuộc — {where}, {f.period.label}", columns,
                        _unit_rows(t, names, f))  # fmt: skip
@@ -221,10 +221,7 @@ def units(f: Filters) -> View:
     if parent is not None:
         whole = labels.unit_scope_name(parent.name, has_children=bool(children) or f.unit_alone)
         own = labels.unit_scope_name(parent.name, alone=True)
-        sets = [(parent.code, tuple(subtree_ids(parent.id)))] if not f.unit_alone else []
-        if children or f.unit_alone:
-            sets.append((filters.ALONE + parent.code, (parent.id,)))
-        t = tables.by_scopes(f.scope(), f.settings, sets, ranked=False)
+        t = t_apart
         apart = Table(f"{whole}: số liệu chung, không xếp hạng — {f.period.label}", columns[1:],
                       _unit_rows(t, {parent.code: whole, filters.ALONE + parent.code: own}, f))  # fmt: skip
         tables_.append(apart)

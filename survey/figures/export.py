@@ -24,10 +24,12 @@ import csv
 import io
 import re
 import unicodedata
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -41,6 +43,8 @@ KINDS = ("text", "percent", "points", "number", "int", "rank", "datetime", "date
 ALIASES = {"pct": "percent", "pp": "points", "num": "number"}
 NUMBER_FORMATS = {"percent": "0.00 %", "points": "+0.00;-0.00;0.00", "number": "0.00", "int": "#,##0", "rank": "0",
                   "date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm"}  # fmt: skip
+#: how a header and a text cell wrap
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 #: Excel's limit on a sheet name, and the characters it refuses in one
 SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
@@ -189,17 +193,31 @@ def xlsx_bytes(tables: list[Table], title: str = "", about: list[str] | None = N
         sheet.append([neutralise(fmt_text(c.header)) for c in table.columns])
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in table.rows:
-            sheet.append([cell_value(row.get(c.key), c.kind) for c in table.columns])
+            cell.alignment = WRAPPED
+        # a column's cells share one style: set on its first cell, copied to the others (styles are
+        # looked up by value on every assignment, which cost more than writing the file)
+        styled: dict[tuple[int, str], Cell] = {}
+        for number, row in enumerate(table.rows, start=header_row + 1):
+            for index, column in enumerate(table.columns):
+                cell = sheet.cell(number, index + 1, cell_value(row.get(column.key), column.kind))
+                if column.kind in NUMBER_FORMATS and not isinstance(cell.value, str):
+                    style = "number"
+                elif cell.value is not None:
+                    style = "text"
+                    cell.data_type = "s"  # text is never a formula, whatever it starts with
+                else:
+                    continue
+                first = styled.get((index, style))
+                if first is not None:
+                    cell._style = copy(first._style)
+                elif style == "number":
+                    cell.number_format = NUMBER_FORMATS[column.kind]
+                    styled[index, style] = cell
+                else:
+                    cell.alignment = WRAPPED
+                    styled[index, style] = cell
         for index, column in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = _width(column, table.rows)
-            for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
-                if column.kind in NUMBER_FORMATS and not isinstance(cell.value, str):
-                    cell.number_format = NUMBER_FORMATS[column.kind]
-                elif cell.value is not None:
-                    cell.data_type = "s"  # text is never a formula, whatever it starts with
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
         last = get_column_letter(len(table.columns))
         sheet.freeze_panes = f"A{header_row + 1}"
         sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(1, len(table.rows))}"

@@ -55,7 +55,9 @@ def signed(value: object, decimals: int = 2) -> str:
 
 def integer(value: object) -> str:
     """``12345`` → ``12.345``."""
-    return DASH if not defined(value) else number(int(round(float(value))), 0)  # type: ignore[arg-type]
+    if not defined(value):
+        return DASH
+    return f"{int(round(float(value))):,}".replace(",", ".")  # type: ignore[arg-type]  (a whole number: no rounding left)
 
 
 def day(value: date | datetime | None) -> str:

@@ -36,12 +36,13 @@ class ProvinceIndex:
         return float(rows.iloc[0]) if len(rows) and pd.notna(rows.iloc[0]) else None
 
 
-def commune_table(scope: Scope, settings: Settings) -> pd.DataFrame:
-    """The SIPAS table by ``unit_code`` of the communes of ``scope`` only (rank peers of its day)."""
-    t = tables.table(scope, ["unit_code"], settings)
+def commune_table(scope: Scope, settings: Settings, intervals: bool = True) -> pd.DataFrame:
+    """The SIPAS table by ``unit_code`` of the communes of ``scope`` only (rank peers of its day);
+    without ``intervals``, the communes' composite intervals are not computed (nor the parent's)."""
+    t = tables.table(scope, ["unit_code"], settings, intervals=intervals)
     if t.empty:
         return t
-    return t[t["unit_code"].isin(boundaries.rank_peers(scope, t["unit_code"]))].reset_index(drop=True)
+    return t[t["unit_code"].isin(boundaries.rank_peers(scope, t["unit_code"].unique()))].reset_index(drop=True)
 
 
 def from_communes(table: pd.DataFrame, settings: Settings) -> ProvinceIndex:
@@ -55,8 +56,8 @@ def from_communes(table: pd.DataFrame, settings: Settings) -> ProvinceIndex:
     return ProvinceIndex(parent.drop(columns="parent_code"), n)
 
 
-def province_index(scope: Scope, settings: Settings) -> ProvinceIndex:
-    return from_communes(commune_table(scope, settings), settings)
+def province_index(scope: Scope, settings: Settings, intervals: bool = True) -> ProvinceIndex:
+    return from_communes(commune_table(scope, settings, intervals), settings)
 
 
 def notes(unit: Unit | None, scope: Scope, settings: Settings) -> list[str]:
@@ -68,7 +69,8 @@ def notes(unit: Unit | None, scope: Scope, settings: Settings) -> list[str]:
         unit = roots[0] if len(roots) == 1 else None
     if unit is None or unit.kind not in PARENT_KINDS:
         return []
-    result = province_index(scope, settings)
+    communes = commune_table(scope, settings, intervals=False)  # the line shows the index alone
+    result = from_communes(tables.overall(communes), settings)
     if result.overall is None:
         return []
     return [

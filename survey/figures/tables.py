@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ from survey.figures.periods import Period
 from survey.figures.settings import Settings
 from survey.models import Field, Response, Unit
 from survey.queries import Scope
+from survey.sums import counts_frame, moment_codes, moments_frame
 
 
 def table(scope: Scope, by: Sequence[str], settings: Settings, frames: queries.Frames | None = None,
@@ -70,6 +72,20 @@ def change(current: pd.DataFrame, previous: pd.DataFrame, settings: Settings, on
     return compare_periods(current, previous, list(on), alpha=1 - settings.confidence)
 
 
+def changes(current: pd.DataFrame, others: Sequence[pd.DataFrame], settings: Settings) -> list[pd.DataFrame]:
+    """:func:`change` of ``current`` against each of ``others`` (e.g. the period before and a year ago), in
+    one comparison: the pairs are told apart by a column of their own, each row compared on its own."""
+    pairs = [i for i, other in enumerate(others) if not current.empty and not other.empty]
+    if not pairs:
+        return [pd.DataFrame() for _ in others]
+    key = "_against"
+    both = compare_periods(pd.concat([current.assign(**{key: i}) for i in pairs], ignore_index=True),
+                           pd.concat([others[i].assign(**{key: i}) for i in pairs], ignore_index=True),
+                           [key], alpha=1 - settings.confidence)  # fmt: skip
+    return [both[both[key] == i].drop(columns=key).reset_index(drop=True) if i in pairs else pd.DataFrame()
+            for i in range(len(others))]  # fmt: skip
+
+
 def by_unit(scope: Scope, settings: Settings) -> pd.DataFrame:
     """Overall SIPAS per unit with ``unit_name``, ranked (small samples unranked), best first."""
     t = overall(table(scope, ["unit_code"], settings))
@@ -88,25 +104,30 @@ def by_unit(scope: Scope, settings: Settings) -> pd.DataFrame:
     return ranked.sort_values(["rank", "index"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 
-def _set_frames(frames: queries.Frames, members: Sequence[tuple[str, set[str]]]) -> queries.Frames:
-    """Frames grouped by ``unit_code`` summed into named sets of units (``key``); sets may overlap.
+def _set_frames(scope: Scope, settings: Settings, members: Sequence[tuple[str, set[str]]]) -> queries.Frames:
+    """The frames of ``scope`` grouped by ``unit_code``, summed into named sets of units (``key``); sets may
+    overlap. Counts, respondent counts and moments are sums over respondents, so a set's are its units'
+    sums: one product with the sets' membership matrix. A set without respondents has no row."""
+    profile = load_profile(scope.profile)
+    codes = profile.satisfaction_codes
+    moment_of = moment_codes(profile, settings.rule == "general_question")
+    t = queries.tallies(scope, ["unit_code"], profile, codes, moment_of)
+    column = {code: i for i, code in enumerate(t.keys["unit_code"])} if len(t.keys.columns) else {}
+    member = np.zeros((len(members), len(column)), dtype=np.int64)
+    for row, (_, unit_codes) in enumerate(members):
+        member[row, [column[c] for c in unit_codes if c in column]] = 1
 
-    Counts, respondent counts and moments are sums over respondents, so a set's are its units' sums.
-    """
+    def summed(values: np.ndarray) -> np.ndarray:  # integers stay integers (shares of a split unit are not)
+        return member @ values if values.dtype.kind in "iu" else member.astype("float64") @ values
 
-    membership = pd.DataFrame([(code, key) for key, codes in members for code in codes], columns=["unit_code", "key"])
-
-    def summed(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
-        # one row per (unit, set it belongs to), then one sum per set: a unit in two sets counts in both
-        joined = frame.astype({"unit_code": "str"}).merge(membership, on="unit_code")
-        out = joined.groupby(["key", *keys], sort=False, dropna=False, observed=True)[value].sum().reset_index()
-        return out[["key", *keys, value]]
-
-    moments = frames.moments
-    if moments is not None:
-        moments = summed(moments, ["row", "col"], "sum")
-    return queries.Frames(summed(frames.counts, ["code", "value"], "n"),
-                          summed(frames.n_responses, [], "n_responses"), moments)  # fmt: skip
+    n = summed(t.n)
+    kept = n > 0
+    n, counts = n[kept], summed(t.counts)[kept]
+    sums = summed(t.sums)[kept] if t.sums is not None else None
+    keys = pd.DataFrame({"key": pd.array([key for key, _ in members], dtype="str")})[kept].reset_index(drop=True)
+    n_responses = keys.assign(n_responses=n)
+    return queries.Frames(counts_frame(keys, ["key"], counts, profile, codes), n_responses,
+                          moments_frame(keys, ["key"], sums, moment_of, not kept.any()))  # fmt: skip
 
 
 def by_scopes(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tuple[int, ...]]],
@@ -120,18 +141,38 @@ def by_scopes(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tupl
     ``rank_table`` (small samples unranked); with fewer than two ranked sets, or ``ranked=False``, no
     set gets a rank: one set is never "1st of 1".
     """
+    return _ranked(_set_indices(scope, settings, scopes), ranked)
+
+
+def by_scopes_and_apart(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tuple[int, ...]]],
+                        apart: Sequence[tuple[str, tuple[int, ...]]]) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """:func:`by_scopes` of ``scopes`` (ranked) and of ``apart`` (unranked, e.g. their parent as a whole and
+    its own counters), from one read (from two when a key is in both: a code reused across a merger)."""
+    if {key for key, _ in scopes} & {key for key, _ in apart}:
+        return by_scopes(scope, settings, scopes), by_scopes(scope, settings, apart, ranked=False)
+    t = _set_indices(scope, settings, [*scopes, *apart])
+    if t.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    shown_apart = t["key"].isin({key for key, _ in apart}).to_numpy()
+    return (_ranked(t[~shown_apart].reset_index(drop=True), True),
+            _ranked(t[shown_apart].reset_index(drop=True), False))  # fmt: skip
+
+
+def _set_indices(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tuple[int, ...]]]) -> pd.DataFrame:
+    """The overall rows of each named set of units (column ``key``), unranked (see :func:`by_scopes`)."""
     ids = sorted({i for _, unit_ids in scopes for i in unit_ids})
     code_of = dict(db.session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(ids))).all()) if ids else {}
     if ids and len(set(code_of.values())) == len(code_of):
-        frames = queries.frames(replace(scope, unit_ids=tuple(ids)), ["unit_code"],
-                                settings.rule == "general_question", all_questions=False)  # fmt: skip
-        summed = _set_frames(frames, [(key, {code_of[i] for i in unit_ids}) for key, unit_ids in scopes])
-        t = overall(table(scope, ["key"], settings, frames=summed)) if not frames.counts.empty else pd.DataFrame()
-    else:
-        parts = [overall(table(replace(scope, unit_ids=tuple(unit_ids)), (), settings)).assign(key=key)
-                 for key, unit_ids in scopes]  # fmt: skip
-        parts = [p[["key", *[c for c in p.columns if c != "key"]]] for p in parts if not p.empty]
-        t = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        summed = _set_frames(replace(scope, unit_ids=tuple(ids)), settings,
+                             [(key, {code_of[i] for i in unit_ids}) for key, unit_ids in scopes])  # fmt: skip
+        return overall(table(scope, ["key"], settings, frames=summed)) if not summed.counts.empty else pd.DataFrame()
+    parts = [overall(table(replace(scope, unit_ids=tuple(unit_ids)), (), settings)).assign(key=key)
+             for key, unit_ids in scopes]  # fmt: skip
+    parts = [p[["key", *[c for c in p.columns if c != "key"]]] for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _ranked(t: pd.DataFrame, ranked: bool) -> pd.DataFrame:
     if t.empty or (t := t[t["n_responses"] > 0].reset_index(drop=True)).empty:
         return pd.DataFrame()
     out = rank_table(t, "key")

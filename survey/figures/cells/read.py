@@ -11,7 +11,23 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Integer, LargeBinary, and_, cast, false, literal, null, or_, select, union_all
+from psycopg.pq import Format as psycopg_format
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    LargeBinary,
+    and_,
+    cast,
+    event,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Engine
 
 from analysis.profile import Profile
 from survey import queries
@@ -22,6 +38,18 @@ from survey.models import Field, FigureCell, Response
 from survey.models.responses import CHANNELS
 from survey.scan import group_expr, labels_of, packed_words
 from survey.sums import Tallies
+
+#: the execution option that asks PostgreSQL for binary results (see :func:`_binary_results`)
+BINARY = "sipas_binary_results"
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _binary_results(_conn, cursor, _statement, _parameters, context, _executemany) -> None:
+    """A read of cells asks psycopg for binary results: their blobs come as bytes, not as hex text twice
+    their size that both the server and this process would convert (SQLite: nothing to do)."""
+    if context is not None and context.execution_options.get(BINARY) and hasattr(cursor, "format"):
+        cursor.format = psycopg_format.BINARY
+
 
 #: groupings every part of the cells serves; a field's or a channel's part serves that grouping too
 SERVED = frozenset({"unit_code", "unit_id", "month", "quarter", "year"})
@@ -108,15 +136,17 @@ def _cell_conditions(scope: queries.Scope, by: Sequence[str], kind: str) -> list
     return conditions
 
 
-def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str,
-                with_moments: bool) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str, with_moments: bool,
+                with_counts: bool = True) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """[unit_id, part, first month] and vectors of the scope: its cells of ``kind`` and its unfolded counted
     rows, read in ONE statement (UNION ALL), so both come from one snapshot even while a fold commits.
-    Without ``with_moments`` the moment sums are neither read nor computed (they stay 0)."""
+    Without ``with_moments`` the moment sums are neither read nor computed (the vectors stop before them); without
+    ``with_counts`` a cell's answer counts are not read either (only its ballots, the counts' first number)."""
     lay = layout(scope.profile)
     words = packed_words(lay.questions)
     no_words = [cast(null(), BigInteger).label(w.name) for w in words]
-    blobs = [FigureCell.counts, FigureCell.moments if with_moments else cast(null(), LargeBinary)]
+    counts = FigureCell.counts if with_counts else func.substr(FigureCell.counts, 1, 8, type_=LargeBinary)
+    blobs = [counts, FigureCell.moments if with_moments else cast(null(), LargeBinary)]
     cells_part = select(FigureCell.unit_id, FigureCell.part, FigureCell.month, *no_words, *blobs).where(
         *_cell_conditions(scope, by, kind)
     )
@@ -125,20 +155,24 @@ def _read_scope(scope: queries.Scope, by: Sequence[str], kind: str,
     rows_part = select(Response.unit_id, part_expr(kind), Response.period_month, *words, *no_blobs).where(
         and_(*queries.where_clauses(tail))
     )
-    rows = reading.execute(union_all(cells_part, rows_part)).all()
+    rows = reading.execute(union_all(cells_part, rows_part).execution_options(**{BINARY: True})).all()
     cell_rows = [r for r in rows if r[-2] is not None]
     tail_rows = np.array([r[:-2] for r in rows if r[-2] is None], dtype=np.int64).reshape(-1, 3 + len(words))
     keys = np.array([(r[0], r[1], r[2]) for r in cell_rows], dtype=np.int64).reshape(-1, 3)
-    vectors = np.zeros((len(cell_rows), lay.width), dtype=np.int64)
+    head = 1 + lay.n_counts if with_counts else 1
+    # the vectors' first columns only, when the moments (the widest part) are not wanted
+    width = lay.width if with_moments else 1 + lay.n_counts
+    vectors = np.zeros((len(cell_rows), width), dtype=np.int64)
     if cell_rows:
-        head = 1 + lay.n_counts
         vectors[:, :head] = np.frombuffer(b"".join(r[-2] for r in cell_rows), dtype="<i8").reshape(-1, head)
         if with_moments:
             vectors[:, head:] = np.frombuffer(b"".join(r[-1] for r in cell_rows), dtype="<i8").reshape(
                 -1, lay.n_moments
             )
+    if not len(tail_rows):  # everything folded: the cells alone (no copy)
+        return keys, vectors
     tail_keys, tail_vectors = per_key(tail_rows[:, :3], unpack(tail_rows[:, 3:], lay), lay, with_moments)
-    return np.vstack([keys, tail_keys]), np.vstack([vectors, tail_vectors])
+    return np.vstack([keys, tail_keys]), np.vstack([vectors, tail_vectors[:, :width]])
 
 
 def _key_of(name: str, keys: np.ndarray) -> np.ndarray:
@@ -152,7 +186,7 @@ def tallies(scope: queries.Scope, by: list[str], profile: Profile, codes: tuple[
             moment_of: tuple[str, ...] | None) -> Tallies:  # fmt: skip
     """The scope's sums from its cells plus its unfolded rows, grouped ``by`` (what queries.tallies returns)."""
     lay = layout(profile.code)
-    unit_month, vectors = _read_scope(scope, by, kind_of(scope, by) or "all", moment_of is not None)
+    unit_month, vectors = _read_scope(scope, by, kind_of(scope, by) or "all", moment_of is not None, bool(codes))
     if by:
         labels = pd.DataFrame({name: labels_of(name, _key_of(name, unit_month)) for name in by})
         group = labels.groupby(by, sort=True, dropna=False).ngroup().to_numpy(dtype=np.intp)
