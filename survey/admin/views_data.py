@@ -111,14 +111,14 @@ def overview(f: Filters) -> View:
     for r in comp.itertuples() if not comp.empty else []:
         move, move_year = moves.get((r.level, r.code)), moves_year.get((r.level, r.code))
         table.rows.append({"name": labels.code_name(profile, r.code), "code": r.code, "index": _value(r.index),
-                           "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high), "n_valid": int(r.n_valid),
+                           "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high), "n_valid": fmt.whole(r.n_valid),
                            "change": _value(move.change) if move is not None else None,
                            "significant": "" if move is None else labels.SIGNIFICANT[bool(move.significant)],
                            "change_year": _value(move_year.change) if move_year is not None else None,
                            "significant_year": "" if move_year is None
                            else labels.SIGNIFICANT[bool(move_year.significant)],
                            "flag": labels.flags(r.flag, f.settings.min_n)})  # fmt: skip
-        respondents = int(r.n_responses)
+        respondents = fmt.whole(r.n_responses)
         if r.level == "overall":
             headline_index, headline_flag = _value(r.index), labels.flags(r.flag, f.settings.min_n)
         else:
@@ -167,7 +167,7 @@ def fields(f: Filters) -> View:
     bars = []
     for r in t.itertuples() if not t.empty else []:
         table.rows.append({"field_code": r.field_code, "field_name": r.field_name, "index": _value(r.index),
-                           "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high), "n_responses": int(r.n_responses),
+                           "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high), "n_responses": fmt.whole(r.n_responses),
                            "flag": labels.flags(r.flag, f.settings.min_n)})  # fmt: skip
         bars.append((r.field_name, _value(r.index), "small_sample" in str(r.flag)))
     chart = charts.bar_list(bars, table.title) if bars else None
@@ -177,7 +177,7 @@ def fields(f: Filters) -> View:
 
 def _unit_rows(t, names: dict[str, str], f: Filters) -> list[dict]:
     return [{"rank": _value(r.rank), "unit_code": r.key, "unit_name": names[r.key], "index": _value(r.index),
-             "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high), "n_responses": int(r.n_responses),
+             "ci_low": _value(r.ci_low), "ci_high": _value(r.ci_high), "n_responses": fmt.whole(r.n_responses),
              "flag": labels.flags(r.flag, f.settings.min_n)} for r in (t.itertuples() if not t.empty else [])]  # fmt: skip
 
 
@@ -246,7 +246,7 @@ def trend(f: Filters) -> View:
     for m in months:
         part = comp[comp["month"] == keys[m]] if not comp.empty else comp
         values = dict(zip(part["code"], part["index"], strict=True)) if not part.empty else {}
-        row = {"month": month_name(m), "n_responses": int(part["n_responses"].iloc[0]) if not part.empty else 0}
+        row = {"month": month_name(m), "n_responses": fmt.whole(part["n_responses"].iloc[0]) if not part.empty else 0}
         for c in codes:
             row[c] = _value(values.get(c))
             series[c].append(row[c])

@@ -53,11 +53,17 @@ def signed(value: object, decimals: int = 2) -> str:
     return text if text.startswith("-") or text == number(0.0, decimals) else "+" + text
 
 
+def whole(value: object) -> int:
+    """A count as shown: whole, or an estimate (a split unit's share of its ballots) half-up to a whole one."""
+    number = float(value)  # type: ignore[arg-type]
+    return int(number) if number.is_integer() else int(round_half_up(number, 0))
+
+
 def integer(value: object) -> str:
-    """``12345`` → ``12.345``."""
+    """``12345`` → ``12.345``; an estimated ``2.5`` → ``3``."""
     if not defined(value):
         return DASH
-    return f"{int(round(float(value))):,}".replace(",", ".")  # type: ignore[arg-type]  (a whole number: no rounding left)
+    return f"{whole(value):,}".replace(",", ".")
 
 
 def day(value: date | datetime | None) -> str:

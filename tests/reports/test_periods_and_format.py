@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from survey.figures import fmt as figures_fmt
 from survey.figures.periods import Period, last_ended_month, last_ended_quarter, months_between
 from survey.reports import fmt
 
@@ -54,6 +55,9 @@ def test_trend_months_cover_a_long_range_up_to_three_years():
 def test_numbers_and_dates():
     assert (fmt.pct(85.3249), fmt.pct(8.345), fmt.pct(float("nan")), fmt.pct(None)) == ("85,32 %", "8,35 %", "—", "—")
     assert (fmt.signed(1.254), fmt.signed(-0.5), fmt.integer(12345)) == ("+1,25", "-0,50", "12.345")
+    # estimated counts (a split unit's shares): half-up to a whole ballot, never truncated nor rounded to even
+    assert [fmt.integer(v) for v in (2.5, 3.5, 1.8, 1234.49, 0.5)] == ["3", "4", "2", "1.234", "1"]
+    assert [figures_fmt.whole(v) for v in (2.5, 1.2, 7)] == [3, 1, 7]
     assert fmt.day(date(2026, 2, 5)) == "05/02/2026"
     assert fmt.place_date("Bình Sơn", date(2026, 2, 5)) == "Bình Sơn, ngày 05 tháng 02 năm 2026"
     assert fmt.place_date("Bình Sơn", date(2026, 11, 25)) == "Bình Sơn, ngày 25 tháng 11 năm 2026"
