@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.figures import derived
 from survey.figures.periods import Period
-from survey.models import FeedbackContact, FeedbackItem, Response, User
+from survey.models import FeedbackContact, FeedbackItem, Field, Response, User
 from survey.services import feedback as service
+from survey.services.responses import Ballot, build_response
 from tests.admin.conftest import csrf_from
 from tests.conftest import full_answers, hidden_fields
 
@@ -271,3 +273,29 @@ def test_contact_is_stored_apart_only_with_consent(app, client, make_counter, op
         contact = db.session.scalars(select(FeedbackContact)).one()
         assert (contact.phone, contact.email) == ("+84905123456", None)
         assert contact.item.kind == "complaint" and "0905" not in (contact.item.response.comment or "")
+
+
+def test_search_finds_only_what_masking_shows(app, client, world, login, make_counter, open_form):
+    # one item by each way an item is opened: the citizen's complaint, a low score, an officer's conversion
+    complaint = "Chờ quá lâu, xin gọi lại 0905 123 456 hoặc lan.tran@gmail.com"
+    low = "Hồ sơ trả chậm, số máy 0914.222.333, thư hung.le (at) yahoo.com"
+    counter = make_counter(unit=world["a"])
+    assert _send(client, open_form, counter, comment=complaint, complaint="y").status_code == 303
+    with app.app_context():
+        ht = db.session.scalar(select(Field.id).where(Field.code == "HT"))
+        db.session.add(build_response(Ballot(key="k-search-low-score-xxxxxxxx", profile="sipas-2024",
+                                             unit_id=world["a"].id, field_id=ht, answers={"A1": 1, "B1": 5},
+                                             comment=low, submitted_at=datetime(2026, 10, 3, 3, tzinfo=UTC))))  # fmt: skip
+        db.session.flush()
+        assert service.collect() == 1
+        officer = db.session.get(User, world["officer_a"])
+        service.convert(db.session.get(Response, _response(app, PRAISE)), officer)  # shown "Cán bộ [đã ẩn] tận tình"
+        db.session.commit()
+    ids = {item.kind: item.id for item in _items(app, unit_id=world["a"].id)}
+    login("vanphong")
+    for hidden in ("0905 123 456", "lan.tran@gmail.com", "gmail", "0914.222.333", "hung.le", "yahoo", "Châu Ổ"):
+        assert _listed(client, "?" + urlencode({"tim": hidden})) == (0, []), hidden
+    assert _listed(client, "?" + urlencode({"tim": "xin gọi lại"})) == (1, [ids["complaint"]])
+    assert _listed(client, "?" + urlencode({"tim": "trả chậm"})) == (1, [ids["low_score"]])
+    assert _listed(client, "?" + urlencode({"tim": "tận tình"})) == (1, [ids["converted"]])
+    assert _listed(client, "?" + urlencode({"tim": f"#{ids['complaint']}"}))[1] == [ids["complaint"]]
