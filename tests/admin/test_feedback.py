@@ -11,10 +11,9 @@ from sqlalchemy import func, select
 from survey.extensions import db
 from survey.figures import derived
 from survey.figures.periods import Period
-from survey.models import FeedbackContact, FeedbackItem, Field, Response, User
+from survey.models import FeedbackContact, FeedbackItem, Response, User
 from survey.services import feedback as service
-from survey.services.responses import Ballot, build_response
-from tests.admin.conftest import csrf_from
+from tests.admin.conftest import add_low_score, csrf_from
 from tests.conftest import full_answers, hidden_fields
 
 PRAISE = "Cán bộ Châu Ổ tận tình"
@@ -282,12 +281,7 @@ def test_search_finds_only_what_masking_shows(app, client, world, login, make_co
     counter = make_counter(unit=world["a"])
     assert _send(client, open_form, counter, comment=complaint, complaint="y").status_code == 303
     with app.app_context():
-        ht = db.session.scalar(select(Field.id).where(Field.code == "HT"))
-        db.session.add(build_response(Ballot(key="k-search-low-score-xxxxxxxx", profile="sipas-2024",
-                                             unit_id=world["a"].id, field_id=ht, answers={"A1": 1, "B1": 5},
-                                             comment=low, submitted_at=datetime(2026, 10, 3, 3, tzinfo=UTC))))  # fmt: skip
-        db.session.flush()
-        assert service.collect() == 1
+        assert add_low_score(world["a"].id, world["counter_a"], low) == 1
         officer = db.session.get(User, world["officer_a"])
         service.convert(db.session.get(Response, _response(app, PRAISE)), officer)  # shown "Cán bộ [đã ẩn] tận tình"
         db.session.commit()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
 
 from survey.extensions import db
-from survey.models import FeedbackEvent, Field
-from survey.services import feedback
-from survey.services.responses import Ballot, build_response
+from survey.models import FeedbackEvent
+from tests.admin.conftest import add_low_score
 
 BEFORE = "b7e4c2a9d618"
 LOW = "Hồ sơ trả chậm, số máy 0914.222.333, thư hung.le (at) yahoo.com"
@@ -18,12 +15,7 @@ LOW = "Hồ sơ trả chậm, số máy 0914.222.333, thư hung.le (at) yahoo.co
 
 def test_existing_items_get_the_masked_comment(app, world):
     with app.app_context():
-        ht = db.session.scalar(select(Field.id).where(Field.code == "HT"))
-        db.session.add(build_response(Ballot(key="k-migration-low-score-xxxxxxx", profile="sipas-2024",
-                                             unit_id=world["a"].id, field_id=ht, answers={"A1": 1, "B1": 5},
-                                             comment=LOW, submitted_at=datetime(2026, 10, 3, 3, tzinfo=UTC))))  # fmt: skip
-        db.session.flush()
-        feedback.collect()
+        add_low_score(world["a"].id, world["counter_a"], LOW)
         db.session.commit()
         events = db.session.scalar(select(func.count()).select_from(FeedbackEvent))
         db.session.remove()
