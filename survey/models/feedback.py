@@ -49,6 +49,9 @@ class FeedbackItem(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the response's comment as the office's pages show it (``survey.services.feedback.shown_comment``):
+    #: what the inbox's text search matches, so that it never finds what masking hides
+    comment_masked: Mapped[str | None] = mapped_column(Text)
     #: "Kết quả xử lý": what the office did (the citizen is anonymous unless they left a contact)
     answer_text: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -406,7 +406,7 @@ def _open_complaints() -> int:
     """Items for the sample's complaint-like comments, as if each citizen had ticked the complaint box
     (praise opens none); a ballot with a low score already has its item. Dated by _date_as_received."""
     rows = db.session.execute(
-        select(Response.id, Response.unit_id, Response.submitted_at)
+        select(Response.id, Response.unit_id, Response.submitted_at, Response.comment)
         .outerjoin(FeedbackItem, FeedbackItem.response_id == Response.id)
         .where(Response.comment.in_(COMPLAINTS), FeedbackItem.id.is_(None))
     ).all()
@@ -423,6 +423,7 @@ def _open_complaints() -> int:
                 "status": "new",
                 "created_at": r.submitted_at,
                 "due_at": r.submitted_at + due,
+                "comment_masked": feedback.shown_comment(r.comment),
             }
             for r in rows
         ],  # fmt: skip

@@ -18,6 +18,7 @@ from survey.models.responses import answer_column
 from survey.models.types import utcnow
 from survey.services.contacts import Contact
 from survey.services.errors import DomainError
+from survey.services.masking import mask_personal
 from survey.services.text import clean_text
 from survey.services.users import can_see_unit
 
@@ -51,9 +52,15 @@ def raises_feedback(response: Response, complaint: bool = False) -> bool:
     return any(1 <= (response.answer(c) or 0) <= level for c in _satisfaction_codes())
 
 
-def _item_row(response_id: int, unit_id: int, kind: str, submitted_at: datetime, now: datetime, due_days: int) -> dict:
+def shown_comment(comment: str | None) -> str | None:
+    """A comment as the office sees it (masked), stored with its item for the inbox search."""
+    return None if comment is None else mask_personal(comment)
+
+
+def _item_row(response_id: int, unit_id: int, kind: str, submitted_at: datetime, now: datetime, due_days: int,
+              comment: str | None) -> dict:  # fmt: skip
     return {"response_id": response_id, "unit_id": unit_id, "kind": kind, "status": "new", "created_at": now,
-            "due_at": max(now, submitted_at) + timedelta(days=due_days)}  # fmt: skip
+            "due_at": max(now, submitted_at) + timedelta(days=due_days), "comment_masked": shown_comment(comment)}  # fmt: skip
 
 
 def open_item(response: Response, now: datetime | None = None, *, complaint: bool = False,
@@ -66,7 +73,7 @@ def open_item(response: Response, now: datetime | None = None, *, complaint: boo
     _, due_days = _settings()
     now = now or utcnow()
     kind = "complaint" if complaint and response.comment is not None else "low_score"
-    row = _item_row(response.id, response.unit_id, kind, response.submitted_at, now, due_days)
+    row = _item_row(response.id, response.unit_id, kind, response.submitted_at, now, due_days, response.comment)
     item_id = db.session.execute(insert(FeedbackItem).returning(FeedbackItem.id), row).scalar_one()
     db.session.execute(insert(FeedbackEvent), {"item_id": item_id, "actor_id": None, "action": "created", "at": now})
     if contact is not None:
@@ -84,7 +91,7 @@ def collect(response_ids: list[int] | None = None, now: datetime | None = None) 
     level, due_days = _settings()
     now = now or utcnow()
     stmt = (
-        select(Response.id, Response.unit_id, Response.submitted_at)
+        select(Response.id, Response.unit_id, Response.submitted_at, Response.comment)
         .outerjoin(FeedbackItem, FeedbackItem.response_id == Response.id)
         .where(FeedbackItem.id.is_(None), _low_score(level))
     )
@@ -96,7 +103,8 @@ def collect(response_ids: list[int] | None = None, now: datetime | None = None) 
     created = 0
     for start in range(0, len(rows), 1000):
         chunk = rows[start : start + 1000]
-        items = [_item_row(rid, unit_id, "low_score", at, now, due_days) for rid, unit_id, at in chunk]
+        items = [_item_row(rid, unit_id, "low_score", at, now, due_days, comment)
+                 for rid, unit_id, at, comment in chunk]  # fmt: skip
         db.session.execute(insert(FeedbackItem), items)
         ids = db.session.execute(
             select(FeedbackItem.id).where(FeedbackItem.response_id.in_([r[0] for r in chunk]))
@@ -119,7 +127,8 @@ def convert(response: Response, actor: User, now: datetime | None = None) -> Fee
     now = now or utcnow()
     _, due_days = _settings()
     item = FeedbackItem(response_id=response.id, unit_id=response.unit_id, kind="converted", status="new",
-                        created_at=now, due_at=now + timedelta(days=due_days))  # fmt: skip
+                        created_at=now, due_at=now + timedelta(days=due_days),
+                        comment_masked=shown_comment(response.comment))  # fmt: skip
     item.events.append(FeedbackEvent(actor_id=actor.id, action="converted", note=None, at=now))
     db.session.add(item)
     db.session.flush()

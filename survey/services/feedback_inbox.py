@@ -37,7 +37,7 @@ class InboxFilter:
     #: one of STATUSES, or "open" (new or assigned)
     status: str | None = None
     overdue: bool = False
-    #: words of the comment, or an item number ("#12" for that number only)
+    #: words of the comment as shown (masked), or an item number ("#12" for that number only)
     text: str | None = None
     #: received (created) from / to, Vietnam dates, both included
     received_from: date | None = None
@@ -78,8 +78,9 @@ def query(user: User, f: InboxFilter, now: datetime) -> Select:
     if text.startswith("#") and text[1:].isdigit() and len(text) < 11:  # "#12": the item of that number
         stmt = stmt.where(FeedbackItem.id == int(text[1:]))
     elif text:
+        # the comment as shown (masked): a hidden phone number or name is never found.
         # ilike is case-blind on PostgreSQL; SQLite folds ASCII letters only
-        found = Response.comment.ilike(f"%{_escape_like(text)}%", escape="\\")
+        found = FeedbackItem.comment_masked.ilike(f"%{_escape_like(text)}%", escape="\\")
         stmt = stmt.where(or_(found, FeedbackItem.id == int(text)) if text.isdigit() and len(text) < 10 else found)
     return stmt
 

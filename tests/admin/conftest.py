@@ -31,6 +31,15 @@ def _ballots(unit_id: int, counter_id: int, field_id: int, n: int, level: int, c
     return out
 
 
+def add_low_score(unit_id: int, counter_id: int, comment: str) -> int:
+    """One more ballot of the unit at level 1 with ``comment`` (November), stored; returns what ``collect`` opened."""
+    ht = _db.session.scalar(select(Field.id).where(Field.code == "HT"))
+    (ballot,) = _ballots(unit_id, counter_id, ht, 1, 1, [comment], month=11)
+    _db.session.add(build_response(ballot))
+    _db.session.flush()
+    return feedback.collect()
+
+
 @pytest.fixture
 def world(app, db, make_unit, make_counter):
     district = make_unit(code="H-BS", name="UBND huyện Bình Sơn", kind="district")

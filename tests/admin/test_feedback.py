@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
@@ -12,7 +13,7 @@ from survey.figures import derived
 from survey.figures.periods import Period
 from survey.models import FeedbackContact, FeedbackItem, Response, User
 from survey.services import feedback as service
-from tests.admin.conftest import csrf_from
+from tests.admin.conftest import add_low_score, csrf_from
 from tests.conftest import full_answers, hidden_fields
 
 PRAISE = "Cán bộ Châu Ổ tận tình"
@@ -271,3 +272,24 @@ def test_contact_is_stored_apart_only_with_consent(app, client, make_counter, op
         contact = db.session.scalars(select(FeedbackContact)).one()
         assert (contact.phone, contact.email) == ("+84905123456", None)
         assert contact.item.kind == "complaint" and "0905" not in (contact.item.response.comment or "")
+
+
+def test_search_finds_only_what_masking_shows(app, client, world, login, make_counter, open_form):
+    # one item by each way an item is opened: the citizen's complaint, a low score, an officer's conversion
+    complaint = "Chờ quá lâu, xin gọi lại 0905 123 456 hoặc lan.tran@gmail.com"
+    low = "Hồ sơ trả chậm, số máy 0914.222.333, thư hung.le (at) yahoo.com"
+    counter = make_counter(unit=world["a"])
+    assert _send(client, open_form, counter, comment=complaint, complaint="y").status_code == 303
+    with app.app_context():
+        assert add_low_score(world["a"].id, world["counter_a"], low) == 1
+        officer = db.session.get(User, world["officer_a"])
+        service.convert(db.session.get(Response, _response(app, PRAISE)), officer)  # shown "Cán bộ [đã ẩn] tận tình"
+        db.session.commit()
+    ids = {item.kind: item.id for item in _items(app, unit_id=world["a"].id)}
+    login("vanphong")
+    for hidden in ("0905 123 456", "lan.tran@gmail.com", "gmail", "0914.222.333", "hung.le", "yahoo", "Châu Ổ"):
+        assert _listed(client, "?" + urlencode({"tim": hidden})) == (0, []), hidden
+    assert _listed(client, "?" + urlencode({"tim": "xin gọi lại"})) == (1, [ids["complaint"]])
+    assert _listed(client, "?" + urlencode({"tim": "trả chậm"})) == (1, [ids["low_score"]])
+    assert _listed(client, "?" + urlencode({"tim": "tận tình"})) == (1, [ids["converted"]])
+    assert _listed(client, "?" + urlencode({"tim": f"#{ids['complaint']}"}))[1] == [ids["complaint"]]
