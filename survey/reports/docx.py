@@ -68,6 +68,12 @@ def _setup(document) -> None:
     paragraph._p.append(field)
 
 
+def _style_id(document, name: str) -> str:
+    """The id of a style of the template, for setting it on the XML: python-docx's ``.style = …`` and
+    ``add_heading`` look up the default style by scanning every style, each time (a tenth of the DOCX)."""
+    return document.styles[name].style_id
+
+
 def _run(paragraph, text: str, bold=False, italic=False, underline=False, size: float | None = None):
     run = paragraph.add_run(xml_safe(text))
     # only what is on: every property set adds XML, and a long table has thousands of runs
@@ -199,7 +205,7 @@ def _table(document, block: Table) -> None:
 def _table_part(document, block: Table, part: layout.Part) -> None:
     columns = [block.columns[i] for i in part.columns]
     table = document.add_table(rows=1 + len(block.rows), cols=len(columns))
-    table.style = document.styles["Table Grid"]
+    table._tbl.tblStyle_val = _style_id(document, "Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _fixed(table, part.widths)
     header = table.rows[0]
@@ -251,7 +257,8 @@ def write_docx(doc: Doc, images: dict[str, bytes]) -> bytes:
         elif isinstance(block, Title):
             _title(document, block)
         elif isinstance(block, Heading):
-            document.add_heading(xml_safe(block.text), level=block.level)
+            heading = document.add_paragraph(xml_safe(block.text))
+            heading._p.style = _style_id(document, "Title" if block.level == 0 else f"Heading {block.level}")
         elif isinstance(block, Paragraph):
             _paragraph(document, block)
         elif isinstance(block, Table) and block.in_document:

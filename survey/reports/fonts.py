@@ -9,7 +9,7 @@ the Liberation Serif files, says how wide a text is in both documents: the table
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 FAMILY = "Liberation Serif"
@@ -48,11 +48,18 @@ def _advances(bold: bool, italic: bool) -> tuple[dict[int, int], int, int]:
         return widths, metrics[".notdef"][0], font["head"].unitsPerEm
 
 
+@lru_cache(maxsize=1 << 16)
+def _units(text: str, bold: bool, italic: bool) -> int:
+    """Advance of ``text`` in font units: the table layout measures each cell at every type size it
+    tries, and the DOCX and the PDF each lay the tables out, so the same texts come back often."""
+    widths, missing, _ = _advances(bold, italic)
+    return sum(widths.get(ord(char), missing) for char in text)
+
+
 def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
     """Width of ``text`` (NFC) set on one line at ``size`` points, in millimetres (no kerning)."""
-    widths, missing, per_em = _advances(bold, italic)
-    units = sum(widths.get(ord(char), missing) for char in text)
-    return units / per_em * size * MM_PER_PT
+    per_em = _advances(bold, italic)[2]
+    return _units(text, bold, italic) / per_em * size * MM_PER_PT
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
