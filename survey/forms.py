@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
+from wtforms import DateField
+from wtforms.widgets import TextInput
 
 MESSAGES = {
     "Not a valid choice.": "Lựa chọn không hợp lệ, xin vui lòng chọn lại.",
@@ -48,6 +50,22 @@ class Form(FlaskForm):
             if formdata is _Auto:
                 return (request.form or None) if request.method in ("POST", "PUT", "PATCH", "DELETE") else None
             return formdata
+
+
+class DayField(DateField):
+    """A day typed as dd/mm/yyyy, the way officials write it, whatever the browser's language.
+
+    A text box rather than the browser's date picker, which shows mm/dd/yyyy in an English browser (07/01/2025
+    read as 7 January for 1 July). yyyy-mm-dd is accepted too (links, bookmarks); a day is shown back as dd/mm/yyyy.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%d/%m/%Y", "%Y-%m-%d"])
+        kwargs["render_kw"] = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                               "maxlength": 10, **(kwargs.get("render_kw") or {})}  # fmt: skip
+        super().__init__(label, validators, **kwargs)
 
 
 def choices(pairs) -> list:

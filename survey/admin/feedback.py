@@ -8,14 +8,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from survey.admin import bp, visible_or_404
 from survey.admin.actions import act
 from survey.errors import page_number
 from survey.extensions import db
-from survey.forms import Form, choices
+from survey.forms import DayField, Form, choices
 from survey.models import FeedbackItem, Field, Response, Unit, User
 from survey.models.feedback import KIND_NAMES, STATUS_NAMES
 from survey.models.types import utcnow
@@ -38,8 +38,8 @@ class FilterForm(Form):
     trang_thai = SelectField("Trạng thái", validators=[Optional()])
     qua_han = BooleanField("Chỉ phản ánh quá hạn")
     tim = StringField("Tìm trong nội dung hoặc số phản ánh", validators=[Optional(), Length(max=200)])
-    tu_ngay = DateField("Nhận từ ngày", validators=[Optional()])
-    den_ngay = DateField("đến ngày", validators=[Optional()])
+    tu_ngay = DayField("Nhận từ ngày", validators=[Optional()])
+    den_ngay = DayField("đến ngày", validators=[Optional()])
 
 
 class BulkForm(Form):

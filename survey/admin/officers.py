@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from analysis.profile import load_profile
@@ -18,7 +18,7 @@ from survey.admin import bp
 from survey.admin.actions import CODE, act, admin_only, visible
 from survey.extensions import db
 from survey.figures import current as current_settings
-from survey.forms import Form, choices
+from survey.forms import DayField, Form, choices
 from survey.models import Counter, Officer, Unit
 from survey.officers_cli import placard_url
 from survey.services import audit
@@ -41,7 +41,7 @@ class OfficerForm(Form):
     name = StringField("Họ và tên", validators=[InputRequired("Xin nhập họ tên."), Length(max=200)])
     unit = SelectField("Đơn vị", validators=[InputRequired()])
     counter = SelectField("Quầy (bàn làm việc)", validators=[Optional()])
-    active_from = DateField("Bắt đầu phục vụ", validators=[Optional()])
+    active_from = DayField("Bắt đầu phục vụ", validators=[Optional()])
 
 
 def _officer_form() -> OfficerForm:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from survey.admin import bp
 from survey.admin.actions import act, admin_only
 from survey.extensions import db
-from survey.forms import Form, choices
+from survey.forms import DayField, Form, choices
 from survey.models import Counter, ServicePoint, Unit
 from survey.models.counters import SERVICE_POINT_KINDS
 from survey.services import service_points as point_service
@@ -27,7 +27,7 @@ class PointForm(Form):
     name = StringField("Tên (để trống: đặt theo loại và số thứ tự tiếp theo)",
                        validators=[Optional(), Length(max=200)])  # fmt: skip
     address = StringField("Địa chỉ (không bắt buộc)", validators=[Optional(), Length(max=300)])
-    valid_from = DateField("Ngày bắt đầu tiếp nhận (không bắt buộc)", validators=[Optional()])
+    valid_from = DayField("Ngày bắt đầu tiếp nhận (không bắt buộc)", validators=[Optional()])
 
 
 class PointEditForm(Form):
@@ -36,7 +36,7 @@ class PointEditForm(Form):
 
 
 class CloseForm(Form):
-    last_day = DateField("Ngày cuối cùng tiếp nhận hồ sơ", validators=[InputRequired("Xin nhập ngày đóng.")])
+    last_day = DayField("Ngày cuối cùng tiếp nhận hồ sơ", validators=[InputRequired("Xin nhập ngày đóng.")])
 
 
 def _unit_page(unit: Unit) -> str:

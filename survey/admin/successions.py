@@ -7,7 +7,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -20,7 +19,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from survey.admin import bp
 from survey.admin.actions import CODE, act, admin_only
 from survey.extensions import db
-from survey.forms import Form, choices
+from survey.forms import DayField, Form, choices
 from survey.models import Unit, UnitSuccession
 from survey.models.units import SUCCESSION_KINDS, UNIT_TYPES
 from survey.services import audit
@@ -47,14 +46,14 @@ class MergerForm(Form):
     old_units = SelectMultipleField("Các đơn vị cũ", validators=[_at_least_one], coerce=int, validate_choice=False,
                                     widget=widgets.ListWidget(prefix_label=False),
                                     option_widget=widgets.CheckboxInput())  # fmt: skip
-    on = DateField("Ngày đơn vị mới bắt đầu hoạt động", validators=[InputRequired("Xin nhập ngày sáp nhập.")])
+    on = DayField("Ngày đơn vị mới bắt đầu hoạt động", validators=[InputRequired("Xin nhập ngày sáp nhập.")])
     code = StringField("Mã đơn vị mới (có thể dùng lại mã của một đơn vị cũ)",
                        validators=[InputRequired("Xin nhập mã đơn vị mới."), CODE])  # fmt: skip
     name = StringField("Tên đơn vị mới", validators=[InputRequired("Xin nhập tên đơn vị mới."), Length(max=200)])
     unit_type = SelectField("Loại đơn vị mới", choices=choices((t, UNIT_TYPES[t][0]) for t in NEW_TYPES))
     parent = SelectField("Trực thuộc", validators=[Optional()])
     basis_number = StringField("Số nghị quyết (không bắt buộc)", validators=[Optional(), Length(max=60)])
-    basis_date = DateField("Ngày ban hành nghị quyết", validators=[Optional()])
+    basis_date = DayField("Ngày ban hành nghị quyết", validators=[Optional()])
     centre_address = StringField("Địa chỉ Trung tâm Phục vụ hành chính công (không bắt buộc)",
                                  validators=[Optional(), Length(max=300)])  # fmt: skip
     intake_count = IntegerField("Số điểm tiếp nhận", default=1, validators=[
@@ -115,13 +114,13 @@ def successions_list():
 
 
 class SuccessionForm(Form):
-    on = DateField("Ngày có hiệu lực", validators=[InputRequired("Xin nhập ngày có hiệu lực.")])
+    on = DayField("Ngày có hiệu lực", validators=[InputRequired("Xin nhập ngày có hiệu lực.")])
     kind = SelectField("Hình thức", choices=choices(SUCCESSION_KINDS.items()))
     share = StringField("Tỷ lệ chuyển sang (%, với chia tách hoặc điều chỉnh một phần)", validators=[Optional(), SHARE])
     share_basis = SelectField("Tính theo", choices=choices([("", "—"), ("dân số", "Dân số"), ("diện tích", "Diện tích")]),
                               validators=[Optional()])  # fmt: skip
     basis_number = StringField("Số nghị quyết", validators=[Optional(), Length(max=60)])
-    basis_date = DateField("Ngày ban hành nghị quyết", validators=[Optional()])
+    basis_date = DayField("Ngày ban hành nghị quyết", validators=[Optional()])
 
 
 def _share(text: str | None) -> float | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from survey.admin import bp
 from survey.admin.actions import CODE, act, admin_only
 from survey.extensions import db
-from survey.forms import Form, choices
+from survey.forms import DayField, Form, choices
 from survey.models import Field, Unit
 from survey.models.units import UNIT_KINDS
 from survey.services import catalogue
@@ -65,7 +65,7 @@ def unit_create():
 class UnitEditForm(Form):
     name = StringField("Tên đơn vị", validators=[InputRequired("Xin nhập tên đơn vị."), Length(max=200)])
     fields = SelectMultipleField("Lĩnh vực tiếp nhận", validators=[Optional()])
-    valid_to = DateField("Ngày thôi hoạt động (sáp nhập, giải thể)", validators=[Optional()])
+    valid_to = DayField("Ngày thôi hoạt động (sáp nhập, giải thể)", validators=[Optional()])
     successor = SelectField("Đơn vị kế thừa (sau sáp nhập)", validators=[Optional()])
     # how the unit's reports are signed (survey/reports/signing.py); empty: the usual form of a draft
     report_signer_titles = TextAreaField(
