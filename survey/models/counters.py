@@ -53,13 +53,19 @@ def unit_title(name: str) -> str:
     return name.upper()
 
 
+def one_stop_body(day: date) -> str:
+    """The one-stop body of a unit on ``day``: the Trung tâm Phục vụ hành chính công since Nghị định 118/2025,
+    the Bộ phận Một cửa before it."""
+    return SERVICE_POINT_KINDS["centre"] if day >= ND118_DAY else "Bộ phận Một cửa"
+
+
 def one_stop_place(unit_name: str, day: date) -> str:
     """Where a unit served people on ``day``, in running text: 'Trung tâm Phục vụ hành chính công xã Bình Sơn'
     since Nghị định 118/2025, 'Bộ phận Một cửa UBND xã Bình Chánh' before it."""
     if day < ND118_DAY:
-        return f"Bộ phận Một cửa {unit_name}"
+        return f"{one_stop_body(day)} {unit_name}"
     name = unit_name.removeprefix("UBND ")
-    return f"{SERVICE_POINT_KINDS['centre']} {name[:1].lower()}{name[1:]}"
+    return f"{one_stop_body(day)} {name[:1].lower()}{name[1:]}"
 
 
 class ServicePoint(db.Model):

@@ -21,6 +21,8 @@ from analysis.parents import parent_from_children, parent_pooled
 from analysis.profile import load_profile
 from analysis.tables import rank_table
 from survey.figures.periods import Period
+from survey.models.counters import ND118_DAY as REFORM_DAY
+from survey.models.counters import one_stop_body
 from survey.reports import fmt, sections
 from survey.reports.data import Batch, FeedbackSummary, UnitInfo
 from survey.reports.document import Chart, Column, Doc, Heading, Paragraph, Table, Title
@@ -36,9 +38,6 @@ def _short(name: str) -> str:
     return name[5:] if name.startswith("UBND ") else name
 
 
-#: the one-stop bodies before and after Nghị định 118/2025 (in force 1/7/2025)
-ONE_STOP_BEFORE, ONE_STOP_AFTER = "Bộ phận Một cửa", "Trung tâm Phục vụ hành chính công"
-REFORM_DAY = date(2025, 7, 1)
 #: who issues a province's summary, under the provincial People's Committee
 PROVINCE_ISSUER = "Sở Nội vụ"
 
@@ -74,11 +73,11 @@ def issuer(top: UnitInfo) -> UnitInfo:
 def province_recipients(top: UnitInfo) -> tuple[str, ...]:
     place = sections.place_of(top)
     return (f"UBND tỉnh {place} (để báo cáo)", f"Văn phòng UBND tỉnh {place}", "UBND các xã, phường, đặc khu",
-            f"{ONE_STOP_AFTER} các xã, phường, đặc khu", "Lưu: VT")  # fmt: skip
+            f"{one_stop_body(REFORM_DAY)} các xã, phường, đặc khu", "Lưu: VT")  # fmt: skip
 
 
 def one_stop(period: Period) -> str:
-    return ONE_STOP_AFTER if period.first_day() >= REFORM_DAY else ONE_STOP_BEFORE
+    return one_stop_body(period.first_day())
 
 
 def _unit_table(batch: Batch, members: list[UnitInfo], profile, children: set[str] | None = None) -> Table:

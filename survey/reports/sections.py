@@ -15,6 +15,7 @@ from analysis.stats import par_points, round_half_up
 from analysis.tables import expectations_table
 from survey.figures import labels
 from survey.figures.periods import Period
+from survey.models.counters import SERVICE_POINT_KINDS, one_stop_body
 from survey.reports import fmt
 from survey.reports.data import FeedbackSummary, Settings, UnitInfo
 from survey.reports.document import Column, Header, Paragraph, Signature, Table
@@ -146,14 +147,12 @@ def signature(unit: UnitInfo, signing: Signing = UNSET, extra_recipients: tuple[
               period: Period | None = None) -> Signature:  # fmt: skip
     """ "Nơi nhận" and the signer as set for the unit; unset, the usual lines and room for the name. The one-stop
     body is the Trung tâm Phục vụ hành chính công, or the Bộ phận Một cửa for a ``period`` before 1/7/2025."""
-    from survey.reports.quarterly import ONE_STOP_AFTER, one_stop  # quarterly imports this module
-
     recipients = list(signing.recipients)
     if not recipients:
         if unit.parent_name:
             recipients.append(f"{committee_of(unit.parent_name, unit.parent_kind)} (để báo cáo)")
         leaders = "Chủ tịch, các Phó Chủ tịch UBND" if is_people_committee(unit) else "Lãnh đạo đơn vị"
-        body = one_stop(period) if period is not None else ONE_STOP_AFTER
+        body = one_stop_body(period.first_day()) if period is not None else SERVICE_POINT_KINDS["centre"]
         recipients += [*extra_recipients, leaders, body, "Lưu: VT"]
     shown = tuple(f"- {line}{'.' if i == len(recipients) - 1 else ';'}" for i, line in enumerate(recipients))
     return Signature(shown, tuple(fmt.upper(t) for t in signing.titles) or usual_titles(unit), signing.name)

@@ -17,11 +17,12 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Unit, UnitSuccession
+from survey.models.counters import ND118_DAY
 from survey.services.errors import DomainError
 from survey.services.units import add_unit, in_force, record_succession
 
-#: the day the two-tier local government began (Luật Tổ chức chính quyền địa phương 2025)
-REFORM_DAY = date(2025, 7, 1)
+#: the day the two-tier local government began (Luật Tổ chức chính quyền địa phương 2025), with Nghị định 118/2025
+REFORM_DAY = ND118_DAY
 LAST_OLD_DAY = REFORM_DAY - timedelta(days=1)
 
 _CURRENT_TYPES = {"Xã": "xa", "Phường": "phuong", "Đặc khu": "dac_khu"}
