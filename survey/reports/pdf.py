@@ -41,10 +41,32 @@ def report_html(doc: Doc, images: dict[str, bytes]) -> str:
 
 
 def write_pdf(doc: Doc, images: dict[str, bytes]) -> bytes:
-    from weasyprint import HTML  # late: WeasyPrint loads Pango, which only posters and reports need
-
-    html = HTML(string=report_html(doc, images), base_url=str(TEMPLATES), url_fetcher=fetcher())
+    html = _report_document()(string=report_html(doc, images), base_url=str(TEMPLATES), url_fetcher=fetcher())
     return html.write_pdf(font_config=_font_config())
+
+
+#: the browser's defaults the report needs (WeasyPrint's HTML5 stylesheet cut down to the template's elements)
+USER_AGENT_CSS = TEMPLATES / "reports" / "ua.css"
+
+
+@cache
+def _report_document():
+    """WeasyPrint's ``HTML`` with the report's own user-agent stylesheet (:data:`USER_AGENT_CSS`).
+
+    WeasyPrint matches every element against its whole HTML5 stylesheet (forms, lists, ``[dir]`` and
+    ``[hidden]`` rules): half of the report's layout time for rules that never apply to it. The same
+    pages come out with the cut-down sheet (tests/reports/test_pdf_styles.py compares them). The hook,
+    ``HTML._ua_stylesheets``, is WeasyPrint's own (its tests use it too); the test fails if it goes.
+    """
+    from weasyprint import CSS, HTML  # late: WeasyPrint loads Pango, which only posters and reports need
+
+    sheet = CSS(filename=str(USER_AGENT_CSS))
+
+    class ReportHTML(HTML):
+        def _ua_stylesheets(self, forms: bool = False) -> list:
+            return [sheet]
+
+    return ReportHTML
 
 
 _thread = threading.local()
