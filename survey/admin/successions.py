@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+import re
+from dataclasses import dataclass
+
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import (
@@ -11,6 +14,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
     widgets,
 )
@@ -62,8 +66,10 @@ class MergerForm(Form):
                     message=f"Số điểm tiếp nhận từ 0 đến {point_service.MAX_INTAKE_POINTS}.")])  # fmt: skip
     intake_names = TextAreaField("Tên các điểm tiếp nhận (mỗi dòng một tên; để trống: Điểm tiếp nhận số 1, số 2…)",
                                  validators=[Optional(), Length(max=3000)])  # fmt: skip
-    replace_counters = BooleanField("Tạo quầy mới tại trung tâm của đơn vị mới thay cho các quầy cũ "
-                                    "(quầy cũ và phiếu của quầy cũ vẫn thuộc đơn vị cũ; cần in áp phích mới)")  # fmt: skip
+    replace_counters = BooleanField("Tạo quầy mới tại trung tâm hoặc điểm tiếp nhận của đơn vị mới thay cho các "
+                                    "quầy cũ (quầy cũ và phiếu của quầy cũ vẫn thuộc đơn vị cũ; cần in áp phích mới)")  # fmt: skip
+    #: the button that shows, for each chosen old unit, where its new counters will be made (nothing is recorded)
+    show_places = SubmitField("Chọn nơi đặt quầy mới cho từng đơn vị cũ")
 
 
 def _unit_label(unit: Unit) -> str:
@@ -79,29 +85,114 @@ def _merger_form() -> MergerForm:
     return form
 
 
+#: the name of the select that places one old unit's new counters (``noi_dat_<unit id>``)
+PLACE_FIELD = "noi_dat_{}"
+#: what the merger's first step checks before it shows the places (the rest is checked when the merger is recorded)
+PLACE_INPUTS = ("csrf_token", "old_units", "intake_count", "intake_names")
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    """One chosen old unit on the merger page: its counters in use and the select that places their new ones."""
+
+    unit: Unit
+    field: str
+    counters: int
+    options: list[tuple[int, str]]
+    selected: int
+
+
+def _chosen_olds(form: MergerForm) -> list[Unit]:
+    olds = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.old_units.data or []), Unit.kind != "province")
+                                   .order_by(Unit.name)))  # fmt: skip
+    if len(olds) != len(set(form.old_units.data or [])):
+        raise DomainError("Lựa chọn không hợp lệ, xin vui lòng chọn lại.")
+    return olds
+
+
+def _plan(form: MergerForm) -> point_service.PointPlan:
+    return point_service.plan(form.intake_count.data, (form.intake_names.data or "").splitlines(),
+                              form.centre_address.data)  # fmt: skip
+
+
+def _posted_places(olds: list[Unit]) -> dict[int, int]:
+    """Old unit id → the place the admin chose (the service checks it against the plan)."""
+    out = {}
+    for unit in olds:
+        raw = request.form.get(PLACE_FIELD.format(unit.id), "")
+        if raw and not re.fullmatch(r"[0-9]{1,3}", raw):
+            raise DomainError("Lựa chọn nơi đặt quầy mới không hợp lệ, xin vui lòng chọn lại.")
+        if raw:
+            out[unit.id] = int(raw)
+    return out
+
+
+def _place_rows(form: MergerForm) -> tuple[list[PlaceRow], str | None]:
+    """The chosen old units with where their new counters go (what the admin chose, else the service's default),
+    and why the service would refuse those places (None when it would not)."""
+    olds, plan = _chosen_olds(form), _plan(form)
+    options = list(enumerate(point_service.place_names(plan)))
+    placed = point_service.default_places(olds, len(plan.intake_names))
+    posted = _posted_places(olds)
+    try:
+        point_service.check_places(olds, posted, plan)
+        refusal = None
+    except DomainError as exc:
+        refusal = str(exc)
+    for unit_id, place in posted.items():
+        placed[unit_id] = place
+        if place >= len(options) and place not in dict(options):  # kept so the admin sees what to change
+            options.append((place, f"Điểm tiếp nhận thứ {place} (không có — xin chọn lại)"))
+    in_use = unit_service.counters_in_use(olds)
+    return [PlaceRow(u, PLACE_FIELD.format(u.id), in_use[u.id], options, placed[u.id]) for u in olds], refusal
+
+
+def _merger_page(form: MergerForm, rows: list[PlaceRow] | None = None):
+    posted = any(key.startswith(PLACE_FIELD.format("")) for key in request.form)
+    if rows is None and posted and form.intake_count.data is not None:
+        try:  # the page again after a refusal: the places the admin chose stay on it
+            rows = _place_rows(form)[0]
+        except DomainError:
+            rows = None
+    return render_template("admin/merger.html", form=form, rows=rows or [])
+
+
+def _show_places(form: MergerForm):
+    """The merger's first step: where each chosen old unit's new counters go. Records nothing."""
+    form.validate()
+    errors = [error for name in PLACE_INPUTS for error in form.errors.get(name, [])]
+    rows: list[PlaceRow] = []
+    if not errors:
+        try:
+            rows, refusal = _place_rows(form)
+            errors += [refusal] if refusal else []
+        except DomainError as exc:
+            errors.append(str(exc))
+    for error in errors:
+        flash(error, "error")
+    return _merger_page(form, rows)
+
+
 @bp.route("/don-vi/sap-nhap", methods=["GET", "POST"])
 @admin_only
 def merger_record():
     form = _merger_form()
     if request.method == "GET":
-        return render_template("admin/merger.html", form=form)
+        return _merger_page(form)
+    if form.show_places.data:
+        return _show_places(form)
 
     def record():
-        olds = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.old_units.data), Unit.kind != "province")
-                                       .order_by(Unit.name)))  # fmt: skip
-        if len(olds) != len(set(form.old_units.data)):
-            raise DomainError("Lựa chọn không hợp lệ, xin vui lòng chọn lại.")
+        olds = _chosen_olds(form)
         parent = db.session.get(Unit, int(form.parent.data)) if form.parent.data else None
         new = unit_service.NewUnit(form.code.data.strip(), clean_text(form.name.data), form.unit_type.data, parent)
         basis = unit_service.LegalBasis(clean_text(form.basis_number.data) or None, form.basis_date.data)
-        points = point_service.plan(form.intake_count.data, (form.intake_names.data or "").splitlines(),
-                                    form.centre_address.data)  # fmt: skip
-        done = unit_service.merge(olds, new, form.on.data, basis, points,
+        done = unit_service.merge(olds, new, form.on.data, basis, _plan(form), places=_posted_places(olds),
                                   replace_counters=form.replace_counters.data, actor=current_user)  # fmt: skip
         return f"Đã ghi nhận: {done.summary}{' — hãy in áp phích mới' if done.replaced else ''}."
 
     return act(record, url_for("admin.merger_record"), form=form, done=url_for("admin.successions_list"),
-               again=lambda: render_template("admin/merger.html", form=form))  # fmt: skip
+               again=lambda: _merger_page(form))  # fmt: skip
 
 
 @bp.get("/don-vi/ke-thua")

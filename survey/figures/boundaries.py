@@ -116,6 +116,11 @@ class Graph:
                 out[target] += weight * inner
         return dict(out)
 
+    def is_split(self, unit_id: int, on: date) -> bool:
+        """A former unit whose answers go to more than one unit in force on ``on`` (split, or merged into one
+        that was): its comments are given whole to each of them."""
+        return len(self.targets(unit_id, on)) > 1
+
     def subtree(self, unit_id: int) -> list[int]:
         out, stack = [], [unit_id]
         while stack:
@@ -553,6 +558,11 @@ def owners(unit_ids: Iterable[int], on: date | None) -> dict[int, list[int]]:
     return out
 
 
+def _and(names: Sequence[str]) -> str:
+    """Names joined as Vietnamese writes them: A; A và B; A, B và C."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
+
+
 def _successor_words(g: Graph, unit_id: int, on: date) -> str:
     node = g.units[unit_id]
     targets = [t for t in g.targets(unit_id, on) if t != unit_id]
@@ -561,7 +571,26 @@ def _successor_words(g: Graph, unit_id: int, on: date) -> str:
     names = sorted(g.units[t].name for t in targets)
     if len(names) == 1:
         return f"{node.name} (đơn vị cũ, nay thuộc {names[0]})"
-    return f"{node.name} (đơn vị cũ, chia cho {', '.join(names[:-1])} và {names[-1]})"
+    return f"{node.name} (đơn vị cũ, chia cho {_and(names)})"
+
+
+def split_sources(sources: Iterable[int], on: date) -> list[int]:
+    """Those of ``sources`` (units whose comments a unit's report holds) that were split on the boundaries of
+    ``on``, by name."""
+    g = graph()
+    return sorted((u for u in set(sources) if u in g.units and g.is_split(u, on)), key=lambda u: g.units[u].name)
+
+
+def split_comment_note(split_ids: Sequence[int], on: date) -> str:
+    """The report's sentence under comments that include those of the split former units ``split_ids``
+    (:func:`split_sources`): each unit that received a part of one receives all its comments."""
+    g = graph()
+    return " ".join(
+        f"Ý kiến tại đơn vị cũ {g.units[u].name} (đã chia tách cho "
+        f"{_and(sorted(g.units[t].name for t in g.targets(u, on)))}) được đưa vào báo cáo của mỗi đơn vị nhận "
+        f"phần của {g.units[u].name}."
+        for u in split_ids
+    )
 
 
 def comments(scope: queries.Scope, limit: int = 200) -> list[dict]:
@@ -600,7 +629,7 @@ def comment_notes(scope: queries.Scope, rows: Sequence[dict]) -> list[str]:
         return []
     out = [f"Theo địa giới hành chính ngày {fmt.day(on)}: gồm cả ý kiến tại các đơn vị cũ trước khi sắp xếp "
            "(tên đơn vị cũ ghi kèm đơn vị hiện nay)."]  # fmt: skip
-    if any(len(g.targets(u, on)) > 1 for u in former):
+    if any(g.is_split(u, on) for u in former):
         out.append("Ý kiến tại đơn vị cũ bị chia tách cho nhiều đơn vị mới được hiển thị cho mọi đơn vị mới nhận "
                    "phần của đơn vị đó, không tính riêng cho một đơn vị nào.")  # fmt: skip
     return out

@@ -98,6 +98,9 @@ class Batch:
     excluded: dict[str, int]
     #: unit id → [(comment, how many gave it)], most frequent first
     comments: dict[int, list[tuple[str, int]]]
+    #: unit id → the former units split into several whose comments are among its comments (each successor
+    #: receives them all: survey.figures.boundaries.owners), for the report's note
+    split_comments: dict[int, list[int]]
     feedback: dict[int, FeedbackSummary]
     field_names: dict[str, str]
     #: answers and dossiers by [unit_code, field_code] (survey.services.response_rates.rates)
@@ -141,6 +144,7 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
     previous, year_ago = period.previous(), period.year_ago()
     trend_start = period.trend_months(12)
     excluded = {key[0]: summary.total for key, summary in derived.excluded(scope, by).items()}
+    comments, comment_sources = _comments(period, ids, settings, on)
     return Batch(
         period=period,
         settings=settings,
@@ -158,7 +162,8 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
         fields=_table(scope, [*by, "field_code"], settings)[0],
         channels=queries.responses_per_group(scope, [*by, "channel"]),
         excluded=excluded,
-        comments=comment_selection(period, ids, settings, on),
+        comments=comments,
+        split_comments=split_comments(comment_sources, on),
         feedback=derived.feedback(period, ids, now),
         field_names=tables.field_names(),
         rates=response_rates.rates(scope, [*by, "field_code"]),
@@ -174,6 +179,12 @@ def comment_selection(period: Period, unit_ids: tuple[int, ...], settings: Setti
     On the boundaries of ``on`` a unit's comments include its predecessors' (a split unit's go to every
     successor it was split into: survey.figures.boundaries.owners).
     """
+    return _comments(period, unit_ids, settings, on)[0]
+
+
+def _comments(period: Period, unit_ids: tuple[int, ...], settings: Settings,
+              on: date | None) -> tuple[dict[int, list], dict[int, set[int]]]:  # fmt: skip
+    """:func:`comment_selection`, and unit id → the other units (its predecessors) whose comments it holds."""
     owners = boundaries.owners(unit_ids, on)
     stmt = (
         select(Response.unit_id, Response.comment, func.count().label("n"), func.min(Response.id).label("first"))
@@ -188,12 +199,22 @@ def comment_selection(period: Period, unit_ids: tuple[int, ...], settings: Setti
         .group_by(Response.unit_id, Response.comment)
     )
     out: dict[int, dict[str, tuple[int, int]]] = {}
+    sources: dict[int, set[int]] = {}
     for unit_id, text, n, first in db.session.execute(stmt):
         for owner in owners.get(unit_id, [unit_id]):
             had_n, had_first = out.setdefault(owner, {}).get(text, (0, int(first)))
             out[owner][text] = (had_n + int(n), min(had_first, int(first)))
-    return {unit_id: [(t, n) for t, (n, _) in sorted(rows.items(), key=lambda r: (-r[1][0], r[1][1]))]
-            for unit_id, rows in out.items()}  # fmt: skip
+            if owner != unit_id:
+                sources.setdefault(owner, set()).add(unit_id)
+    ranked = {unit_id: [(t, n) for t, (n, _) in sorted(rows.items(), key=lambda r: (-r[1][0], r[1][1]))]
+              for unit_id, rows in out.items()}  # fmt: skip
+    return ranked, sources
+
+
+def split_comments(sources: dict[int, set[int]], on: date) -> dict[int, list[int]]:
+    """Unit id → the split former units (by name) whose comments its report holds; units with none left out."""
+    out = {owner: boundaries.split_sources(ids, on) for owner, ids in sources.items()}
+    return {owner: ids for owner, ids in out.items() if ids}
 
 
 def first_months(settings: Settings) -> dict[int, int]:

@@ -9,6 +9,7 @@ import pandas as pd
 from analysis.indices import OVERALL_CODE
 from analysis.profile import load_profile
 from analysis.tables import rank_table
+from survey.figures import boundaries
 from survey.figures.labels import RULES
 from survey.figures.labels import channel as channel_name
 from survey.figures.periods import Period
@@ -249,5 +250,7 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     doc.add(Heading("IX. Ý KIẾN CỦA NGƯỜI DÂN"))
     comments = sections.comment_selection(batch.comments.get(unit.id, []), settings.comments_max)
     doc.add(Paragraph("Một số ý kiến tiêu biểu (đã ẩn thông tin có thể nhận diện cá nhân):", "italic"))
-    doc.add(*sections.comment_blocks(comments), sections.signature(unit, signing, period=period))
+    split = batch.split_comments.get(unit.id)
+    note = boundaries.split_comment_note(split, period.last_day()) if split else ""
+    doc.add(*sections.comment_blocks(comments, note), sections.signature(unit, signing, period=period))
     return doc

@@ -349,13 +349,16 @@ def comment_selection(comments: list[tuple[str, int]], limit: int) -> list[tuple
     return shown
 
 
-def comment_blocks(comments: list[tuple[str, int]]) -> list[Paragraph | Table]:
+def comment_blocks(comments: list[tuple[str, int]], note: str = "") -> list[Paragraph | Table]:
+    """The comments as quotes in the documents and as a table in the annex sheet; ``note`` (where some came
+    from) under the quotes and under the sheet's table."""
     if not comments:
         return [Paragraph("Không có ý kiến góp ý bằng văn bản trong kỳ.")]
     quotes = [Paragraph(f"“{text}”" + (f" ({n} ý kiến)" if n > 1 else ""), "quote") for text, n in comments]
     columns = [Column("STT", "int", 0.5), Column("Ý kiến", width=6.0), Column("Số người nêu", "int", 0.8)]
     rows: list[list[object]] = [[i + 1, text, n] for i, (text, n) in enumerate(comments)]
-    return [*quotes, Table(columns, rows, "Ý kiến tiêu biểu", "Ý kiến", in_document=False)]
+    notes = [Paragraph(note, "note")] if note else []
+    return [*quotes, *notes, Table(columns, rows, "Ý kiến tiêu biểu", "Ý kiến", note=note, in_document=False)]
 
 
 def response_rate_blocks(summary: dict | None, when: str) -> list[Paragraph | Table]:

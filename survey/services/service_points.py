@@ -8,7 +8,7 @@ given there keep where the citizen was served.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -188,13 +188,56 @@ def open_points_for(unit: Unit, points: PointPlan) -> list[ServicePoint]:
     return made
 
 
-def replacement_counters(old_counters: Sequence[Counter], centre: ServicePoint) -> list[tuple[Counter, Counter]]:
-    """A new counter at the new unit's ``centre`` for each of ``old_counters`` (closed by the merger: the old
-    counter, its answers and its service point stay with the old unit). Returns (old, new) pairs. Flushes."""
+#: a place in a merger's plan: 0 the new unit's centre, k its k-th điểm tiếp nhận (in the order the plan names them)
+CENTRE = 0
+
+
+def place_names(points: PointPlan) -> list[str]:
+    """The name of each place of ``points``, by position: the centre first, then the intake points."""
+    return [SERVICE_POINT_KINDS["centre"], *points.intake_names]
+
+
+def default_places(old_units: Sequence[Unit], intake_count: int) -> dict[int, int]:
+    """Old unit id → where its new counters go unless the admin says otherwise.
+
+    The first old unit at the centre and, when there is an intake point for each of the others, the k-th other at
+    the k-th intake point (intake points mostly stand in the former communes' offices, in the order the
+    resolution lists them). With fewer intake points than other units every counter goes to the centre: which
+    former offices kept an intake point is then not known, and a counter at the centre is never wrong, only
+    to be moved."""
+    if intake_count >= len(old_units) - 1:
+        return {unit.id: k for k, unit in enumerate(old_units)}
+    return {unit.id: CENTRE for unit in old_units}
+
+
+def check_places(old_units: Sequence[Unit], chosen: Mapping[int, int], points: PointPlan) -> dict[int, int]:
+    """Every old unit's place: the admin's ``chosen`` (old unit id → place), the default for the others.
+
+    A place the plan does not make (an intake point beyond the number being created) is refused, naming the unit."""
+    ids = {unit.id for unit in old_units}
+    if any(unit_id not in ids or place < CENTRE for unit_id, place in chosen.items()):
+        raise DomainError("Lựa chọn nơi đặt quầy mới không hợp lệ, xin vui lòng chọn lại.")
+    count = len(points.intake_names)
+    for unit in old_units:
+        place = chosen.get(unit.id, CENTRE)
+        if place > count:
+            made = f"chỉ tạo {count} điểm tiếp nhận" if count else "không tạo điểm tiếp nhận nào"
+            raise DomainError(f"Quầy mới thay quầy của {unit.name} được chọn đặt tại điểm tiếp nhận thứ {place}, "
+                              f"nhưng đơn vị mới {made}. Xin chọn lại nơi đặt quầy mới hoặc tăng số điểm "
+                              "tiếp nhận.")  # fmt: skip
+    return {**default_places(old_units, count), **chosen}
+
+
+def replacement_counters(old_counters: Sequence[Counter], made: Sequence[ServicePoint],
+                         places: Mapping[int, int]) -> list[tuple[Counter, Counter]]:  # fmt: skip
+    """A new counter for each of ``old_counters`` (closed by the merger: the old counter, its answers and its
+    service point stay with the old unit), at the point of ``made`` (centre first, then the intake points) that
+    ``places`` gives its old unit (the centre if none). Returns (old, new) pairs. Flushes."""
     pairs = []
     for old in sorted(old_counters, key=lambda c: c.code):
-        code, fields = _free_code(f"{centre.unit.code}-{old.code}"), list(old.fields)
-        new = add_unique(Counter(code=code, name=old.name, unit_id=centre.unit_id, service_point_id=centre.id,
+        point = made[places.get(old.unit_id, CENTRE)]
+        code, fields = _free_code(f"{point.unit.code}-{old.code}"), list(old.fields)
+        new = add_unique(Counter(code=code, name=old.name, unit_id=point.unit_id, service_point_id=point.id,
                                  field_id=old.field_id, fields=fields), f"Mã quầy {code} đã có.")  # fmt: skip
         pairs.append((old, new))
     return pairs

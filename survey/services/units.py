@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,7 +16,13 @@ from survey.models.types import utcnow
 from survey.models.units import SUCCESSION_KINDS, UNIT_TYPES
 from survey.services import audit
 from survey.services.errors import DomainError
-from survey.services.service_points import PointPlan, close_points_of, open_points_for, replacement_counters
+from survey.services.service_points import (
+    PointPlan,
+    check_places,
+    close_points_of,
+    open_points_for,
+    replacement_counters,
+)
 
 
 def subtree_ids(unit_id: int) -> list[int]:
@@ -136,6 +142,14 @@ def close_unit(unit: Unit, last_day: date) -> int:
     return closed
 
 
+def counters_in_use(units: Sequence[Unit]) -> dict[int, int]:
+    """Unit id → how many of its counters have their QR in use (what a merger closes and may replace)."""
+    out = {unit.id: 0 for unit in units}
+    for counter in _active_counters(units):
+        out[counter.unit_id] += 1
+    return out
+
+
 def _active_counters(units: Sequence[Unit]) -> list[Counter]:
     stmt = select(Counter).where(Counter.unit_id.in_([u.id for u in units]), Counter.is_active.is_(True))
     return list(db.session.scalars(stmt.order_by(Counter.code)))
@@ -193,22 +207,32 @@ class MergerDone:
 
 
 def merge(old_units: Sequence[Unit], new: NewUnit, on: date, basis: LegalBasis, points: PointPlan, *,
-          replace_counters: bool, actor: User) -> MergerDone:  # fmt: skip
+          replace_counters: bool, actor: User, places: Mapping[int, int] | None = None) -> MergerDone:  # fmt: skip
     """The admin's merger in one step: :func:`record_merger`, then the new unit's Trung tâm Phục vụ hành chính
-    công and điểm tiếp nhận from ``on``; with ``replace_counters``, a new counter at the centre for each counter
-    the old units closed (the old ones keep their answers and service point). One audit entry. Flushes."""
+    công and điểm tiếp nhận from ``on``; with ``replace_counters``, a new counter for each counter the old units
+    closed (the old ones keep their answers and service point), made at the place ``places`` gives its old unit
+    (old unit id → 0 the centre, k the k-th intake point; the others by
+    :func:`~survey.services.service_points.default_places`). One audit entry. Flushes."""
+    placed = check_places(old_units, places or {}, points)
     closing = _active_counters(old_units)
     unit = record_merger(old_units, new, on, basis)
     made = open_points_for(unit, points)
-    replaced = replacement_counters(closing, made[0]) if replace_counters else []
+    replaced = replacement_counters(closing, made, placed) if replace_counters else []
     intake = f" và {len(made) - 1} điểm tiếp nhận" if len(made) > 1 else ""
-    moved = (
-        f"; quầy mới tại trung tâm: {', '.join(f'{n.code} (thay {o.code})' for o, n in replaced)}" if replaced else ""
-    )
     summary = (f"{', '.join(old.name for old in old_units)} → {unit.name} từ {on:%d/%m/%Y}; {len(closing)} quầy của "
-               f"đơn vị cũ đã đóng; đã tạo {made[0].name}{intake}{moved}")  # fmt: skip
+               f"đơn vị cũ đã đóng; đã tạo {made[0].name}{intake}{_where_placed(replaced, made)}")  # fmt: skip
     audit.record(actor, f"Ghi nhận sáp nhập: {summary}")
     return MergerDone(unit, made, len(closing), replaced, summary)
+
+
+def _where_placed(replaced: Sequence[tuple[Counter, Counter]], made: Sequence[ServicePoint]) -> str:
+    """Where the new counters stand, the points in their order: "; quầy mới tại trung tâm: A (thay a); tại …"."""
+    parts = []
+    for point in made:
+        here = [f"{n.code} (thay {o.code})" for o, n in replaced if n.service_point_id == point.id]
+        if here:
+            parts.append(f"tại {'trung tâm' if point.kind == 'centre' else point.name}: {', '.join(here)}")
+    return f"; quầy mới {'; '.join(parts)}" if parts else ""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""In Chromium, phone-sized and desk-sized: the admin records a merger from the menu, follows the new unit to its
-service points and sees its new centre and intake points; axe finds no serious problem on the new pages."""
+"""In Chromium, phone-sized and desk-sized: the admin records a merger from the menu (choosing by keyboard where an
+old unit's new counter goes), follows the new unit to its service points and sees its new centre and intake points;
+axe finds no serious problem on the new pages."""
 
 from __future__ import annotations
 
@@ -40,6 +41,24 @@ def test_a_merger_in_the_browser_opens_the_new_centre(app, browser, live_server,
     page.get_by_label("Tạo quầy mới tại trung tâm", exact=False).check()
     assert axe_violations(page, axe_source) == []
     page.screenshot(path=str(shots / f"merger-{width}.png"), full_page=True)
+    # the first step, by keyboard: where each old unit's new counter goes, the defaults chosen, all typed kept
+    step = page.get_by_role("button", name="Chọn nơi đặt quầy mới cho từng đơn vị cũ")
+    assert step.bounding_box()["height"] >= 44
+    step.focus()
+    page.keyboard.press("Enter")
+    places = page.get_by_role("group", name="Nơi đặt quầy mới của từng đơn vị cũ")
+    places.wait_for()
+    chauo = page.get_by_label("UBND thị trấn Châu Ổ: 1 quầy mới đặt tại")
+    bchanh = page.get_by_label("UBND xã Bình Chánh: 1 quầy mới đặt tại")
+    assert chauo.bounding_box()["height"] >= 44 and chauo.bounding_box()["width"] <= width
+    assert chauo.locator("option:checked").inner_text() == "Trung tâm Phục vụ hành chính công"
+    assert bchanh.locator("option:checked").inner_text() == "Điểm tiếp nhận Bình Chánh"
+    assert page.get_by_label("Tên đơn vị mới").input_value() == "Xã Bình Sơn"
+    assert axe_violations(page, axe_source) == []
+    page.screenshot(path=str(shots / f"merger-places-{width}.png"), full_page=True)
+    bchanh.focus()
+    page.keyboard.press("ArrowDown")  # the next place: Điểm tiếp nhận số 2
+    assert bchanh.input_value() == "2"
     page.get_by_role("button", name="Ghi nhận sáp nhập").click()
     page.wait_for_url(f"{live_server}/admin/don-vi/ke-thua")
     assert "2 quầy của đơn vị cũ đã đóng" in page.content()
@@ -65,6 +84,9 @@ def test_a_merger_in_the_browser_opens_the_new_centre(app, browser, live_server,
     assert axe_violations(page, axe_source) == []
     page.screenshot(path=str(shots / f"service-points-index-{width}.png"), full_page=True)
     menu_link(page, "Quầy, mã QR").click()
+    page.get_by_role("link", name="X-BS-X-BCHANH-Q1").click()
+    assert "Điểm phục vụ: Điểm tiếp nhận Châu Ổ" in page.locator("main").inner_text()  # renamed from "số 2"
+    page.go_back()
     page.get_by_role("link", name="X-BS-X-CHAUO-Q1").click()
     assert "Điểm phục vụ: Trung tâm Phục vụ hành chính công xã Bình Sơn" in page.locator("main").inner_text()
     assert axe_violations(page, axe_source) == []

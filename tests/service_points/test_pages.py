@@ -53,7 +53,8 @@ def test_the_merger_form_opens_the_centre_and_its_intake_points(app, client, wor
     assert (
         "Đã ghi nhận: UBND thị trấn Châu Ổ, UBND xã Bình Chánh → Xã Bình Sơn từ 01/07/2025; 2 quầy của đơn vị cũ "
         "đã đóng; đã tạo Trung tâm Phục vụ hành chính công và 2 điểm tiếp nhận; quầy mới tại trung tâm: "
-        "X-BS-X-BCHANH-Q1 (thay X-BCHANH-Q1), X-BS-X-CHAUO-Q1 (thay X-CHAUO-Q1) — hãy in áp phích mới."
+        "X-BS-X-CHAUO-Q1 (thay X-CHAUO-Q1); tại Điểm tiếp nhận Bình Chánh: X-BS-X-BCHANH-Q1 (thay X-BCHANH-Q1) "
+        "— hãy in áp phích mới."
     ) in page
     unit_id = _unit_id(app, "X-BS")
     assert _points(app, unit_id) == [("centre", "Trung tâm Phục vụ hành chính công", "Thôn Phú Lễ", None),
