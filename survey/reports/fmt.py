@@ -11,8 +11,9 @@ from datetime import date
 
 from survey.figures.fmt import DASH, day, integer, nfc, number, percent, signed, xml_safe
 from survey.services.masking import mask_personal
+from survey.services.text import clean_text
 
-__all__ = ["DASH", "clean_text", "day", "decimal", "integer", "nfc", "pct", "place_date", "redact", "signed",
+__all__ = ["DASH", "day", "decimal", "integer", "nfc", "one_line", "pct", "place_date", "redact", "signed",
            "upper", "xml_safe"]  # fmt: skip
 
 #: the report's names for the one formatter's functions (survey.figures.fmt)
@@ -29,15 +30,13 @@ def upper(text: str) -> str:
     return nfc(nfc(text).upper())
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
 
 
-def clean_text(text: str | None, max_length: int = 400) -> str:
-    """NFC, no control characters (DOCX and XLSX reject them), one line, at most ``max_length``."""
-    if not text:
-        return ""
-    out = _SPACE.sub(" ", _CONTROL.sub("", nfc(text))).strip()
+def one_line(text: str | None, max_length: int = 400) -> str:
+    """A citizen's text as a report quotes it: the one cleaning of text (survey.services.text: NFC, no control
+    or invisible characters, which DOCX and XLSX reject), on one line, at most ``max_length`` characters."""
+    out = _SPACE.sub(" ", clean_text(text) or "").strip()
     return out if len(out) <= max_length else out[: max_length - 1].rstrip() + "…"
 
 

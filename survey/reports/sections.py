@@ -340,7 +340,7 @@ def comment_selection(comments: list[tuple[str, int]], limit: int) -> list[tuple
     shown: list[tuple[str, int]] = []
     seen: set[str] = set()
     for text, n in comments:
-        clean = fmt.redact(fmt.clean_text(text))
+        clean = fmt.redact(fmt.one_line(text))
         if clean and clean.casefold() not in seen:
             seen.add(clean.casefold())
             shown.append((clean, n))

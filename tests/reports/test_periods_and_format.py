@@ -78,6 +78,8 @@ def test_comments_lose_what_could_identify_someone(text, shown):
     assert fmt.redact(text) == shown
 
 
-def test_clean_text_drops_control_characters_and_keeps_one_line():
-    assert fmt.clean_text("a\x00b\x1b\nc\u0301", 10) == "ab ć"
-    assert fmt.clean_text("x" * 20, 10) == "x" * 9 + "…"
+def test_a_quoted_comment_drops_control_and_invisible_characters_and_keeps_one_line():
+    assert fmt.one_line("a\x00b\x1b\nc\u0301", 10) == "ab ć"
+    assert fmt.one_line("x" * 20, 10) == "x" * 9 + "…"
+    # a C1 control and a right-to-left override (what survey.services.text drops everywhere else too)
+    assert fmt.one_line("Cán\x85 bộ \u202etốt", 40) == "Cán bộ tốt"
