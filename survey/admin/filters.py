@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort, has_request_context, request
+from flask import abort
 from sqlalchemy import select
 
 from analysis.profile import profile_codes
+from survey import unit_tree
 from survey.extensions import db
 from survey.figures import Settings, boundaries, labels
 from survey.figures import current as current_settings
@@ -171,17 +172,9 @@ def root_units(user: User) -> list[Unit]:
     return [user.unit] if user.unit else []
 
 
-def _per_request(key: str, make):
-    """``make()``, once per request (kept in the request's environ, so never beyond it); outside a request, each call."""
-    cache = request.environ if has_request_context() else {}
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
-
-
 def units_by_name() -> list[Unit]:
-    """Every unit, by name: read once per request (a page reads the tree for its form and for its view)."""
-    return _per_request("sipas.units_by_name", lambda: list(db.session.scalars(select(Unit).order_by(Unit.name))))
+    """Every unit, by name: read once per unit of work (a page reads the tree for its form and for its view)."""
+    return unit_tree.read_once("units_by_name", lambda: list(db.session.scalars(select(Unit).order_by(Unit.name))))
 
 
 def _units_under() -> dict[int | None, list[Unit]]:
@@ -191,7 +184,7 @@ def _units_under() -> dict[int | None, list[Unit]]:
             out.setdefault(u.parent_id, []).append(u)
         return out
 
-    return _per_request("sipas.units_under", make)
+    return unit_tree.read_once("units_under", make)
 
 
 def children_of(unit: Unit | None) -> list[Unit]:

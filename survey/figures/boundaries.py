@@ -39,13 +39,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from flask import g as request_globals
-from flask import has_app_context, has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from analysis.profile import Profile
 from analysis.stats import round_half_up
-from survey import queries
+from survey import queries, unit_tree
 from survey.extensions import db
 from survey.models import Unit, UnitSuccession
 
@@ -78,7 +76,7 @@ class _Step:
 
 @dataclass
 class Graph:
-    """The units and their successions (a few thousand rows at most: read once per request)."""
+    """The units and their successions (a few thousand rows at most: read once per unit of work)."""
 
     units: dict[int, _Node]
     out: dict[int, list[_Step]] = field(default_factory=dict)
@@ -139,28 +137,8 @@ class Graph:
 
 
 def graph() -> Graph:
-    """The graph, read once per request (or app context) while units and successions stay as they were
-    (a GET request changes neither: it reads the graph once)."""
-    cached = request_globals.get("_sipas_unit_graph") if has_app_context() else None
-    if cached is not None and has_request_context() and request.method in ("GET", "HEAD"):
-        return cached[1]
-    stamp = db.session.execute(
-        select(
-            func.count(Unit.id),
-            func.max(Unit.id),
-            func.max(Unit.valid_to),
-            func.max(Unit.valid_from),
-            select(func.count(UnitSuccession.id)).scalar_subquery(),
-            select(func.max(UnitSuccession.id)).scalar_subquery(),
-        )  # fmt: skip
-    ).one()
-    if not has_app_context():
-        return _load()
-    cached = request_globals.get("_sipas_unit_graph")
-    if cached is None or cached[0] != tuple(stamp):
-        cached = (tuple(stamp), _load())
-        request_globals._sipas_unit_graph = cached
-    return cached[1]
+    """The units and their successions, read once per unit of work (:mod:`survey.unit_tree` says when again)."""
+    return unit_tree.read_once("graph", _load)
 
 
 def _load() -> Graph:
