@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import BigInteger, and_, case, func, literal, literal_column, select
 
+from survey import unit_tree
 from survey.database import reading
 from survey.extensions import db
-from survey.models import Counter, Field, Procedure, Response, Unit
+from survey.models import Counter, Field, Procedure, Response
 from survey.models.responses import CHANNELS, answer_column
 
 #: what results can be grouped by (the exchange format's columns and calendar periods)
@@ -58,8 +59,11 @@ def group_expr(name: str):
 def labels_of(name: str, values: np.ndarray) -> pd.Series:
     """Turn the integers SQL grouped by into the labels analysis and people use (one per distinct group)."""
     values = np.asarray(values, dtype=np.int64)
-    if name in ("unit_code", "counter_code", "field_code", "procedure_code"):
-        model = {"unit_code": Unit, "counter_code": Counter, "field_code": Field, "procedure_code": Procedure}[name]
+    if name == "unit_code":  # from the unit tree kept for the unit of work: a page or report asks a dozen times
+        nodes = unit_tree.tree().nodes
+        labels = [nodes[int(v)].code if int(v) in nodes else "" for v in values]
+    elif name in ("counter_code", "field_code", "procedure_code"):
+        model = {"counter_code": Counter, "field_code": Field, "procedure_code": Procedure}[name]
         ids = sorted({int(v) for v in values} - {-1})
         rows = db.session.execute(select(model.id, model.code).where(model.id.in_(ids))).all() if ids else []
         codes = dict(rows)

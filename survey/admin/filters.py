@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort, has_request_context, request
+from flask import abort
 from sqlalchemy import select
 
 from analysis.profile import profile_codes
+from survey import unit_tree
 from survey.extensions import db
 from survey.figures import Settings, boundaries, labels
 from survey.figures import current as current_settings
@@ -31,6 +32,7 @@ from survey.models.responses import CHANNELS
 from survey.queries import Scope
 from survey.services.units import resolve_code, subtree_ids, today, unit_by_code
 from survey.services.users import visible_unit_ids
+from survey.unit_tree import Node
 
 #: query-string keys that make up the filters, kept in every link and export
 #: "UBND " before a unit's name, left out in file names
@@ -142,7 +144,7 @@ class Filters:
         return "_".join([f"sipas-{slug(what)}", *(slug(p) for p in parts if slug(p))])
 
 
-def unit_param(unit: Unit) -> str:
+def unit_param(unit: Unit | Node) -> str:
     """A unit as the ``unit`` value of a URL: its code, and for a former unit also its last day (``21040@2025-06-30``),
     since a code may be reused by the unit in force today (Thị trấn Châu Ổ's 21040 is Xã Bình Sơn's from 1/7/2025)."""
     return unit.code if unit.valid_to is None else f"{unit.code}@{unit.valid_to.isoformat()}"
@@ -160,64 +162,25 @@ def unit_from_param(value: str) -> Unit | None:
     return resolve_code(code, on)
 
 
-def has_children(unit: Unit) -> bool:
-    return db.session.scalar(select(Unit.id).where(Unit.parent_id == unit.id).limit(1)) is not None
+def has_children(unit: Unit | Node) -> bool:
+    return bool(unit_tree.tree().children.get(unit.id))
 
 
-def root_units(user: User) -> list[Unit]:
-    """The top of the tree this account sees."""
-    if user.sees_all_units:
-        return list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)))
-    return [user.unit] if user.unit else []
-
-
-def _per_request(key: str, make):
-    """``make()``, once per request (kept in the request's environ, so never beyond it); outside a request, each call."""
-    cache = request.environ if has_request_context() else {}
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
-
-
-def units_by_name() -> list[Unit]:
-    """Every unit, by name: read once per request (a page reads the tree for its form and for its view)."""
-    return _per_request("sipas.units_by_name", lambda: list(db.session.scalars(select(Unit).order_by(Unit.name))))
-
-
-def _units_under() -> dict[int | None, list[Unit]]:
-    def make() -> dict[int | None, list[Unit]]:
-        out: dict[int | None, list[Unit]] = {}
-        for u in units_by_name():
-            out.setdefault(u.parent_id, []).append(u)
-        return out
-
-    return _per_request("sipas.units_under", make)
-
-
-def children_of(unit: Unit | None) -> list[Unit]:
+def children_of(unit: Unit | Node | None) -> list[Node]:
     """The units directly under ``unit`` (under nothing: the top units), by name."""
-    return _units_under().get(None if unit is None else unit.id, [])
+    tree = unit_tree.tree()
+    return [tree.nodes[i] for i in tree.children.get(None if unit is None else unit.id, ())]
 
 
-def subtree_of(unit: Unit) -> tuple[int, ...]:
-    """The ids of ``unit`` and of every unit below it, at any depth (what ``services.units.subtree_ids`` reads)."""
-    under = _units_under()
-    out, stack = [], [unit.id]
-    while stack:
-        out.append(current := stack.pop())
-        stack.extend(u.id for u in under.get(current, ()))
-    return tuple(out)
-
-
-def visible_tree(user: User) -> dict[int | None, list[Unit]]:
+def visible_tree(user: User) -> dict[int | None, list[Node]]:
     """Parent id → the units under it that the account sees (``None``: the top of what it sees), by name."""
     allowed = visible_unit_ids(user)
-    units = units_by_name()
+    units = list(unit_tree.tree().nodes.values())
     if allowed is not None:
         allowed = set(allowed)
         units = [u for u in units if u.id in allowed]
     ids = {u.id for u in units}
-    children: dict[int | None, list[Unit]] = {}
+    children: dict[int | None, list[Node]] = {}
     for u in units:
         children.setdefault(u.parent_id if u.parent_id in ids else None, []).append(u)
     return children

@@ -23,6 +23,7 @@ from survey.models import Unit
 from survey.models.types import utcnow
 from survey.services import response_rates
 from survey.services.masking import mask_personal
+from survey.services.units import subtree_ids
 
 ViewTable = Table  # a view's table is an export table
 
@@ -200,10 +201,10 @@ def units(f: Filters) -> View:
     children = [] if f.unit_alone else filters.children_of(parent)
     tables_: list[Table] = []
     bars = []
-    ranked_sets = [(u.code, filters.subtree_of(u)) for u in children]
+    ranked_sets = [(u.code, tuple(subtree_ids(u.id))) for u in children]
     apart_sets = []
     if parent is not None:
-        apart_sets = [(parent.code, filters.subtree_of(parent))] if not f.unit_alone else []
+        apart_sets = [(parent.code, tuple(subtree_ids(parent.id)))] if not f.unit_alone else []
         if children or f.unit_alone:
             apart_sets.append((filters.ALONE + parent.code, (parent.id,)))
     t_ranked, t_apart = tables.by_scopes_and_apart(f.scope(), f.settings, ranked_sets, apart_sets)

@@ -39,33 +39,18 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from flask import g as request_globals
-from flask import has_app_context, has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from analysis.profile import Profile
 from analysis.stats import round_half_up
-from survey import queries
+from survey import queries, unit_tree
 from survey.extensions import db
-from survey.models import Unit, UnitSuccession
+from survey.models import UnitSuccession
 
 #: the flag of a row computed with shares of a split unit (survey.figures.labels.FLAGS)
 ESTIMATED = "estimated"
 #: how the trend chart names a break
 MERGER = "sáp nhập"
-
-
-@dataclass(frozen=True)
-class _Node:
-    code: str
-    name: str
-    kind: str
-    parent_id: int | None
-    valid_from: date | None
-    valid_to: date | None
-
-    def in_force(self, on: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)
 
 
 @dataclass(frozen=True)
@@ -78,13 +63,20 @@ class _Step:
 
 @dataclass
 class Graph:
-    """The units and their successions (a few thousand rows at most: read once per request)."""
+    """The unit tree and the successions (a few thousand rows at most: read once per unit of work)."""
 
-    units: dict[int, _Node]
+    tree: unit_tree.Tree
     out: dict[int, list[_Step]] = field(default_factory=dict)
     into: dict[int, list[int]] = field(default_factory=dict)
-    children: dict[int, list[int]] = field(default_factory=dict)
     _memo: dict = field(default_factory=dict)
+
+    @property
+    def units(self) -> dict[int, unit_tree.Node]:
+        return self.tree.nodes
+
+    @property
+    def children(self) -> dict[int | None, list[int]]:
+        return self.tree.children
 
     def is_former_district(self, unit_id: int) -> bool:
         """A district (or town) that had units below it: its own answers are its own line."""
@@ -121,14 +113,6 @@ class Graph:
         that was): its comments are given whole to each of them."""
         return len(self.targets(unit_id, on)) > 1
 
-    def subtree(self, unit_id: int) -> list[int]:
-        out, stack = [], [unit_id]
-        while stack:
-            current = stack.pop()
-            out.append(current)
-            stack.extend(self.children.get(current, []))
-        return out
-
     def closure(self, ids: Iterable[int]) -> set[int]:
         """``ids``, their predecessors (recursively) and everything below those predecessors."""
         seen = set(ids)
@@ -136,7 +120,7 @@ class Graph:
         while stack:
             current = stack.pop()
             for predecessor in self.into.get(current, []):
-                for unit_id in self.subtree(predecessor):
+                for unit_id in self.tree.subtree(predecessor):
                     if unit_id not in seen:
                         seen.add(unit_id)
                         stack.append(unit_id)
@@ -144,38 +128,12 @@ class Graph:
 
 
 def graph() -> Graph:
-    """The graph, read once per request (or app context) while units and successions stay as they were
-    (a GET request changes neither: it reads the graph once)."""
-    cached = request_globals.get("_sipas_unit_graph") if has_app_context() else None
-    if cached is not None and has_request_context() and request.method in ("GET", "HEAD"):
-        return cached[1]
-    stamp = db.session.execute(
-        select(
-            func.count(Unit.id),
-            func.max(Unit.id),
-            func.max(Unit.valid_to),
-            func.max(Unit.valid_from),
-            select(func.count(UnitSuccession.id)).scalar_subquery(),
-            select(func.max(UnitSuccession.id)).scalar_subquery(),
-        )  # fmt: skip
-    ).one()
-    if not has_app_context():
-        return _load()
-    cached = request_globals.get("_sipas_unit_graph")
-    if cached is None or cached[0] != tuple(stamp):
-        cached = (tuple(stamp), _load())
-        request_globals._sipas_unit_graph = cached
-    return cached[1]
+    """The units and their successions, read once per unit of work (:mod:`survey.unit_tree` says when again)."""
+    return unit_tree.read_once("graph", _load)
 
 
 def _load() -> Graph:
-    rows = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.valid_from, Unit.valid_to)
-    ).all()
-    g = Graph({r[0]: _Node(*r[1:]) for r in rows})
-    for unit_id, node in g.units.items():
-        if node.parent_id is not None:
-            g.children.setdefault(node.parent_id, []).append(unit_id)
+    g = Graph(unit_tree.tree())
     steps = select(UnitSuccession.predecessor_id, UnitSuccession.successor_id, UnitSuccession.date,
                    UnitSuccession.kind, UnitSuccession.share).order_by(UnitSuccession.id)  # fmt: skip
     for predecessor, successor, on, kind, share in db.session.execute(steps):
@@ -529,7 +487,7 @@ def former_names(scope: queries.Scope, names: dict[str, str]) -> dict[str, str]:
     on = scope.boundaries
     if on is None:
         return names
-    by_code: dict[str, list[_Node]] = defaultdict(list)
+    by_code: dict[str, list[unit_tree.Node]] = defaultdict(list)
     for node in graph().units.values():
         if node.code in names:
             by_code[node.code].append(node)

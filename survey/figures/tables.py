@@ -18,7 +18,7 @@ from analysis.change import compare_periods
 from analysis.indices import sipas_table
 from analysis.profile import load_profile
 from analysis.tables import expectations_table, perception_table, rank_table
-from survey import queries
+from survey import queries, unit_tree
 from survey.database import reading
 from survey.extensions import db
 from survey.figures import boundaries
@@ -161,7 +161,8 @@ def by_scopes_and_apart(scope: Scope, settings: Settings, scopes: Sequence[tuple
 def _set_indices(scope: Scope, settings: Settings, scopes: Sequence[tuple[str, tuple[int, ...]]]) -> pd.DataFrame:
     """The overall rows of each named set of units (column ``key``), unranked (see :func:`by_scopes`)."""
     ids = sorted({i for _, unit_ids in scopes for i in unit_ids})
-    code_of = dict(db.session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(ids))).all()) if ids else {}
+    nodes = unit_tree.tree().nodes
+    code_of = {i: nodes[i].code for i in ids if i in nodes}
     if ids and len(set(code_of.values())) == len(code_of):
         summed = _set_frames(replace(scope, unit_ids=tuple(ids)), settings,
                              [(key, {code_of[i] for i in unit_ids}) for key, unit_ids in scopes])  # fmt: skip

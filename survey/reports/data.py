@@ -15,7 +15,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import func, select
 
-from survey import queries
+from survey import queries, unit_tree
 from survey.extensions import db
 from survey.figures import boundaries, derived, tables
 from survey.figures.derived import FeedbackSummary
@@ -70,8 +70,8 @@ def unit_info(code: str) -> UnitInfo | None:
 
 
 def unit_parents() -> dict[int, int | None]:
-    """The unit tree as child id → parent id (a few hundred rows of metadata)."""
-    return dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    """The unit tree as child id → parent id (read once per unit of work, with the figures' tree)."""
+    return {node.id: node.parent_id for node in unit_tree.tree().nodes.values()}
 
 
 @dataclass

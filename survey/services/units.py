@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from survey import unit_tree
 from survey.extensions import db
 from survey.figures.periods import VN
 from survey.models import Counter, ServicePoint, Unit, UnitSuccession, User
@@ -26,10 +27,9 @@ from survey.services.service_points import (
 
 
 def subtree_ids(unit_id: int) -> list[int]:
-    """The unit and every unit below it, at any depth (one recursive query)."""
-    tree = select(Unit.id).where(Unit.id == unit_id).cte("tree", recursive=True)
-    tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
-    return list(db.session.scalars(select(tree.c.id)))
+    """The unit and every unit below it, at any depth (from the tree read once per unit of work: a page or a
+    report asks for several units' subtrees, and the figures read the same tree)."""
+    return unit_tree.tree().subtree(unit_id)
 
 
 def in_force(on: date) -> ColumnElement[bool]:

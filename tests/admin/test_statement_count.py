@@ -67,3 +67,12 @@ def test_statements_per_view_do_not_grow_with_units_or_months(app, client, world
             _db.session.commit()
     more = _statements(app, client)
     assert more == few
+
+
+def test_a_page_reads_the_unit_tree_once(app, client, world, login):
+    login("vanphong")
+    with counted(app) as statements:
+        assert client.get("/admin/don-vi?" + SCOPES["district"]).status_code == 200
+    # the units view reads the graph of today's boundaries (every unit, every succession) and the unit filter's
+    # tree (every unit, by name), each once: one statement names unit_successions, and no other checks them
+    assert sum("unit_successions" in s.lower() for s in statements) == 1

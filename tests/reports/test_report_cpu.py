@@ -65,3 +65,13 @@ def test_a_report_reads_a_fixed_number_of_statements(app, runner, district, make
     # per row, per month of the trend or per sibling
     assert len(second) <= 50
     assert sum("responses" in s.lower() for s in second) <= 12
+
+
+def test_a_report_reads_the_unit_tree_once(app, runner, district, add_responses, clock, reports_dir):
+    history(district, add_responses, [2025])
+    sql = selects(one_report(app, runner))
+    # Every figure of the report is on today's boundaries and asks for the graph of units and successions
+    # (the trend, the fields, the siblings' ranking, the comments, the dossiers...: about 17 times). Read once
+    # for the command it is one statement on unit_successions; a check of the kept graph against the tables
+    # before each use (counts and max ids of both tables) would name unit_successions once more each time.
+    assert sum("unit_successions" in s.lower() for s in sql) == 1
