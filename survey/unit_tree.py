@@ -41,6 +41,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from survey.extensions import db
 from survey.models import Unit, UnitSuccession
+from survey.services.text import by_name
 
 T = TypeVar("T")
 
@@ -69,7 +70,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Tree:
-    """Every unit, by name (the database's collation, as every list of units shows them), and the units under each."""
+    """Every unit, in Vietnamese order of names (:func:`survey.services.text.vietnamese_key`, as every list of units
+    shows them, the same on every database), and the units under each."""
 
     #: unit id → node, in name order
     nodes: dict[int, Node]
@@ -94,7 +96,8 @@ def tree() -> Tree:
 
 def _load_tree() -> Tree:
     columns = (Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.valid_from, Unit.valid_to)
-    nodes = {row[0]: Node(*row) for row in db.session.execute(select(*columns).order_by(Unit.name, Unit.id))}
+    rows = by_name(db.session.execute(select(*columns).order_by(Unit.id)))  # stable: one name in id order
+    nodes = {row[0]: Node(*row) for row in rows}
     children: dict[int | None, list[int]] = {}
     for node in nodes.values():
         children.setdefault(node.parent_id, []).append(node.id)

@@ -20,9 +20,10 @@ from survey.figures.periods import VN
 from survey.forms import Form, choices
 from survey.models import Counter, Field, ServicePoint, Unit
 from survey.models.types import utcnow
-from survey.services import counter_admin
+from survey.services import catalogue, counter_admin
 from survey.services import counters as counter_service
 from survey.services import service_points as point_service
+from survey.services.text import by_name
 from survey.services.units import unit_by_code
 
 
@@ -51,12 +52,13 @@ class ReceiptForm(Form):
 
 def _counter_form() -> CounterForm:
     form = CounterForm()
-    form.unit.choices = choices((u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name)))
-    fields = db.session.scalars(select(Field).order_by(Field.sort_order))
+    form.unit.choices = choices((u.code, u.name) for u in by_name(db.session.scalars(select(Unit))))
+    fields = catalogue.fields_in_order()
     form.field.choices = choices([("", "— Hỏi người dân —")] + [(f.code, f.name) for f in fields])
     points = db.session.scalars(select(ServicePoint).join(ServicePoint.unit).where(ServicePoint.valid_to.is_(None))
                                 .options(contains_eager(ServicePoint.unit))
-                                .order_by(Unit.name, ServicePoint.kind, ServicePoint.number))  # fmt: skip
+                                .order_by(ServicePoint.kind, ServicePoint.number))  # fmt: skip
+    points = by_name(points, lambda p: p.unit.name)  # stable: a unit's points stay in kind and number order
     form.service_point.choices = choices([("", "— Trung tâm của đơn vị —")]
                                          + [(p.id, f"{p.unit.name} — {p.name}") for p in points])  # fmt: skip
     return form

@@ -23,6 +23,7 @@ from survey.services import contacts
 from survey.services import feedback as service
 from survey.services import feedback_inbox as inbox
 from survey.services.errors import DomainError
+from survey.services.text import by_name
 from survey.services.users import can_see_unit, visible_unit_ids
 
 PAGE_SIZE = 50
@@ -71,10 +72,10 @@ class ActionForm(Form):
 
 def _units() -> list[Unit]:
     allowed = visible_unit_ids(current_user)
-    stmt = select(Unit).order_by(Unit.name)
+    stmt = select(Unit)
     if allowed is not None:
         stmt = stmt.where(Unit.id.in_(allowed))
-    return list(db.session.scalars(stmt))
+    return by_name(db.session.scalars(stmt))
 
 
 def _officers(unit_id: int | None = None) -> list[User]:
@@ -82,7 +83,7 @@ def _officers(unit_id: int | None = None) -> list[User]:
     stmt = select(User).options(selectinload(User.unit)).where(User.role == "unit_officer", User.is_active.is_(True))
     if not current_user.sees_all_units:
         stmt = stmt.where(User.id == current_user.id)
-    officers = db.session.scalars(stmt.order_by(User.display_name)).all()
+    officers = by_name(db.session.scalars(stmt), lambda u: u.display_name)
     return [u for u in officers if can_see_unit(current_user, u.unit_id) and
             (unit_id is None or can_see_unit(u, unit_id))]  # fmt: skip
 
@@ -90,7 +91,7 @@ def _officers(unit_id: int | None = None) -> list[User]:
 def _filter_form() -> FilterForm:
     form = FilterForm(formdata=request.args, meta={"csrf": False})
     form.don_vi.choices = choices([("", "Tất cả đơn vị"), *((u.id, u.name) for u in _units())])
-    fields = db.session.scalars(select(Field).order_by(Field.name)).all()
+    fields = by_name(db.session.scalars(select(Field)))
     form.linh_vuc.choices = choices([("", "Tất cả lĩnh vực"), *((f.id, f.name) for f in fields)])
     people = [("", "Mọi người"), ("me", "Giao cho tôi"), ("none", "Chưa giao")]
     form.nguoi_xu_ly.choices = choices(

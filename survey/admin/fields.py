@@ -37,7 +37,7 @@ def _procedure_form() -> ProcedureForm:
 @bp.get("/linh-vuc-quan-ly")
 @admin_only
 def fields_manage():
-    fields = db.session.scalars(select(Field).order_by(Field.sort_order, Field.name)).all()
+    fields = catalogue.fields_in_order()
     return render_template("admin/fields.html", fields=fields, field_form=FieldForm(), procedure_form=_procedure_form())
 
 

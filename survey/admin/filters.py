@@ -18,18 +18,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
-from sqlalchemy import select
 
 from analysis.profile import profile_codes
 from survey import unit_tree
-from survey.extensions import db
 from survey.figures import Settings, boundaries, labels
 from survey.figures import current as current_settings
 from survey.figures.export import slug
 from survey.figures.periods import KINDS, YEARS, Period, last_ended_month, month_key, parse_args, parse_month, vn_now
-from survey.models import Field, Unit, User
+from survey.models import Unit, User
 from survey.models.responses import CHANNELS
 from survey.queries import Scope
+from survey.services.catalogue import fields_in_order
 from survey.services.units import resolve_code, subtree_ids, today, unit_by_code
 from survey.services.users import visible_unit_ids
 from survey.unit_tree import Node
@@ -210,7 +209,7 @@ def unit_options(user: User) -> list[tuple[str, str]]:
 
 
 def field_options() -> list[tuple[str, str]]:
-    return [(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order, Field.name))]
+    return [(f.code, f.name) for f in fields_in_order()]
 
 
 def year_options(period: Period, now=None) -> list[int]:

@@ -32,6 +32,7 @@ from survey.services.officer_results import (
     element_items,
     officer_figures,
 )
+from survey.services.text import by_name
 from survey.services.units import unit_by_code
 from survey.services.users import visible_unit_ids
 
@@ -46,7 +47,7 @@ class OfficerForm(Form):
 
 def _officer_form() -> OfficerForm:
     form = OfficerForm()
-    form.unit.choices = choices((u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name)))
+    form.unit.choices = choices((u.code, u.name) for u in by_name(db.session.scalars(select(Unit))))
     counters = db.session.scalars(select(Counter).where(Counter.is_active.is_(True)).order_by(Counter.code))
     form.counter.choices = choices([("", "— Chưa gắn quầy —")] + [(c.code, f"{c.code} — {c.name}") for c in counters])
     return form

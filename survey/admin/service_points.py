@@ -20,6 +20,7 @@ from survey.forms import DayField, Form, choices
 from survey.models import Counter, ServicePoint, Unit
 from survey.models.counters import SERVICE_POINT_KINDS
 from survey.services import service_points as point_service
+from survey.services.text import by_name
 
 
 class PointForm(Form):
@@ -53,8 +54,8 @@ def service_points_index():
                 .group_by(Counter.unit_id))  # fmt: skip
     open_points = dict(db.session.execute(points).all())
     open_counters = dict(db.session.execute(counters).all())
-    units = db.session.scalars(select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.kind != "province",
-                                                                                      Unit.name)).all()  # fmt: skip
+    units = sorted(by_name(db.session.scalars(select(Unit).where(Unit.valid_to.is_(None)))),
+                   key=lambda u: u.kind != "province")  # fmt: skip
     return render_template("admin/service_points_index.html", units=units, open_points=open_points,
                            open_counters=open_counters)  # fmt: skip
 

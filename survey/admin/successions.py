@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -30,7 +31,7 @@ from survey.services import audit
 from survey.services import service_points as point_service
 from survey.services import units as unit_service
 from survey.services.errors import DomainError
-from survey.services.text import clean_text
+from survey.services.text import by_name, clean_text
 
 NEW_TYPES = ("xa", "phuong", "dac_khu")
 SHARE = Regexp(
@@ -79,7 +80,7 @@ def _unit_label(unit: Unit) -> str:
 
 def _merger_form() -> MergerForm:
     form = MergerForm()
-    current = db.session.scalars(select(Unit).where(Unit.valid_to.is_(None)).order_by(Unit.name)).all()
+    current = by_name(db.session.scalars(select(Unit).where(Unit.valid_to.is_(None))))
     form.old_units.choices = choices((u.id, _unit_label(u)) for u in current if u.kind != "province")
     form.parent.choices = choices([("", "— Không —")] + [(u.id, u.name) for u in current if u.kind == "province"])
     return form
@@ -103,8 +104,8 @@ class PlaceRow:
 
 
 def _chosen_olds(form: MergerForm) -> list[Unit]:
-    olds = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.old_units.data or []), Unit.kind != "province")
-                                   .order_by(Unit.name)))  # fmt: skip
+    olds = by_name(db.session.scalars(select(Unit).where(Unit.id.in_(form.old_units.data or []),
+                                                         Unit.kind != "province")))  # fmt: skip
     if len(olds) != len(set(form.old_units.data or [])):
         raise DomainError("Lựa chọn không hợp lệ, xin vui lòng chọn lại.")
     return olds
@@ -198,9 +199,9 @@ def merger_record():
 @bp.get("/don-vi/ke-thua")
 @admin_only
 def successions_list():
-    rows = db.session.scalars(
-        select(UnitSuccession).join(UnitSuccession.successor).order_by(Unit.name, UnitSuccession.id)
-    ).all()
+    rows = db.session.scalars(select(UnitSuccession).options(joinedload(UnitSuccession.successor))
+                              .order_by(UnitSuccession.id))  # fmt: skip
+    rows = by_name(rows, lambda s: s.successor.name)  # stable: one successor's rows stay in the order recorded
     return render_template("admin/successions.html", rows=rows, kinds=SUCCESSION_KINDS)
 
 

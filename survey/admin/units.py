@@ -12,9 +12,10 @@ from survey.admin import bp
 from survey.admin.actions import CODE, act, admin_only
 from survey.extensions import db
 from survey.forms import DayField, Form, choices
-from survey.models import Field, Unit
+from survey.models import Unit
 from survey.models.units import UNIT_KINDS
 from survey.services import catalogue
+from survey.services.text import by_name
 from survey.services.units import unit_by_code
 
 SYMBOL_MESSAGE = "Ký hiệu chỉ gồm chữ in hoa, số và dấu gạch nối, ví dụ BC-UBND."
@@ -22,7 +23,7 @@ KIND_NAMES = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã, th�
 
 
 def field_choices() -> list:
-    return choices([(f.code, f.name) for f in db.session.scalars(select(Field).order_by(Field.sort_order))])
+    return choices([(f.code, f.name) for f in catalogue.fields_in_order()])
 
 
 class UnitForm(Form):
@@ -35,7 +36,7 @@ class UnitForm(Form):
 
 def _unit_form() -> UnitForm:
     form = UnitForm()
-    units = db.session.scalars(select(Unit).order_by(Unit.name))
+    units = by_name(db.session.scalars(select(Unit)))
     form.parent.choices = choices([("", "— Không —")] + [(u.code, u.name) for u in units])
     form.fields.choices = field_choices()
     return form
@@ -44,7 +45,7 @@ def _unit_form() -> UnitForm:
 @bp.get("/don-vi-quan-ly")
 @admin_only
 def units_manage():
-    units = db.session.scalars(select(Unit).order_by(Unit.parent_id.is_not(None), Unit.name)).all()
+    units = sorted(by_name(db.session.scalars(select(Unit))), key=lambda u: u.parent_id is not None)
     return render_template("admin/units.html", units=units, form=_unit_form(), kinds=KIND_NAMES)
 
 
@@ -88,7 +89,7 @@ def unit_edit(unit_id: int):
     unit = db.session.get(Unit, unit_id) or abort(404)
     form = UnitEditForm(obj=None if request.method == "POST" else unit)
     form.fields.choices = field_choices()
-    others = db.session.scalars(select(Unit).where(Unit.id != unit.id).order_by(Unit.name)).all()
+    others = by_name(db.session.scalars(select(Unit).where(Unit.id != unit.id)))
     form.successor.choices = choices([("", "— Không —")] + [(u.code, u.name) for u in others])
     if request.method == "GET":
         form.fields.data = [f.code for f in unit.fields]

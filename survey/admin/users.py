@@ -23,6 +23,7 @@ from survey.models import Unit, User
 from survey.models.users import ROLE_NAMES
 from survey.services import audit, notify
 from survey.services import users as user_service
+from survey.services.text import by_name
 from survey.services.units import unit_by_code
 
 PASSWORD_LENGTH = Length(min=10, max=200, message="Mật khẩu phải có từ 10 đến 200 ký tự.")
@@ -49,9 +50,7 @@ class PasswordChangeForm(Form):
 
 def _user_form() -> UserForm:
     form = UserForm()
-    form.unit.choices = choices(
-        [("", "—")] + [(u.code, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))]
-    )
+    form.unit.choices = choices([("", "—")] + [(u.code, u.name) for u in by_name(db.session.scalars(select(Unit)))])
     return form
 
 

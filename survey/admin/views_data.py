@@ -23,6 +23,7 @@ from survey.models import Unit
 from survey.models.types import utcnow
 from survey.services import response_rates
 from survey.services.masking import mask_personal
+from survey.services.text import by_name
 from survey.services.units import subtree_ids
 
 ViewTable = Table  # a view's table is an export table
@@ -154,7 +155,7 @@ def _feedback_table(f: Filters, summaries: dict[int, derived.FeedbackSummary]) -
                    Column("answered", names_of["answered"], "int"), Column("on_time", names_of["on_time"], "int"),
                    Column("share_on_time", names_of["share_on_time"], "percent"),
                    Column("overdue", names_of["overdue"], "int")])  # fmt: skip
-    for unit_id, s in sorted(summaries.items(), key=lambda item: names.get(item[0], "")):
+    for unit_id, s in by_name(summaries.items(), lambda item: names.get(item[0], "")):
         table.rows.append({"unit": names.get(unit_id, ""), "received": s.received, "answered": s.answered,
                            "on_time": s.on_time, "share_on_time": s.share_on_time, "overdue": s.overdue})  # fmt: skip
     return table

@@ -46,6 +46,7 @@ from analysis.stats import round_half_up
 from survey import queries, unit_tree
 from survey.extensions import db
 from survey.models import UnitSuccession
+from survey.services.text import by_name, vietnamese_key
 
 #: the flag of a row computed with shares of a split unit (survey.figures.labels.FLAGS)
 ESTIMATED = "estimated"
@@ -526,7 +527,7 @@ def _successor_words(g: Graph, unit_id: int, on: date) -> str:
     targets = [t for t in g.targets(unit_id, on) if t != unit_id]
     if not targets:
         return f"{node.name} (đơn vị cũ)"
-    names = sorted(g.units[t].name for t in targets)
+    names = sorted((g.units[t].name for t in targets), key=vietnamese_key)
     if len(names) == 1:
         return f"{node.name} (đơn vị cũ, nay thuộc {names[0]})"
     return f"{node.name} (đơn vị cũ, chia cho {_and(names)})"
@@ -536,7 +537,7 @@ def split_sources(sources: Iterable[int], on: date) -> list[int]:
     """Those of ``sources`` (units whose comments a unit's report holds) that were split on the boundaries of
     ``on``, by name."""
     g = graph()
-    return sorted((u for u in set(sources) if u in g.units and g.is_split(u, on)), key=lambda u: g.units[u].name)
+    return by_name((u for u in set(sources) if u in g.units and g.is_split(u, on)), lambda u: g.units[u].name)
 
 
 def split_comment_note(split_ids: Sequence[int], on: date) -> str:
@@ -545,7 +546,7 @@ def split_comment_note(split_ids: Sequence[int], on: date) -> str:
     g = graph()
     return " ".join(
         f"Ý kiến tại đơn vị cũ {g.units[u].name} (đã chia tách cho "
-        f"{_and(sorted(g.units[t].name for t in g.targets(u, on)))}) được đưa vào báo cáo của mỗi đơn vị nhận "
+        f"{_and(sorted((g.units[t].name for t in g.targets(u, on)), key=vietnamese_key))}) được đưa vào báo cáo của mỗi đơn vị nhận "
         f"phần của {g.units[u].name}."
         for u in split_ids
     )

@@ -28,6 +28,7 @@ from survey.reports.data import Batch, FeedbackSummary, UnitInfo
 from survey.reports.document import Chart, Column, Doc, Heading, Paragraph, Table, Title
 from survey.reports.monthly import SAMPLE_NOTE, info_rows, response_rate
 from survey.reports.signing import UNSET, Signing
+from survey.services.text import by_name, vietnamese_key
 
 #: beyond this many units a bar chart is unreadable; the table above has every unit
 CHART_MAX_UNITS = 25
@@ -105,7 +106,7 @@ def _unit_table(batch: Batch, members: list[UnitInfo], profile, children: set[st
             continue
         rank = None if pd.isna(row["rank"]) else int(row["rank"])
         rows.append([rank, unit.name, int(row["n_responses"]), row["index"], row["ci_low"], row["ci_high"], *elements])
-    rows.sort(key=lambda r: (r[0] is None, r[0] or 0, r[1]))
+    rows.sort(key=lambda r: (r[0] is None, r[0] or 0, vietnamese_key(r[1])))
     note = (
         f"Đơn vị có dưới {batch.settings.min_n} phiếu hoặc không có phiếu không được xếp hạng (“—”); "
         "bằng điểm (làm tròn 2 chữ số) thì cùng hạng."
@@ -163,7 +164,7 @@ def quarterly_doc(top: UnitInfo, members: list[UnitInfo], batch: Batch, today: d
     """The summary of ``batch.period`` (a quarter) across ``members`` (the units with counters below ``top``)."""
     settings, period = batch.settings, batch.period
     profile = load_profile(settings.profile)
-    members = sorted(members, key=lambda u: (u.id != top.id, u.name))
+    members = sorted(by_name(members), key=lambda u: u.id != top.id)
     children = children_codes(top, members)
     body = issuer(top)
     if is_province(top) and not signing.recipients:

@@ -18,7 +18,7 @@ from survey.reports.signing import lines
 from survey.services import audit
 from survey.services import units as unit_service
 from survey.services.errors import DomainError
-from survey.services.text import clean_text
+from survey.services.text import by_name, clean_text
 from survey.services.unique import add_unique
 
 
@@ -27,6 +27,11 @@ def _required(text: str | None, what: str, max_length: int) -> str:
     if not cleaned:
         raise DomainError(f"Xin nhập {what}.")
     return cleaned
+
+
+def fields_in_order() -> list[Field]:
+    """Every field in the set order (``sort_order``), fields of one place in Vietnamese order of names."""
+    return sorted(by_name(db.session.scalars(select(Field))), key=lambda f: f.sort_order)
 
 
 def fields_by_code(codes) -> list[Field]:

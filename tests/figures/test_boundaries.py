@@ -433,7 +433,7 @@ def test_comments_of_predecessors_and_of_a_split_unit_for_every_successor(app, c
         _login(other, officer)
         page = other.get("/admin/y-kien?month=2025-03").get_data(as_text=True)
         assert "Cần thêm ghế ngồi" in page and "Cán bộ nhiệt tình" not in page and "Bãi xe chật" not in page
-        assert "Xã Bình Hiệp (đơn vị cũ, chia cho Xã Vạn Tường và Xã Đông Sơn)" in page
+        assert "Xã Bình Hiệp (đơn vị cũ, chia cho Xã Đông Sơn và Xã Vạn Tường)" in page
         assert "được hiển thị cho mọi đơn vị mới nhận phần của đơn vị đó" in page
     export = client.get("/admin/xuat/comments.csv?month=2025-03")  # the view's CSV carries the same rows
     assert export.status_code == 200

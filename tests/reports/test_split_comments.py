@@ -20,7 +20,7 @@ from survey.services import units as unit_service
 from tests.reports.test_monthly import docx_text, pdf_text
 
 SPLIT_DAY = date(2026, 3, 15)
-NOTE = ("Ý kiến tại đơn vị cũ UBND xã Bình Hiệp (đã chia tách cho UBND xã Vạn Tường và UBND xã Đông Sơn) được "
+NOTE = ("Ý kiến tại đơn vị cũ UBND xã Bình Hiệp (đã chia tách cho UBND xã Đông Sơn và UBND xã Vạn Tường) được "
         "đưa vào báo cáo của mỗi đơn vị nhận phần của UBND xã Bình Hiệp.")  # fmt: skip
 
 
