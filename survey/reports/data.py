@@ -47,6 +47,14 @@ class UnitInfo:
         )
 
 
+def boundaries_day(unit: UnitInfo, period: Period) -> date:
+    """The day whose boundaries ``unit``'s report of ``period`` is read on: the period's last day, or the unit's own
+    last day when it ended during the period (a commune merged on the 15th reports its own answers of the 1st to
+    the 14th; on the boundaries of the 31st, when it no longer exists, they count for its successor)."""
+    last = period.last_day()
+    return unit.valid_to if unit.valid_to is not None and unit.valid_to < last else last
+
+
 def _unit_info_select():
     """The columns of UnitInfo, the parent's name and kind joined in."""
     parent = Unit.__table__.alias("parent")
@@ -80,6 +88,8 @@ class Batch:
 
     period: Period
     settings: Settings
+    #: the day whose boundaries the units are read on (survey.figures.boundaries)
+    on: date
     #: sipas_table by unit_code for the period (intervals, PAR points)
     table: pd.DataFrame
     #: the overall rows by unit_code of the units ranked against each other (the reports' units and their
@@ -120,18 +130,19 @@ def _table(scope: queries.Scope, by: list[str], settings: Settings,
 
 
 def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now: datetime,
-               ranked_ids: Iterable[int] = ()) -> Batch:  # fmt: skip
+               ranked_ids: Iterable[int] = (), on: date | None = None) -> Batch:  # fmt: skip
     """The frames for ``period`` and the units ``unit_ids`` (about a dozen grouped queries).
 
     ``ranked_ids``: more units whose overall index a rank needs (a report's siblings); only their overall
     rows are read (``Batch.ranking``), never their intervals, fields, trend or comments.
 
-    The units are read on the boundaries of the period's last day (survey.figures.boundaries): a commune
-    made by a merger compares with, and trends across, the answers of the units it was made from. A
-    unit's figures on those boundaries do not depend on which other units are read with it.
+    The units are read on the boundaries of ``on`` (default: the period's last day; survey.figures.boundaries):
+    a commune made by a merger compares with, and trends across, the answers of the units it was made from. A
+    unit's figures on those boundaries do not depend on which other units are read with it. A unit that ended
+    during the period is read on its last day (:func:`boundaries_day`), in a batch of its own.
     """
     ids = tuple(sorted(set(unit_ids)))
-    on = period.last_day()
+    on = on or period.last_day()
     scope = _scope(settings, ids, period.first_month, period.last_month, on)
     by = ["unit_code"]
     table, counts = _table(scope, by, settings)
@@ -148,6 +159,7 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
     return Batch(
         period=period,
         settings=settings,
+        on=on,
         table=table,
         ranking=ranking,
         counts=counts,

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
@@ -163,10 +163,16 @@ def _docs(jobs: list[Job], settings: Settings, now: datetime) -> Iterator[tuple[
         siblings = {
             job.unit.id: [s for s in by_parent.get(job.unit.parent_id, []) if s.exists_in(period)] for job in batch_jobs
         }
-        ranked = {u.id for group in siblings.values() for u in group}
-        batch = data.load_batch(period, {job.unit.id for job in batch_jobs}, settings, now, ranked)
+        # one batch per boundaries day: a unit that ended during the month is read on its own last day, so its
+        # report (and its successors') is the same whether it is made alone or with every other unit
+        by_day: dict[date, list[Job]] = {}
         for job in batch_jobs:
-            yield job, monthly_doc(job.unit, batch, siblings[job.unit.id], today, signing[job.unit.id])
+            by_day.setdefault(data.boundaries_day(job.unit, period), []).append(job)
+        for on, day_jobs in sorted(by_day.items(), reverse=True):
+            ranked = {u.id for job in day_jobs for u in siblings[job.unit.id]}
+            batch = data.load_batch(period, {job.unit.id for job in day_jobs}, settings, now, ranked, on)
+            for job in day_jobs:
+                yield job, monthly_doc(job.unit, batch, siblings[job.unit.id], today, signing[job.unit.id])
 
 
 def _record(job: Job, root: Path, existing: dict, now: datetime) -> None:

@@ -155,7 +155,7 @@ def response_rate(batch: Batch, units: list[UnitInfo]) -> dict | None:
         start_month=period.first_month,
         end_month=period.last_month,
         unit_ids=tuple(u.id for u in units),
-        boundaries=period.last_day(),
+        boundaries=batch.on,
     )  # as the batch (load_batch)
     weighted = response_rates.weighted_sipas(scope, settings.rule, settings.min_n)
     overall = weighted.loc[weighted["level"] == "overall"] if not weighted.empty else weighted
@@ -251,6 +251,6 @@ def monthly_doc(unit: UnitInfo, batch: Batch, siblings: list[UnitInfo], today: d
     comments = sections.comment_selection(batch.comments.get(unit.id, []), settings.comments_max)
     doc.add(Paragraph("Một số ý kiến tiêu biểu (đã ẩn thông tin có thể nhận diện cá nhân):", "italic"))
     split = batch.split_comments.get(unit.id)
-    note = boundaries.split_comment_note(split, period.last_day()) if split else ""
+    note = boundaries.split_comment_note(split, batch.on) if split else ""
     doc.add(*sections.comment_blocks(comments, note), sections.signature(unit, signing, period=period))
     return doc

@@ -78,3 +78,20 @@ def test_each_successor_of_a_split_unit_says_its_comments_are_there(app, runner,
     outside = docx_text(folder / "X-BDUONG.docx")
     assert "Cần thêm chỗ để xe" in outside and "Ý kiến tại đơn vị cũ" not in outside
     assert not any("đơn vị cũ" in str(note) for note in _sheet_notes(folder / "X-BDUONG.xlsx"))
+
+
+def test_a_whole_run_reads_each_unit_as_a_run_for_it_alone(app, runner, split, clock, reports_dir):
+    """Bình Hiệp and Bình Thanh existed until 14/3, so they get a March report of their own: their own ballots
+    and comments (6 and 4 ballots, as given, not on the boundaries of 31/3, when they no longer exist). Made in one
+    run with their successors, every report is what a run for that unit alone makes."""
+    result = runner.invoke(args=["reports", "monthly", "--month", "2026-03"])
+    assert result.exit_code == 0, result.output
+    folder = reports_dir / "2026-03"
+    together = {code: docx_text(folder / f"{code}.docx") for code in split}
+    hiep = together["X-BHIEP"]
+    assert "Tổng số phiếu hợp lệ: 6 phiếu" in hiep and "Cần thêm ghế ngồi" in hiep
+    assert "Tổng số phiếu hợp lệ: 4 phiếu" in together["X-BTHANHA"]
+    for code in split:
+        _run(runner, code)
+        alone = docx_text(folder / f"{code}.docx")
+        assert alone == together[code], code
