@@ -55,6 +55,15 @@ def boundaries_day(unit: UnitInfo, period: Period) -> date:
     return unit.valid_to if unit.valid_to is not None and unit.valid_to < last else last
 
 
+def reports_for_itself(unit: UnitInfo, period: Period) -> bool:
+    """Whether a summary of ``period`` (read on the boundaries of its last day) lists ``unit`` as one of its units:
+    a unit in force that day, or one that ended during the period with no successor to count its answers for.
+    A unit merged or split during the period is not listed: its answers are counted, once, for its successors."""
+    if not unit.exists_in(period):
+        return False
+    return boundaries.graph().targets(unit.id, period.last_day()) == {unit.id: 1.0}
+
+
 def _unit_info_select():
     """The columns of UnitInfo, the parent's name and kind joined in."""
     parent = Unit.__table__.alias("parent")

@@ -156,7 +156,7 @@ def _docs(jobs: list[Job], settings: Settings, now: datetime) -> Iterator[tuple[
         if period.kind == "quarter":
             for job in batch_jobs:
                 below = set(subtree_ids(job.unit.id))
-                members = [u for u in everyone if u.id in below and u.exists_in(period)]
+                members = [u for u in everyone if u.id in below and data.reports_for_itself(u, period)]
                 batch = data.load_batch(period, [u.id for u in members], settings, now)
                 yield job, quarterly_doc(job.unit, members, batch, today, signing[job.unit.id])
             continue

@@ -95,3 +95,15 @@ def test_a_whole_run_reads_each_unit_as_a_run_for_it_alone(app, runner, split, c
         _run(runner, code)
         alone = docx_text(folder / f"{code}.docx")
         assert alone == together[code], code
+
+
+def test_a_quarterly_summary_lists_the_units_in_force_at_its_end(app, runner, split, clock, reports_dir):
+    """On 31/3 Bình Hiệp and Bình Thanh no longer exist: their 10 ballots count for Đông Sơn and Vạn Tường, so the
+    quarter's summary is of 3 units (Bình Dương, Đông Sơn, Vạn Tường) and all 25 ballots (6 + 4 + 5 + 5 + 5)."""
+    result = runner.invoke(args=["reports", "quarterly", "--quarter", "2026-Q1"])
+    assert result.exit_code == 0, result.output
+    text = docx_text(reports_dir / "2026-Q1" / "H-BSN.docx")
+    assert "tại 3 đơn vị có Trung tâm Phục vụ hành chính công" in text
+    assert "Tổng số phiếu hợp lệ: 25 phiếu" in text
+    assert "3 đơn vị có dưới 30 phiếu hợp lệ (UBND xã Bình Dương; UBND xã Đông Sơn; UBND xã Vạn Tường)" in text
+    assert "Bình Hiệp" not in text and "Bình Thanh" not in text
