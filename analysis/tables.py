@@ -74,14 +74,8 @@ def expectations_table(
         rows["n_expected"] = [table[c][g][expected].sum() for c in codes]
         rows["percent"] = 100 * rows["n_expected"] / rows["n_valid"].where(rows["n_valid"] > 0)
         rows["rank"] = rank_desc(rows["percent"])
-        rows = rows.sort_values("rank", na_position="last", kind="stable")  # ties keep profile order
-        for col in reversed(cols):
-            rows.insert(0, col, keys.loc[g, col])
-        frames.append(rows)
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if len(out):
-        out = out.astype({"n_valid": _count_type(counts), "n_expected": _count_type(counts)})
-    return out
+        frames.append((g, rows.sort_values("rank", na_position="last", kind="stable")))  # ties keep profile order
+    return _stack(frames, keys, cols, counts, ["n_valid", "n_expected"])
 
 
 def perception_table(
@@ -122,12 +116,20 @@ def perception_table(
                     "percent": 100 * arr / total if total > 0 else np.nan,
                 }
             )
-            for col in reversed(cols):
-                rows.insert(0, col, keys.loc[g, col])
-            frames.append(rows)
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            frames.append((g, rows))
+    return _stack(frames, keys, cols, counts, ["n", "n_valid"])
+
+
+def _stack(frames: list[tuple[int, pd.DataFrame]], keys: pd.DataFrame, cols: list[str], counts: pd.DataFrame,
+           count_columns: list[str]) -> pd.DataFrame:  # fmt: skip
+    """(group number, rows) frames as one table, each row led by its group's ``cols`` (from ``keys``), the counts
+    typed as the input's."""
+    for g, rows in frames:
+        for col in reversed(cols):
+            rows.insert(0, col, keys.loc[g, col])
+    out = pd.concat([rows for _, rows in frames], ignore_index=True) if frames else pd.DataFrame()
     if len(out):
-        out = out.astype({"n": _count_type(counts), "n_valid": _count_type(counts)})
+        out = out.astype(dict.fromkeys(count_columns, _count_type(counts)))
     return out
 
 
