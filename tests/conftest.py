@@ -11,11 +11,12 @@ import re
 import secrets
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 from werkzeug.serving import make_server
 
 from survey import create_app
@@ -263,3 +264,22 @@ def menu_link(page, name: str):
     if folded.is_visible() and folded.get_attribute("open") is None:
         folded.locator("summary").click()
     return page.get_by_role("link", name=name, exact=True)
+
+
+@contextmanager
+def sql_statements(app) -> Iterator[list[str]]:
+    """Every SQL statement sent on the app's engines while the block runs (what a page or a report costs)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    with app.app_context():
+        engines = {_db.engine, *_db.engines.values()}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)

@@ -3,32 +3,17 @@ in the same app context, CLI command or request (GET or POST), it is read again 
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from survey.admin import filters
 from survey.extensions import db as _db
 from survey.figures import boundaries
 from survey.models import Unit
 from survey.services import units as unit_service
-
-
-@contextmanager
-def counted(app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.conftest import sql_statements
 
 
 def codes(graph: boundaries.Graph) -> set[str]:
@@ -39,7 +24,7 @@ def test_asked_again_the_tree_sends_no_statement(app, db, make_unit):
     top = make_unit(code="H-01", name="Huyện Một", kind="district")
     child = make_unit(code="X-01", name="Xã Một", parent_id=top.id)
     with app.app_context():
-        with counted(app) as statements:
+        with sql_statements(app) as statements:
             graph = boundaries.graph()
             for _ in range(5):
                 assert boundaries.graph() is graph

@@ -3,14 +3,13 @@ year of answers as with 2 communes and two months (no statement per unit, per mo
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from survey.extensions import db as _db
 from survey.models import Field
 from survey.services.responses import build_response
 from tests.admin.conftest import _ballots
+from tests.conftest import sql_statements
 
 VIEWS = {"overview": "/admin/", "fields": "/admin/linh-vuc", "units": "/admin/don-vi", "trend": "/admin/xu-huong",
          "items": "/admin/tieu-chi", "expectations": "/admin/mong-doi", "comments": "/admin/y-kien"}  # fmt: skip
@@ -18,22 +17,6 @@ SCOPES = {"year": "period=year&year=2026", "month": "period=month&month=2026-10"
           "district": "period=quarter&quarter=2026-Q4&unit=H-BS"}  # fmt: skip
 #: the most any page or file may send (the overview: session, filters, three periods, complaints, rates, notes)
 MOST = 30
-
-
-@contextmanager
-def counted(app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _statements(app, client) -> dict[tuple[str, str], int]:
@@ -44,7 +27,7 @@ def _statements(app, client) -> dict[tuple[str, str], int]:
             (f"{name}.{kind}", f"/admin/xuat/{name}.{kind}?{query}") for name in VIEWS for kind in ("csv", "xlsx")
         ]
         for name, path in targets:
-            with counted(app) as statements:
+            with sql_statements(app) as statements:
                 response = client.get(path)
             assert response.status_code == 200, path
             out[scope, name] = len(statements)
@@ -71,7 +54,7 @@ def test_statements_per_view_do_not_grow_with_units_or_months(app, client, world
 
 def test_a_page_reads_the_unit_tree_once(app, client, world, login):
     login("vanphong")
-    with counted(app) as statements:
+    with sql_statements(app) as statements:
         assert client.get("/admin/don-vi?" + SCOPES["district"]).status_code == 200
     # the units view reads the graph of today's boundaries (every unit, every succession) and the unit filter's
     # tree (every unit, by name), each once: one statement names unit_successions, and no other checks them

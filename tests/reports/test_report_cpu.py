@@ -4,34 +4,11 @@ would make the count grow; bench/reports.py --database measures the CPU at a pro
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
-from survey.extensions import db as _db
-
-
-@contextmanager
-def statements(app):
-    """Every SQL statement sent while the block runs (on every engine of the app)."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, _parameters, _context, _many) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        engines = {_db.engine, *_db.engines.values()}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", record)
+from tests.conftest import sql_statements
 
 
 def one_report(app, runner) -> list[str]:
-    with statements(app) as seen:
+    with sql_statements(app) as seen:
         result = runner.invoke(args=["reports", "monthly", "--unit", "X-BTHANH", "--month", "2026-03", "--force"])
     assert result.exit_code == 0, result.output
     assert "1 báo cáo, 3 tệp" in result.output
