@@ -522,12 +522,16 @@ def _and(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
 
 
+def _successor_names(g: Graph, unit_id: int, on: date) -> list[str]:
+    """The names of the units in force on ``on`` that ``unit_id``'s answers count for, in Vietnamese order."""
+    return sorted((g.units[t].name for t in g.targets(unit_id, on) if t != unit_id), key=vietnamese_key)
+
+
 def _successor_words(g: Graph, unit_id: int, on: date) -> str:
     node = g.units[unit_id]
-    targets = [t for t in g.targets(unit_id, on) if t != unit_id]
-    if not targets:
+    names = _successor_names(g, unit_id, on)
+    if not names:
         return f"{node.name} (đơn vị cũ)"
-    names = sorted((g.units[t].name for t in targets), key=vietnamese_key)
     if len(names) == 1:
         return f"{node.name} (đơn vị cũ, nay thuộc {names[0]})"
     return f"{node.name} (đơn vị cũ, chia cho {_and(names)})"
@@ -545,9 +549,8 @@ def split_comment_note(split_ids: Sequence[int], on: date) -> str:
     (:func:`split_sources`): each unit that received a part of one receives all its comments."""
     g = graph()
     return " ".join(
-        f"Ý kiến tại đơn vị cũ {g.units[u].name} (đã chia tách cho "
-        f"{_and(sorted((g.units[t].name for t in g.targets(u, on)), key=vietnamese_key))}) được đưa vào báo cáo của mỗi đơn vị nhận "
-        f"phần của {g.units[u].name}."
+        f"Ý kiến tại đơn vị cũ {g.units[u].name} (đã chia tách cho {_and(_successor_names(g, u, on))}) được đưa "
+        f"vào báo cáo của mỗi đơn vị nhận phần của {g.units[u].name}."
         for u in split_ids
     )
 

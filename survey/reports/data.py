@@ -164,7 +164,7 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
     previous, year_ago = period.previous(), period.year_ago()
     trend_start = period.trend_months(12)
     excluded = {key[0]: summary.total for key, summary in derived.excluded(scope, by).items()}
-    comments, comment_sources = _comments(period, ids, settings, on)
+    comments, comment_sources = comments_of(period, ids, settings, on)
     return Batch(
         period=period,
         settings=settings,
@@ -191,21 +191,16 @@ def load_batch(period: Period, unit_ids: Iterable[int], settings: Settings, now:
     )
 
 
-def comment_selection(period: Period, unit_ids: tuple[int, ...], settings: Settings,
-                      on: date | None = None) -> dict[int, list]:  # fmt: skip
-    """The most frequent comments of each unit's counted responses: (text, count), most given first.
+def comments_of(period: Period, unit_ids: tuple[int, ...], settings: Settings,
+                on: date | None = None) -> tuple[dict[int, list[tuple[str, int]]], dict[int, set[int]]]:  # fmt: skip
+    """The most frequent comments of each unit's counted responses, (text, count) most given first; and unit id
+    → the other units (its predecessors) whose comments it holds.
 
     Only the text is read: never who, when or at which counter, so a comment cannot be
     traced back; :func:`survey.reports.fmt.redact` then hides names and numbers inside it.
     On the boundaries of ``on`` a unit's comments include its predecessors' (a split unit's go to every
     successor it was split into: survey.figures.boundaries.owners).
     """
-    return _comments(period, unit_ids, settings, on)[0]
-
-
-def _comments(period: Period, unit_ids: tuple[int, ...], settings: Settings,
-              on: date | None) -> tuple[dict[int, list], dict[int, set[int]]]:  # fmt: skip
-    """:func:`comment_selection`, and unit id → the other units (its predecessors) whose comments it holds."""
     owners = boundaries.owners(unit_ids, on)
     stmt = (
         select(Response.unit_id, Response.comment, func.count().label("n"), func.min(Response.id).label("first"))

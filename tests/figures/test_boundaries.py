@@ -455,12 +455,12 @@ def test_the_dashboard_overview_shows_excluded_and_rates_on_the_boundaries(app, 
 
 def test_report_comments_of_a_split_unit_go_to_every_successor(app, seven):
     from survey.figures.periods import Period
-    from survey.reports.data import comment_selection
+    from survey.reports.data import comments_of
 
     with app.app_context():
         ids = (seven["binh_son"], seven["dong_son"], seven["van_tuong"])
-        got = comment_selection(Period.of_month(202503), ids, Settings(), TODAY)
-        recorded = comment_selection(Period.of_month(202503), ids, Settings())
+        got = comments_of(Period.of_month(202503), ids, Settings(), TODAY)[0]
+        recorded = comments_of(Period.of_month(202503), ids, Settings())[0]
     assert got == {
         seven["binh_son"]: [("Cán bộ nhiệt tình", 1), ("Phải chờ lâu", 1)],
         seven["dong_son"]: [("Cần thêm ghế ngồi", 1)],
