@@ -142,7 +142,7 @@ def _place_rows(form: MergerForm) -> tuple[list[PlaceRow], str | None]:
         refusal = str(exc)
     for unit_id, place in posted.items():
         placed[unit_id] = place
-        if place >= len(options) and place not in dict(options):  # kept so the admin sees what to change
+        if place not in dict(options):  # a place beyond the plan, kept so the admin sees what to change
             options.append((place, f"Điểm tiếp nhận thứ {place} (không có — xin chọn lại)"))
     in_use = unit_service.counters_in_use(olds)
     return [PlaceRow(u, PLACE_FIELD.format(u.id), in_use[u.id], options, placed[u.id]) for u in olds], refusal
